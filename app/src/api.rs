@@ -1,0 +1,219 @@
+//! Server functions: the typed calls the screens make to the server.
+//!
+//! The bodies run only on the server (`ssr`); they reach storage through the [`ssr::Backend`]
+//! trait that the `server` crate implements, so this crate never links a database driver.
+
+use crate::domain::{Institution, NewUser, Role, SessionUser, UserInputError, UserSummary};
+use leptos::prelude::*;
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// Every way a call can fail, as the person using the app needs to hear it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum ApiError {
+    #[error("not signed in")]
+    NotSignedIn,
+    #[error("not allowed")]
+    Forbidden,
+    #[error("wrong username or password")]
+    WrongCredentials,
+    #[error("too many sign-in attempts; try again in {retry_after_secs} seconds")]
+    Throttled { retry_after_secs: u64 },
+    #[error("invalid input: {0}")]
+    Invalid(UserInputError),
+    #[error("this username is already taken")]
+    UsernameTaken,
+    #[error("not found")]
+    NotFound,
+    #[error("the server could not complete the request")]
+    Internal,
+    #[error("could not reach the server: {0}")]
+    Transport(String),
+}
+
+impl FromServerFnError for ApiError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        ApiError::Transport(value.to_string())
+    }
+}
+
+impl From<UserInputError> for ApiError {
+    fn from(e: UserInputError) -> Self {
+        ApiError::Invalid(e)
+    }
+}
+
+/// The signed-in user, or `None` when the session has none (or the account was disabled).
+#[server(endpoint = "me")]
+pub async fn current_user() -> Result<Option<SessionUser>, ApiError> {
+    ssr::optional_user().await.map(|o| o.map(|(_, u)| u))
+}
+
+#[server(endpoint = "login")]
+pub async fn login(username: String, password: String) -> Result<(), ApiError> {
+    let (backend, session) = (ssr::backend()?, ssr::session().await?);
+    let client = ssr::client_addr().await;
+    let user = backend.sign_in(username.trim(), &password, &client).await?;
+    // A new session ID on sign-in, so a planted cookie cannot ride along (session fixation).
+    session.cycle_id().await.map_err(ssr::internal)?;
+    session.insert(ssr::USER_KEY, user.id).await.map_err(ssr::internal)?;
+    ssr::set_locale_cookie(&user.locale);
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+#[server(endpoint = "logout")]
+pub async fn logout() -> Result<(), ApiError> {
+    let session = ssr::session().await?;
+    if let Ok(Some((backend, user))) = ssr::optional_user().await {
+        backend.signed_out(&user).await?;
+    }
+    session.flush().await.map_err(ssr::internal)?;
+    leptos_axum::redirect("/login");
+    Ok(())
+}
+
+/// Remembers the interface language for the signed-in user (a no-op when signed out: the cookie
+/// set by the language picker is enough then).
+#[server(endpoint = "locale")]
+pub async fn save_locale(locale: String) -> Result<(), ApiError> {
+    if !crate::i18n_support::is_supported(&locale) {
+        return Err(ApiError::NotFound);
+    }
+    if let Some((backend, user)) = ssr::optional_user().await? {
+        backend.set_locale(&user, &locale).await?;
+    }
+    Ok(())
+}
+
+#[server(endpoint = "users/list")]
+pub async fn list_users() -> Result<Vec<UserSummary>, ApiError> {
+    let (backend, user) = ssr::require_user().await?;
+    backend.list_users(&user).await
+}
+
+#[server(endpoint = "users/create")]
+pub async fn create_user(new_user: NewUser, institution_id: Option<Uuid>) -> Result<UserSummary, ApiError> {
+    let (backend, user) = ssr::require_user().await?;
+    let new_user = new_user.normalized()?;
+    backend.create_user(&user, new_user, institution_id).await
+}
+
+#[server(endpoint = "users/active")]
+pub async fn set_user_active(user_id: Uuid, active: bool) -> Result<UserSummary, ApiError> {
+    let (backend, user) = ssr::require_user().await?;
+    backend.set_user_active(&user, user_id, active).await
+}
+
+#[server(endpoint = "users/roles")]
+pub async fn set_user_roles(user_id: Uuid, roles: Vec<Role>) -> Result<UserSummary, ApiError> {
+    let (backend, user) = ssr::require_user().await?;
+    if roles.is_empty() {
+        return Err(UserInputError::NoRole.into());
+    }
+    backend.set_user_roles(&user, user_id, roles).await
+}
+
+#[server(endpoint = "institutions")]
+pub async fn list_institutions() -> Result<Vec<Institution>, ApiError> {
+    let (backend, user) = ssr::require_user().await?;
+    backend.list_institutions(&user).await
+}
+
+#[cfg(feature = "ssr")]
+pub mod ssr {
+    //! The server side of the calls: session access and the storage-facing trait.
+
+    use super::ApiError;
+    use crate::domain::{Institution, NewUser, Role, SessionUser, UserSummary};
+    use leptos::prelude::*;
+    use std::sync::Arc;
+    use tower_sessions::Session;
+    use uuid::Uuid;
+
+    /// Session key holding the signed-in user's ID.
+    pub const USER_KEY: &str = "user_id";
+    /// Cookie leptos_i18n reads to choose the interface language.
+    pub const LOCALE_COOKIE: &str = "i18n_pref_locale";
+
+    /// What the server functions need from the server crate. Every method that takes an `actor`
+    /// checks the actor's role and municipality itself: callers cannot skip the check.
+    #[async_trait::async_trait]
+    pub trait Backend: Send + Sync + 'static {
+        async fn sign_in(&self, username: &str, password: &str, client: &str) -> Result<SessionUser, ApiError>;
+        /// The active user with this ID, or `None` (unknown or disabled).
+        async fn user(&self, id: Uuid) -> Result<Option<SessionUser>, ApiError>;
+        async fn signed_out(&self, actor: &SessionUser) -> Result<(), ApiError>;
+        async fn set_locale(&self, actor: &SessionUser, locale: &str) -> Result<(), ApiError>;
+        async fn list_users(&self, actor: &SessionUser) -> Result<Vec<UserSummary>, ApiError>;
+        async fn create_user(
+            &self,
+            actor: &SessionUser,
+            new_user: NewUser,
+            institution_id: Option<Uuid>,
+        ) -> Result<UserSummary, ApiError>;
+        async fn set_user_active(&self, actor: &SessionUser, user_id: Uuid, active: bool) -> Result<UserSummary, ApiError>;
+        async fn set_user_roles(&self, actor: &SessionUser, user_id: Uuid, roles: Vec<Role>) -> Result<UserSummary, ApiError>;
+        async fn list_institutions(&self, actor: &SessionUser) -> Result<Vec<Institution>, ApiError>;
+    }
+
+    pub type SharedBackend = Arc<dyn Backend>;
+
+    /// The caller's network address as the server decided it (peer or trusted proxy header);
+    /// the server inserts it into every request's extensions.
+    #[derive(Debug, Clone)]
+    pub struct ClientAddr(pub String);
+
+    pub fn internal(e: impl std::fmt::Display) -> ApiError {
+        tracing::error!(error = %e, "server function failed");
+        ApiError::Internal
+    }
+
+    pub fn backend() -> Result<SharedBackend, ApiError> {
+        use_context::<SharedBackend>().ok_or_else(|| internal("backend missing from context"))
+    }
+
+    pub async fn session() -> Result<Session, ApiError> {
+        leptos_axum::extract::<Session>().await.map_err(internal)
+    }
+
+    pub async fn client_addr() -> String {
+        leptos_axum::extract::<axum::Extension<ClientAddr>>()
+            .await
+            .map(|axum::Extension(a)| a.0)
+            .unwrap_or_else(|_| "unknown".into())
+    }
+
+    pub async fn optional_user() -> Result<Option<(SharedBackend, SessionUser)>, ApiError> {
+        let backend = backend()?;
+        let session = session().await?;
+        let Some(id) = session.get::<Uuid>(USER_KEY).await.map_err(internal)? else {
+            return Ok(None);
+        };
+        match backend.user(id).await? {
+            Some(user) => Ok(Some((backend, user))),
+            None => {
+                // Disabled or deleted since sign-in: end the session now.
+                session.flush().await.map_err(internal)?;
+                Ok(None)
+            }
+        }
+    }
+
+    pub async fn require_user() -> Result<(SharedBackend, SessionUser), ApiError> {
+        optional_user().await?.ok_or(ApiError::NotSignedIn)
+    }
+
+    pub fn set_locale_cookie(locale: &str) {
+        if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+            let cookie = format!("{LOCALE_COOKIE}={locale}; Path=/; Max-Age=31536000; SameSite=Lax");
+            if let Ok(v) = axum::http::HeaderValue::from_str(&cookie) {
+                res.append_header(axum::http::header::SET_COOKIE, v);
+            }
+        }
+    }
+}

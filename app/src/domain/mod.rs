@@ -1,0 +1,14 @@
+//! Pure domain rules shared by the phone (wasm) and the server.
+//!
+//! Nothing in here may touch the browser or the database: these rules are compiled into both
+//! sides and unit-tested once.
+
+pub mod access;
+pub mod institution;
+pub mod role;
+pub mod user;
+
+pub use access::Permission;
+pub use institution::{Institution, InstitutionKind};
+pub use role::Role;
+pub use user::{NewUser, SessionUser, UserInputError, UserSummary};

@@ -1,0 +1,46 @@
+//! The home screen: one section per role the user holds, in a fixed order.
+
+use super::signed_in;
+use crate::domain::{Role, SessionUser};
+use crate::i18n::*;
+use crate::i18n_support::role_label;
+use leptos::prelude::*;
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    signed_in(home)
+}
+
+fn home(user: SessionUser) -> impl IntoView {
+    let i18n = use_i18n();
+    Role::ALL
+        .into_iter()
+        .filter(|r| user.has_role(*r))
+        .map(|role| {
+            let title = move || match role {
+                Role::FieldWorker => t_string!(i18n, home_field_worker).to_string(),
+                Role::CaseManager => t_string!(i18n, home_case_manager).to_string(),
+                Role::SchoolTeam => t_string!(i18n, home_school_team).to_string(),
+                Role::Supervisor => t_string!(i18n, home_supervisor).to_string(),
+                Role::Partner => t_string!(i18n, home_partner).to_string(),
+                Role::Admin => t_string!(i18n, home_admin).to_string(),
+            };
+            let body = move || match role {
+                Role::FieldWorker => t_string!(i18n, home_field_worker_body).to_string(),
+                Role::CaseManager => t_string!(i18n, home_case_manager_body).to_string(),
+                Role::SchoolTeam => t_string!(i18n, home_school_team_body).to_string(),
+                Role::Supervisor => t_string!(i18n, home_supervisor_body).to_string(),
+                Role::Partner => t_string!(i18n, home_partner_body).to_string(),
+                Role::Admin => t_string!(i18n, home_admin_body).to_string(),
+            };
+            view! {
+                <section class="card" data-role=role.as_str()>
+                    <p class="eyebrow">{move || role_label(i18n, role)}</p>
+                    <h2>{title}</h2>
+                    <p>{body}</p>
+                    {(role == Role::Admin).then(|| view! { <a class="button" href="/admin/users">{t!(i18n, nav_users)}</a> })}
+                </section>
+            }
+        })
+        .collect_view()
+}

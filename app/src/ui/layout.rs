@@ -1,0 +1,128 @@
+//! The frame around every screen: app bar with the user, the language picker and sign-out, and
+//! a banner while the phone is offline.
+
+use crate::api::{save_locale, ApiError, Logout};
+use crate::domain::{Role, SessionUser};
+use crate::i18n::*;
+use leptos_i18n::{I18nContext, Locale as _};
+use crate::i18n_support::{parse_locale, role_label, LANGUAGES};
+use leptos::prelude::*;
+
+pub(crate) fn with_frame<V: IntoView + 'static>(user: SessionUser, page: impl Fn(SessionUser) -> V) -> impl IntoView {
+    let i18n = use_i18n();
+    let logout = expect_context::<ServerAction<Logout>>();
+    let is_admin = user.has_role(Role::Admin);
+    let roles = user.roles.clone();
+    view! {
+        <header class="appbar">
+            <a class="brand" href="/">{t!(i18n, app_name)}</a>
+            <div class="who">
+                <span class="sr-only">{t!(i18n, signed_in_as)}</span>
+                <strong data-testid="user-name">{user.display_name.clone()}</strong>
+                <span class="muted">
+                    {user.municipality_name.clone()} " · "
+                    {move || roles.iter().map(|r| role_label(i18n, *r)).collect::<Vec<_>>().join(", ")}
+                </span>
+            </div>
+            <nav class="appnav">
+                <a href="/">{t!(i18n, nav_home)}</a>
+                {is_admin.then(|| view! { <a href="/admin/users">{t!(i18n, nav_users)}</a> })}
+                <LanguagePicker />
+                <ActionForm action=logout attr:class="inline">
+                    <button type="submit" class="link" data-testid="sign-out">{t!(i18n, sign_out)}</button>
+                </ActionForm>
+            </nav>
+        </header>
+        <OfflineBanner />
+        <main class="page">{page(user)}</main>
+    }
+}
+
+/// Shown on every screen, signed in or not.
+#[component]
+pub(crate) fn LanguagePicker() -> impl IntoView {
+    let i18n = use_i18n();
+    let on_change = move |ev: leptos::ev::Event| {
+        if let Some(locale) = parse_locale(&event_target_value(&ev)) {
+            i18n.set_locale(locale);
+            // Remember it for this user; offline the cookie still holds it on this phone.
+            leptos::task::spawn_local(async move {
+                let _ = save_locale(locale.as_str().to_string()).await;
+            });
+        }
+    };
+    view! {
+        <label class="lang">
+            <span class="sr-only">{t!(i18n, language)}</span>
+            <select data-testid="language" on:change=on_change prop:value=move || i18n.get_locale().as_str()>
+                {LANGUAGES
+                    .iter()
+                    .map(|(l, name)| {
+                        let tag = l.as_str();
+                        view! {
+                            <option value=tag selected=move || i18n.get_locale().as_str() == tag>{*name}</option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+        </label>
+    }
+}
+
+#[component]
+pub(crate) fn OfflineBanner() -> impl IntoView {
+    let i18n = use_i18n();
+    let (online, set_online) = signal(true);
+    #[cfg(feature = "hydrate")]
+    {
+        if let Some(w) = web_sys::window() {
+            set_online.set(w.navigator().on_line());
+        }
+        let on = window_event_listener(leptos::ev::online, move |_| set_online.set(true));
+        let off = window_event_listener(leptos::ev::offline, move |_| set_online.set(false));
+        on_cleanup(move || {
+            on.remove();
+            off.remove();
+        });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = set_online;
+    view! {
+        <Show when=move || !online.get()>
+            <p class="banner offline" role="status" data-testid="offline-banner">{t!(i18n, offline)}</p>
+        </Show>
+    }
+}
+
+#[component]
+pub(crate) fn Loading() -> impl IntoView {
+    let i18n = use_i18n();
+    view! { <p class="muted">{t!(i18n, loading)}</p> }
+}
+
+/// A failed call, said in the user's language.
+#[component]
+pub(crate) fn ErrorNote(error: ApiError) -> impl IntoView {
+    let i18n = use_i18n();
+    let text = move || error_text(i18n, &error);
+    view! { <p class="error" role="alert">{text}</p> }
+}
+
+pub(crate) fn error_text(i18n: I18nContext<Locale>, error: &ApiError) -> String {
+    use crate::domain::UserInputError as U;
+    match error {
+        ApiError::NotSignedIn => t_string!(i18n, not_signed_in).to_string(),
+        ApiError::Forbidden => t_string!(i18n, forbidden).to_string(),
+        ApiError::WrongCredentials => t_string!(i18n, wrong_credentials).to_string(),
+        ApiError::Throttled { .. } => t_string!(i18n, throttled).to_string(),
+        ApiError::Invalid(U::InvalidUsername) => t_string!(i18n, invalid_username).to_string(),
+        ApiError::Invalid(U::InvalidDisplayName) => t_string!(i18n, invalid_display_name).to_string(),
+        ApiError::Invalid(U::PasswordTooShort) => t_string!(i18n, password_too_short).to_string(),
+        ApiError::Invalid(U::PasswordTooLong) => t_string!(i18n, password_too_long).to_string(),
+        ApiError::Invalid(U::NoRole) => t_string!(i18n, no_role).to_string(),
+        ApiError::UsernameTaken => t_string!(i18n, username_taken).to_string(),
+        ApiError::NotFound => t_string!(i18n, not_found).to_string(),
+        ApiError::Internal => t_string!(i18n, server_error).to_string(),
+        ApiError::Transport(_) => t_string!(i18n, network_error).to_string(),
+    }
+}

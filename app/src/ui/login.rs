@@ -1,0 +1,55 @@
+//! The sign-in screen.
+
+use super::layout::{error_text, LanguagePicker, Loading};
+use super::UserResource;
+use crate::api::Login;
+use crate::i18n::*;
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let login = expect_context::<ServerAction<Login>>();
+    let user = expect_context::<UserResource>();
+    let error = move || {
+        login.value().get().and_then(|r| r.err()).map(|e| {
+            let text = error_text(i18n, &e);
+            view! { <p class="error" role="alert" data-testid="login-error">{text}</p> }
+        })
+    };
+    view! {
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                // Already signed in: nothing to do here.
+                if let Ok(Some(_)) = user.await {
+                    return view! { <Redirect path="/" /> }.into_any();
+                }
+                view! {
+                    <main class="page narrow login">
+                        <div class="login-top">
+                            <h1>{t!(i18n, sign_in_title)}</h1>
+                            <LanguagePicker />
+                        </div>
+                        <p class="muted">{t!(i18n, tagline)}</p>
+                        <ActionForm action=login>
+                            <label>
+                                {t!(i18n, username)}
+                                <input name="username" autocomplete="username" autocapitalize="none" required />
+                            </label>
+                            <label>
+                                {t!(i18n, password)}
+                                <input name="password" type="password" autocomplete="current-password" required />
+                            </label>
+                            {error}
+                            <button type="submit" class="primary" disabled=move || login.pending().get()>
+                                {t!(i18n, sign_in)}
+                            </button>
+                        </ActionForm>
+                    </main>
+                }
+                .into_any()
+            })}
+        </Suspense>
+    }
+}

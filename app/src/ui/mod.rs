@@ -1,0 +1,109 @@
+//! The screens. Every visible string goes through the generated `i18n` module.
+
+mod home;
+mod layout;
+mod login;
+mod users;
+
+use crate::api::{current_user, ApiError, Login, Logout};
+use crate::domain::SessionUser;
+use crate::i18n::*;
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, HashedStylesheet, Link, Meta, MetaTags, Title};
+use leptos_router::components::{Redirect, Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+/// The signed-in user, fetched once per page load and again after sign-in or sign-out.
+pub(crate) type UserResource = Resource<Result<Option<SessionUser>, ApiError>>;
+
+/// The HTML document around the app. Registers the service worker that keeps the shell
+/// available offline.
+pub fn shell(options: leptos::config::LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="sq">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="theme-color" content="#0b5d57" />
+                <link rel="manifest" href="/manifest.webmanifest" />
+                <link rel="icon" href="/icons/icon-192.png" />
+                <link rel="apple-touch-icon" href="/icons/icon-192.png" />
+                <HashedStylesheet options=options.clone() id="leptos" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+                <script src="/register-sw.js" defer></script>
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let login = ServerAction::<Login>::new();
+    let logout = ServerAction::<Logout>::new();
+    let user: UserResource = Resource::new(
+        move || (login.version().get(), logout.version().get()),
+        |_| current_user(),
+    );
+    provide_context(login);
+    provide_context(logout);
+    provide_context(user);
+
+    view! {
+        <I18nContextProvider>
+            <Title text="Reintegra" />
+            <Meta name="description" content="Reintegra" />
+            <Link rel="preload" href="/icons/icon-192.png" as_="image" />
+            <Router>
+                <Routes fallback=NotFound>
+                    <Route path=path!("/login") view=login::LoginPage ssr=SsrMode::Async />
+                    <Route path=path!("/") view=home::HomePage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/users") view=users::UsersPage ssr=SsrMode::Async />
+                </Routes>
+            </Router>
+        </I18nContextProvider>
+    }
+}
+
+#[component]
+fn NotFound() -> impl IntoView {
+    let i18n = use_i18n();
+    #[cfg(feature = "ssr")]
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        res.set_status(axum::http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <main class="page narrow">
+            <h1>{t!(i18n, page_not_found)}</h1>
+            <a href="/">{t!(i18n, back_home)}</a>
+        </main>
+    }
+}
+
+/// Renders `page` for a signed-in user; sends everyone else to the sign-in screen. The server
+/// checks again in every call the page makes: this only spares a pointless screen.
+pub(crate) fn signed_in<V: IntoView + 'static>(
+    page: impl Fn(SessionUser) -> V + Send + Sync + Clone + 'static,
+) -> impl IntoView {
+    let user = expect_context::<UserResource>();
+    view! {
+        <Suspense fallback=layout::Loading>
+            {move || {
+                let page = page.clone();
+                Suspend::new(async move {
+                    match user.await {
+                        Ok(Some(u)) => layout::with_frame(u, page).into_any(),
+                        Ok(None) | Err(ApiError::NotSignedIn) => view! { <Redirect path="/login" /> }.into_any(),
+                        Err(e) => view! { <layout::ErrorNote error=e /> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}

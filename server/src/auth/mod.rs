@@ -1,0 +1,4 @@
+//! Passwords and sign-in throttling.
+
+pub mod password;
+pub mod throttle;

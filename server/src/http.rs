@@ -1,0 +1,170 @@
+//! The HTTP surface: pages and server functions (leptos_axum), static files, the service
+//! worker, the health endpoint, and the layers every response goes through.
+
+use crate::config::Settings;
+use crate::storage::Storage;
+use app::api::ssr::{ClientAddr, SharedBackend};
+use app::{shell, App};
+use axum::extract::{ConnectInfo, Request};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tower_http::compression::CompressionLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::{time, SameSite};
+use tower_sessions::{Expiry, SessionManagerLayer, SessionStore};
+
+pub const SESSION_COOKIE: &str = "reintegra_session";
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Storage>,
+    pub backend: SharedBackend,
+    pub leptos: LeptosOptions,
+    pub settings: Settings,
+    /// Identifies this build: the service worker's cache is named after it.
+    pub build: String,
+}
+
+pub fn leptos_options(settings: &Settings) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("reintegra")
+        .site_root(settings.site_root.to_string_lossy().to_string())
+        .site_pkg_dir("pkg")
+        .site_addr(settings.addr)
+        .env(leptos::config::Env::PROD)
+        .hash_files(true)
+        .build()
+}
+
+/// The build identifier: the package version plus the content hashes cargo-leptos wrote beside
+/// the binary, so every new wasm, JS or CSS gives a new service-worker cache.
+pub fn build_id() -> String {
+    let hashes = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|d| d.join("hash.txt")))
+        .and_then(|p| std::fs::read_to_string(p).ok())
+        .map(|text| text.lines().filter_map(|l| l.split_once(':')).map(|(_, h)| h.trim().to_string()).collect::<Vec<_>>().join("-"))
+        .unwrap_or_default();
+    if hashes.is_empty() {
+        env!("CARGO_PKG_VERSION").to_string()
+    } else {
+        format!("{}-{}", env!("CARGO_PKG_VERSION"), hashes)
+    }
+}
+
+pub fn router<S: SessionStore + Clone>(state: AppState, sessions: S) -> Router {
+    let options = state.leptos.clone();
+    let routes = generate_route_list(App);
+    let backend = state.backend.clone();
+    let context = move || provide_context(backend.clone());
+
+    let session_layer = SessionManagerLayer::new(sessions)
+        .with_name(SESSION_COOKIE)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(state.settings.secure_cookies())
+        .with_expiry(Expiry::OnInactivity(time::Duration::hours(state.settings.session_hours)));
+
+    let sw = service_worker_source(&state);
+    let store = state.store.clone();
+    let build = state.build.clone();
+    let trust_proxy = state.settings.trust_proxy;
+
+    Router::new()
+        .route("/health", get(move || health(store.clone(), build.clone())))
+        .route("/sw.js", get(move || service_worker(sw.clone())))
+        .leptos_routes_with_context(&options, routes, context.clone(), {
+            let options = options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context(context, shell))
+        .with_state(options)
+        .layer(session_layer)
+        .layer(middleware::from_fn(move |req, next| client_addr(trust_proxy, req, next)))
+        .layer(middleware::from_fn(cache_headers))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+}
+
+async fn health(store: Arc<dyn Storage>, build: String) -> Response {
+    match store.ping().await {
+        Ok(()) => Json(serde_json::json!({ "status": "ok", "database": "ok", "build": build })).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check: database unreachable");
+            (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({ "status": "error", "database": "unreachable" })))
+                .into_response()
+        }
+    }
+}
+
+/// `public/sw.js` with this build's identifier written in, read once at start.
+fn service_worker_source(state: &AppState) -> Arc<str> {
+    let path = state.settings.site_root.join("sw.js");
+    match std::fs::read_to_string(&path) {
+        Ok(text) => text.replace("__BUILD__", &state.build).into(),
+        Err(e) => {
+            tracing::warn!(path = %path.display(), error = %e, "service worker not found; offline shell disabled");
+            Arc::from("")
+        }
+    }
+}
+
+async fn service_worker(source: Arc<str>) -> Response {
+    if source.is_empty() {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")],
+        source.to_string(),
+    )
+        .into_response()
+}
+
+/// Files under `/pkg/` carry a content hash in their names: cache them for a year. Everything
+/// else is revalidated, and pages (which show personal data) stay out of shared caches.
+async fn cache_headers(req: Request, next: Next) -> Response {
+    let hashed = req.uri().path().starts_with("/pkg/");
+    let mut res = next.run(req).await;
+    if !res.headers().contains_key(header::CACHE_CONTROL) {
+        let is_html = res
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("text/html"));
+        let value = if hashed && res.status().is_success() {
+            "public, max-age=31536000, immutable"
+        } else if is_html {
+            "private, no-cache"
+        } else {
+            "no-cache"
+        };
+        res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    }
+    res
+}
+
+/// Decides the caller's address once, for sign-in throttling and the audit trail.
+async fn client_addr(trust_proxy: bool, mut req: Request, next: Next) -> Response {
+    let forwarded = trust_proxy
+        .then(|| req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok()))
+        .flatten()
+        .and_then(|v| v.split(',').next())
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty());
+    let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string());
+    let addr = forwarded.or(peer).unwrap_or_else(|| "unknown".into());
+    req.extensions_mut().insert(ClientAddr(addr));
+    next.run(req).await
+}

@@ -1,0 +1,151 @@
+use clap::Parser;
+use reintegra::config::{Cli, Command, LogFormat, Settings};
+use reintegra::http::{self, AppState};
+use reintegra::service::Service;
+use reintegra::storage::{self, Pool};
+use reintegra::{seed, sign_in_policy, ServerError};
+use std::io::BufRead;
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::sync::Arc;
+use tower_sessions::session_store::ExpiredDeletion;
+use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing(cli.settings.log_format);
+    let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(cli.settings).await,
+        Command::CreateAdmin { municipality_code, municipality_name, username, display_name } => {
+            create_admin(&cli.settings, &municipality_code, &municipality_name, &username, &display_name).await
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!(error = %e, "stopped");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_tracing(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    match format {
+        LogFormat::Json => builder.json().init(),
+        LogFormat::Text => builder.init(),
+    }
+}
+
+async fn serve(settings: Settings) -> Result<(), ServerError> {
+    let (store, pool) = storage::connect(&settings.database_url).await?;
+    tracing::info!(database = %redact(&settings.database_url), "database ready");
+    if settings.demo {
+        if seed::load_demo(store.as_ref()).await? {
+            tracing::info!("demo data loaded (users and passwords: see README)");
+        } else {
+            tracing::info!("database already holds users: demo data not loaded");
+        }
+    }
+    let backend = Arc::new(Service::new(store.clone(), sign_in_policy(&settings)));
+    let state = AppState {
+        store,
+        backend,
+        leptos: http::leptos_options(&settings),
+        settings: settings.clone(),
+        build: http::build_id(),
+    };
+    let app = match pool {
+        Pool::Sqlite(pool) => {
+            let sessions = SqliteStore::new(pool);
+            sessions.migrate().await?;
+            tokio::spawn(sessions.clone().continuously_delete_expired(tokio::time::Duration::from_secs(3600)));
+            http::router(state, sessions)
+        }
+        Pool::Postgres(pool) => {
+            let sessions = PostgresStore::new(pool);
+            sessions.migrate().await?;
+            tokio::spawn(sessions.clone().continuously_delete_expired(tokio::time::Duration::from_secs(3600)));
+            http::router(state, sessions)
+        }
+    };
+    let listener = tokio::net::TcpListener::bind(settings.addr).await?;
+    tracing::info!(addr = %settings.addr, "listening");
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    tracing::info!("stopped cleanly");
+    Ok(())
+}
+
+/// Finishes the requests in flight on SIGTERM (service managers) or Ctrl-C.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down");
+}
+
+async fn create_admin(
+    settings: &Settings,
+    code: &str,
+    name: &str,
+    username: &str,
+    display_name: &str,
+) -> Result<(), ServerError> {
+    let password = match std::env::var("REINTEGRA_ADMIN_PASSWORD") {
+        Ok(p) => p,
+        Err(_) => {
+            let mut line = String::new();
+            std::io::stdin().lock().read_line(&mut line)?;
+            line.trim_end_matches(['\r', '\n']).to_string()
+        }
+    };
+    let (store, _) = storage::connect(&settings.database_url).await?;
+    let municipality = seed::ensure_municipality(store.as_ref(), code, name).await?;
+    let user = seed::create_user(
+        store.as_ref(),
+        &municipality,
+        username,
+        display_name,
+        &[app::domain::Role::Admin],
+        None,
+        &password,
+    )
+    .await?;
+    tracing::info!(username = %user.username, municipality = %municipality.name, "administrator created");
+    Ok(())
+}
+
+/// The database URL without its password, for the log.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let creds = &url[scheme + 3..at];
+            let user = creds.split(':').next().unwrap_or("");
+            format!("{}{}:***{}", &url[..scheme + 3], user, &url[at..])
+        }
+        _ => url.to_string(),
+    }
+}

@@ -1,0 +1,245 @@
+//! The server's side of the app's calls ([`Backend`]): every method checks the actor's role and
+//! municipality, writes the audit trail, and maps storage failures to [`ApiError`].
+
+use crate::auth::{password, throttle};
+use crate::storage::{AuditEvent, Storage, StorageError, UserRecord};
+use app::api::ssr::Backend;
+use app::api::ApiError;
+use app::domain::access::{allows, Permission};
+use app::domain::{Institution, NewUser, Role, SessionUser, UserSummary};
+use chrono::Utc;
+use std::sync::Arc;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Copy)]
+pub struct SignInPolicy {
+    pub per_account: throttle::Policy,
+    pub per_address: throttle::Policy,
+}
+
+pub struct Service {
+    store: Arc<dyn Storage>,
+    policy: SignInPolicy,
+}
+
+fn internal(e: impl std::fmt::Display) -> ApiError {
+    tracing::error!(error = %e, "request failed");
+    ApiError::Internal
+}
+
+impl From<&UserRecord> for SessionUser {
+    fn from(u: &UserRecord) -> Self {
+        SessionUser {
+            id: u.id,
+            username: u.username.clone(),
+            display_name: u.display_name.clone(),
+            municipality_id: u.municipality_id,
+            municipality_name: u.municipality_name.clone(),
+            roles: u.roles.clone(),
+            locale: u.locale.clone(),
+            active: u.active,
+        }
+    }
+}
+
+fn summary(u: &UserRecord) -> UserSummary {
+    UserSummary {
+        id: u.id,
+        username: u.username.clone(),
+        display_name: u.display_name.clone(),
+        roles: u.roles.clone(),
+        active: u.active,
+    }
+}
+
+impl Service {
+    pub fn new(store: Arc<dyn Storage>, policy: SignInPolicy) -> Self {
+        Self { store, policy }
+    }
+
+    async fn audit(
+        &self,
+        actor: Option<&SessionUser>,
+        municipality_id: Option<Uuid>,
+        action: &str,
+        entity: &str,
+        entity_id: Option<String>,
+        detail: String,
+    ) -> Result<(), ApiError> {
+        let event = AuditEvent {
+            id: Uuid::now_v7(),
+            at: Utc::now(),
+            actor_id: actor.map(|a| a.id),
+            municipality_id: municipality_id.or(actor.map(|a| a.municipality_id)),
+            action: action.into(),
+            entity: entity.into(),
+            entity_id,
+            detail,
+        };
+        self.store.append_audit(&event).await.map_err(internal)
+    }
+
+    fn require(&self, actor: &SessionUser, permission: Permission) -> Result<(), ApiError> {
+        if allows(actor, permission, actor.municipality_id) {
+            Ok(())
+        } else {
+            tracing::warn!(user = %actor.id, ?permission, "refused");
+            Err(ApiError::Forbidden)
+        }
+    }
+
+    /// A user of the actor's own municipality; any other is reported as not found, so an
+    /// administrator cannot even learn that another municipality's user ID exists.
+    async fn user_in_actor_municipality(&self, actor: &SessionUser, id: Uuid) -> Result<UserRecord, ApiError> {
+        match self.store.user_by_id(id).await.map_err(internal)? {
+            Some(u) if u.municipality_id == actor.municipality_id => Ok(u),
+            _ => Err(ApiError::NotFound),
+        }
+    }
+
+    async fn record_failure(&self, key: &str, policy: throttle::Policy) -> Result<(), ApiError> {
+        let row = self.store.throttle(key).await.map_err(internal)?;
+        let row = throttle::after_failure(key, row, Utc::now(), policy);
+        self.store.save_throttle(&row).await.map_err(internal)
+    }
+}
+
+#[async_trait::async_trait]
+impl Backend for Service {
+    async fn sign_in(&self, username: &str, password: &str, client: &str) -> Result<SessionUser, ApiError> {
+        let account = throttle::account_key(username);
+        let address = throttle::address_key(client);
+        let now = Utc::now();
+        for key in [&account, &address] {
+            let row = self.store.throttle(key).await.map_err(internal)?;
+            if let Err(retry_after_secs) = throttle::check(row.as_ref(), now) {
+                tracing::warn!(key, "sign-in throttled");
+                return Err(ApiError::Throttled { retry_after_secs });
+            }
+        }
+        let user = self.store.user_by_username(&username.trim().to_lowercase()).await.map_err(internal)?;
+        let ok = password::verify(password.to_string(), user.as_ref().map(|u| u.password_hash.clone()))
+            .await
+            .map_err(internal)?;
+        match user {
+            Some(u) if ok && u.active => {
+                self.store.clear_throttle(&account).await.map_err(internal)?;
+                let session_user = SessionUser::from(&u);
+                self.audit(Some(&session_user), None, "sign_in", "user", Some(u.id.to_string()), format!("from {client}"))
+                    .await?;
+                Ok(session_user)
+            }
+            other => {
+                self.record_failure(&account, self.policy.per_account).await?;
+                self.record_failure(&address, self.policy.per_address).await?;
+                if let Some(u) = other {
+                    let why = if u.active { "wrong password" } else { "account disabled" };
+                    self.audit(None, Some(u.municipality_id), "sign_in_failed", "user", Some(u.id.to_string()), format!("{why}, from {client}"))
+                        .await?;
+                }
+                // Same answer for unknown user, wrong password and disabled account.
+                Err(ApiError::WrongCredentials)
+            }
+        }
+    }
+
+    async fn user(&self, id: Uuid) -> Result<Option<SessionUser>, ApiError> {
+        let user = self.store.user_by_id(id).await.map_err(internal)?;
+        Ok(user.filter(|u| u.active).map(|u| SessionUser::from(&u)))
+    }
+
+    async fn signed_out(&self, actor: &SessionUser) -> Result<(), ApiError> {
+        self.audit(Some(actor), None, "sign_out", "user", Some(actor.id.to_string()), String::new()).await
+    }
+
+    async fn set_locale(&self, actor: &SessionUser, locale: &str) -> Result<(), ApiError> {
+        self.store.set_user_locale(actor.id, locale, Utc::now()).await.map_err(internal)
+    }
+
+    async fn list_users(&self, actor: &SessionUser) -> Result<Vec<UserSummary>, ApiError> {
+        self.require(actor, Permission::ManageUsers)?;
+        let users = self.store.users_in(actor.municipality_id).await.map_err(internal)?;
+        Ok(users.iter().map(summary).collect())
+    }
+
+    async fn create_user(
+        &self,
+        actor: &SessionUser,
+        new_user: NewUser,
+        institution_id: Option<Uuid>,
+    ) -> Result<UserSummary, ApiError> {
+        self.require(actor, Permission::ManageUsers)?;
+        let new_user = new_user.normalized()?;
+        if let Some(inst) = institution_id {
+            match self.store.institution(inst).await.map_err(internal)? {
+                Some(i) if i.municipality_id == actor.municipality_id => {}
+                _ => return Err(ApiError::NotFound),
+            }
+        }
+        let now = Utc::now();
+        let record = UserRecord {
+            id: Uuid::now_v7(),
+            municipality_id: actor.municipality_id,
+            municipality_name: actor.municipality_name.clone(),
+            institution_id,
+            username: new_user.username,
+            display_name: new_user.display_name,
+            password_hash: password::hash(new_user.password).await.map_err(internal)?,
+            locale: actor.locale.clone(),
+            active: true,
+            roles: new_user.roles,
+            created_at: now,
+            updated_at: now,
+        };
+        match self.store.insert_user(&record).await {
+            Ok(()) => {}
+            Err(StorageError::Duplicate) => return Err(ApiError::UsernameTaken),
+            Err(e) => return Err(internal(e)),
+        }
+        let roles: Vec<_> = record.roles.iter().map(|r| r.as_str()).collect();
+        self.audit(Some(actor), None, "user.create", "user", Some(record.id.to_string()), format!("roles {}", roles.join(",")))
+            .await?;
+        Ok(summary(&record))
+    }
+
+    async fn set_user_active(&self, actor: &SessionUser, user_id: Uuid, active: bool) -> Result<UserSummary, ApiError> {
+        self.require(actor, Permission::ManageUsers)?;
+        if user_id == actor.id && !active {
+            // An administrator locking themselves out leaves the municipality without one.
+            return Err(ApiError::Forbidden);
+        }
+        let mut user = self.user_in_actor_municipality(actor, user_id).await?;
+        if !self.store.set_user_active(user_id, active, Utc::now()).await.map_err(internal)? {
+            return Err(ApiError::NotFound);
+        }
+        user.active = active;
+        let action = if active { "user.enable" } else { "user.disable" };
+        self.audit(Some(actor), None, action, "user", Some(user_id.to_string()), String::new()).await?;
+        Ok(summary(&user))
+    }
+
+    async fn set_user_roles(&self, actor: &SessionUser, user_id: Uuid, mut roles: Vec<Role>) -> Result<UserSummary, ApiError> {
+        self.require(actor, Permission::ManageUsers)?;
+        roles.sort();
+        roles.dedup();
+        if roles.is_empty() {
+            return Err(app::domain::UserInputError::NoRole.into());
+        }
+        if user_id == actor.id && !roles.contains(&Role::Admin) {
+            return Err(ApiError::Forbidden);
+        }
+        let mut user = self.user_in_actor_municipality(actor, user_id).await?;
+        if !self.store.set_user_roles(user_id, &roles, Utc::now()).await.map_err(internal)? {
+            return Err(ApiError::NotFound);
+        }
+        let names: Vec<_> = roles.iter().map(|r| r.as_str()).collect();
+        self.audit(Some(actor), None, "user.roles", "user", Some(user_id.to_string()), names.join(",")).await?;
+        user.roles = roles;
+        Ok(summary(&user))
+    }
+
+    async fn list_institutions(&self, actor: &SessionUser) -> Result<Vec<Institution>, ApiError> {
+        self.require(actor, Permission::ViewInstitutions)?;
+        self.store.institutions(actor.municipality_id).await.map_err(internal)
+    }
+}

@@ -1,0 +1,152 @@
+//! Storage: one trait, two SQL dialects (SQLite embedded, PostgreSQL national), one behaviour.
+//!
+//! Both implementations are generated from the same source in [`sql`], so a query cannot drift
+//! between the two; `tests/storage.rs` runs one suite against both.
+
+mod sql;
+
+use app::domain::{Institution, Role};
+use chrono::{DateTime, Utc};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
+use sqlx::{PgPool, SqlitePool};
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+use uuid::Uuid;
+
+pub use sql::{PostgresStorage, SqliteStorage};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    #[error("unsupported database URL {0:?}: use sqlite://… or postgres://…")]
+    UnsupportedUrl(String),
+    #[error("a record with the same unique value already exists")]
+    Duplicate,
+    #[error("stored value is not valid: {0}")]
+    Corrupt(String),
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("creating the data directory: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+pub type Result<T, E = StorageError> = std::result::Result<T, E>;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Municipality {
+    pub id: Uuid,
+    pub code: String,
+    pub name: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A user as stored, with the password hash: never leaves the server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserRecord {
+    pub id: Uuid,
+    pub municipality_id: Uuid,
+    pub municipality_name: String,
+    pub institution_id: Option<Uuid>,
+    pub username: String,
+    pub display_name: String,
+    pub password_hash: String,
+    pub locale: String,
+    pub active: bool,
+    pub roles: Vec<Role>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ThrottleRow {
+    pub key: String,
+    pub failures: i32,
+    pub window_started_at: DateTime<Utc>,
+    pub locked_until: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEvent {
+    pub id: Uuid,
+    pub at: DateTime<Utc>,
+    pub actor_id: Option<Uuid>,
+    pub municipality_id: Option<Uuid>,
+    /// What happened, e.g. `sign_in`, `user.create`.
+    pub action: String,
+    /// The kind of record touched, e.g. `user`, `case`.
+    pub entity: String,
+    pub entity_id: Option<String>,
+    /// Free text for people reading the trail; no secrets.
+    pub detail: String,
+}
+
+#[async_trait::async_trait]
+pub trait Storage: Send + Sync + 'static {
+    async fn ping(&self) -> Result<()>;
+    /// True once any user exists: demo data never goes into a database in use.
+    async fn has_users(&self) -> Result<bool>;
+
+    async fn insert_municipality(&self, m: &Municipality) -> Result<()>;
+    async fn municipality_by_code(&self, code: &str) -> Result<Option<Municipality>>;
+
+    async fn insert_institution(&self, i: &Institution) -> Result<()>;
+    async fn institutions(&self, municipality_id: Uuid) -> Result<Vec<Institution>>;
+    async fn institution(&self, id: Uuid) -> Result<Option<Institution>>;
+
+    /// Inserts the user and their roles in one transaction; `Duplicate` if the username is taken.
+    async fn insert_user(&self, u: &UserRecord) -> Result<()>;
+    async fn user_by_username(&self, username: &str) -> Result<Option<UserRecord>>;
+    async fn user_by_id(&self, id: Uuid) -> Result<Option<UserRecord>>;
+    async fn users_in(&self, municipality_id: Uuid) -> Result<Vec<UserRecord>>;
+    /// Returns false when no such user exists.
+    async fn set_user_active(&self, id: Uuid, active: bool, now: DateTime<Utc>) -> Result<bool>;
+    /// Replaces the user's roles atomically. Returns false when no such user exists.
+    async fn set_user_roles(&self, id: Uuid, roles: &[Role], now: DateTime<Utc>) -> Result<bool>;
+    async fn set_user_locale(&self, id: Uuid, locale: &str, now: DateTime<Utc>) -> Result<()>;
+
+    async fn throttle(&self, key: &str) -> Result<Option<ThrottleRow>>;
+    async fn save_throttle(&self, row: &ThrottleRow) -> Result<()>;
+    async fn clear_throttle(&self, key: &str) -> Result<()>;
+
+    async fn append_audit(&self, e: &AuditEvent) -> Result<()>;
+    /// Newest first.
+    async fn audit_events(&self, municipality_id: Uuid, limit: i64) -> Result<Vec<AuditEvent>>;
+}
+
+/// The pool behind the storage, for the parts that need the driver itself (the session store).
+#[derive(Clone, Debug)]
+pub enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Connects to `url`, applies the pending migrations of its dialect, and returns the storage.
+pub async fn connect(url: &str) -> Result<(Arc<dyn Storage>, Pool)> {
+    if url.starts_with("sqlite:") {
+        let opts = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        if let Some(dir) = opts.get_filename().parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)?;
+        }
+        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(opts).await?;
+        sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+        Ok((Arc::new(SqliteStorage::new(pool.clone())), Pool::Sqlite(pool)))
+    } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+        let opts = PgConnectOptions::from_str(url)?;
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(opts)
+            .await?;
+        sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+        Ok((Arc::new(PostgresStorage::new(pool.clone())), Pool::Postgres(pool)))
+    } else {
+        Err(StorageError::UnsupportedUrl(url.to_string()))
+    }
+}
