@@ -62,7 +62,9 @@ pub async fn login(username: String, password: String) -> Result<(), ApiError> {
     session.cycle_id().await.map_err(ssr::internal)?;
     session.insert(ssr::USER_KEY, user.id).await.map_err(ssr::internal)?;
     ssr::set_locale_cookie(&user.locale);
-    leptos_axum::redirect("/");
+    // No server redirect: the page loads "/" itself, as a full load, so the service worker keeps
+    // the signed-in page for offline use. Without JavaScript the form post returns to the
+    // sign-in page, which sends a signed-in user on to "/".
     Ok(())
 }
 
@@ -73,7 +75,6 @@ pub async fn logout() -> Result<(), ApiError> {
         backend.signed_out(&user).await?;
     }
     session.flush().await.map_err(ssr::internal)?;
-    leptos_axum::redirect("/login");
     Ok(())
 }
 

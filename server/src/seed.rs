@@ -4,7 +4,7 @@
 use crate::auth::password;
 use crate::storage::{Municipality, Storage, StorageError, UserRecord};
 use app::domain::{Institution, InstitutionKind, NewUser, Role, UserInputError};
-use chrono::Utc;
+use chrono::{SubsecRound, Utc};
 use uuid::Uuid;
 
 #[derive(Debug, thiserror::Error)]
@@ -72,7 +72,8 @@ pub async fn ensure_municipality(store: &dyn Storage, code: &str, name: &str) ->
     if let Some(m) = store.municipality_by_code(code).await? {
         return Ok(m);
     }
-    let m = Municipality { id: Uuid::now_v7(), code: code.into(), name: name.into(), created_at: Utc::now() };
+    // PostgreSQL keeps microseconds: store what it can round-trip.
+    let m = Municipality { id: Uuid::now_v7(), code: code.into(), name: name.into(), created_at: Utc::now().trunc_subsecs(6) };
     store.insert_municipality(&m).await?;
     Ok(m)
 }

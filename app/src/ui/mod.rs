@@ -13,6 +13,17 @@ use leptos_meta::{provide_meta_context, HashedStylesheet, Link, Meta, MetaTags, 
 use leptos_router::components::{Redirect, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
+/// Loads `path` as a new document (not a client-side route change), so the server renders it
+/// for the new session and the service worker stores that copy.
+pub(crate) fn full_load(path: &str) {
+    #[cfg(feature = "hydrate")]
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().assign(path);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = path;
+}
+
 /// The signed-in user, fetched once per page load and again after sign-in or sign-out.
 pub(crate) type UserResource = Resource<Result<Option<SessionUser>, ApiError>>;
 
@@ -51,6 +62,16 @@ pub fn App() -> impl IntoView {
         move || (login.version().get(), logout.version().get()),
         |_| current_user(),
     );
+    Effect::new(move |_| {
+        if let Some(Ok(())) = login.value().get() {
+            full_load("/");
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(())) = logout.value().get() {
+            full_load("/login");
+        }
+    });
     provide_context(login);
     provide_context(logout);
     provide_context(user);

@@ -1,0 +1,129 @@
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { BASE, launch, phone, signIn, hydrated } from "./helpers.js";
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+const ROLES = [
+  ["field", "field_worker", "Arta Krasniqi"],
+  ["manager", "case_manager", "Dragana Jovanović"],
+  ["school", "school_team", "Mirjeta Berisha"],
+  ["supervisor", "supervisor", "Besnik Hoxha"],
+  ["partner", "partner", "Ayşe Yılmaz"],
+  ["admin", "admin", "Luan Gashi"],
+];
+
+for (const [username, role, name] of ROLES) {
+  test(`${username} signs in and sees the ${role} home`, async () => {
+    const ctx = await phone(browser);
+    const page = await ctx.newPage();
+    await signIn(page, username);
+    await page.waitForURL(BASE + "/");
+    await page.locator(`section[data-role="${role}"]`).waitFor();
+    assert.equal(await page.getByTestId("user-name").textContent(), name);
+    // Only the sections of the user's own roles.
+    assert.equal(await page.locator("section[data-role]").count(), 1);
+    await ctx.close();
+  });
+}
+
+test("a wrong password is refused with a clear message", async () => {
+  const ctx = await phone(browser);
+  const page = await ctx.newPage();
+  await signIn(page, "field", "not-the-password");
+  const error = page.getByTestId("login-error");
+  await error.waitFor();
+  assert.match(await error.textContent(), /Wrong username or password/);
+  assert.equal(new URL(page.url()).pathname, "/login");
+  await ctx.close();
+});
+
+test("pages and calls refuse anyone not signed in", async () => {
+  const res = await fetch(BASE + "/", { redirect: "manual" });
+  assert.equal(res.status, 302);
+  assert.equal(res.headers.get("location"), "/login");
+  const users = await fetch(BASE + "/api/users/list", { method: "POST" });
+  assert.notEqual(users.status, 200);
+});
+
+test("a non-admin cannot open the user administration", async () => {
+  const ctx = await phone(browser);
+  const page = await ctx.newPage();
+  await signIn(page, "field");
+  await page.waitForURL(BASE + "/");
+  await page.goto(BASE + "/admin/users");
+  await page.getByRole("alert").waitFor();
+  assert.equal(await page.getByTestId("user-list").count(), 0);
+  await ctx.close();
+});
+
+test("after one visit online the app reloads offline with the user's name", async () => {
+  const ctx = await phone(browser);
+  const page = await ctx.newPage();
+  await signIn(page, "field");
+  await page.waitForURL(BASE + "/");
+  await page.getByTestId("user-name").waitFor();
+  // The service worker has installed and controls the page.
+  await page.waitForFunction(async () => {
+    const reg = await navigator.serviceWorker.getRegistration();
+    return !!(reg && reg.active && navigator.serviceWorker.controller);
+  }, null, { timeout: 20000 });
+  await page.reload();
+  await page.getByTestId("user-name").waitFor();
+  await ctx.setOffline(true);
+  await page.reload();
+  assert.equal(await page.getByTestId("user-name").textContent(), "Arta Krasniqi");
+  await page.locator('section[data-role="field_worker"]').waitFor();
+  await hydrated(page);
+  await page.getByTestId("offline-banner").waitFor();
+  await ctx.close();
+});
+
+test("the language picker switches all four languages and html lang follows", async () => {
+  const ctx = await phone(browser, "en-US");
+  const page = await ctx.newPage();
+  await signIn(page, "supervisor");
+  await page.waitForURL(BASE + "/");
+  await hydrated(page);
+  const heading = page.locator('section[data-role="supervisor"] h2');
+  const expected = {
+    sq: "Miratimet dhe afatet",
+    "sr-Latn": "Odobrenja i rokovi",
+    tr: "Onaylar ve süreler",
+    en: "Approvals and deadlines",
+  };
+  for (const [lang, text] of Object.entries(expected)) {
+    await page.getByTestId("language").selectOption(lang);
+    await page.waitForFunction((l) => document.documentElement.lang === l, lang);
+    assert.equal(await heading.textContent(), text);
+  }
+  // Remembered for the user: a new browser session signs in in Turkish.
+  await page.getByTestId("language").selectOption("tr");
+  await page.waitForTimeout(500);
+  const other = await phone(browser, "en-US");
+  const p2 = await other.newPage();
+  await signIn(p2, "supervisor");
+  await p2.waitForURL(BASE + "/");
+  await p2.waitForFunction(() => document.documentElement.lang === "tr");
+  assert.equal(await p2.locator('section[data-role="supervisor"] h2').textContent(), expected.tr);
+  await other.close();
+  await ctx.close();
+});
+
+test("screenshot of the home screen at 360×640", async () => {
+  const ctx = await phone(browser);
+  const page = await ctx.newPage();
+  await signIn(page, "admin");
+  await page.waitForURL(BASE + "/");
+  await page.locator('section[data-role="admin"]').waitFor();
+  mkdirSync("screenshots", { recursive: true });
+  await page.screenshot({ path: "screenshots/home-360x640.png" });
+  await page.goto(BASE + "/login");
+  await ctx.clearCookies();
+  await page.goto(BASE + "/login");
+  await page.screenshot({ path: "screenshots/login-360x640.png" });
+  await ctx.close();
+});

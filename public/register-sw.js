@@ -1,0 +1,12 @@
+// Registers the service worker that keeps the app shell on the phone.
+if ("serviceWorker" in navigator) {
+  window.addEventListener("load", function () {
+    navigator.serviceWorker.register("/sw.js").then(function (reg) {
+      // A new version installed during an earlier visit waits so that it never swaps files
+      // under an open page; this page load is the "next load", so it may take over now.
+      if (reg.waiting) reg.waiting.postMessage("skip-waiting");
+    }).catch(function (e) { console.warn("service worker not registered", e); });
+    // Ask the browser not to evict our storage when space runs low (unsent records live there).
+    if (navigator.storage && navigator.storage.persist) navigator.storage.persist();
+  });
+}

@@ -1,0 +1,97 @@
+// Reintegra service worker. The server writes the build identifier in place of __BUILD__, so
+// every release installs a new worker with its own caches.
+"use strict";
+const BUILD = "__BUILD__";
+const SHELL = "reintegra-shell-" + BUILD; // hashed assets, icons, manifest
+const PAGES = "reintegra-pages-" + BUILD; // server-rendered pages last seen online
+const STATIC = ["/manifest.webmanifest", "/icons/icon-192.png", "/icons/icon-512.png", "/register-sw.js"];
+
+self.addEventListener("install", (event) => {
+  event.waitUntil((async () => {
+    const shell = await caches.open(SHELL);
+    const pages = await caches.open(PAGES);
+    const assets = new Set(STATIC);
+    for (const path of ["/", "/login"]) {
+      try {
+        const res = await fetch(path, { credentials: "same-origin", cache: "no-store" });
+        if (!res.ok) continue;
+        const html = await res.clone().text();
+        for (const m of html.matchAll(/\/pkg\/[A-Za-z0-9_.\-]+/g)) assets.add(m[0]);
+        // "/" answers with the sign-in page when nobody is signed in: keep only real pages.
+        if (!res.redirected) await pages.put(path, res);
+      } catch (e) {
+        // Offline during install: the worker will be installed again on a later visit.
+      }
+    }
+    await shell.addAll([...assets]);
+    // No skipWaiting here: an open page keeps the worker it started with (see register-sw.js).
+  })());
+});
+
+self.addEventListener("message", (event) => {
+  if (event.data === "skip-waiting") self.skipWaiting();
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil((async () => {
+    for (const key of await caches.keys()) {
+      if (key.startsWith("reintegra-") && key !== SHELL && key !== PAGES) await caches.delete(key);
+    }
+    await self.clients.claim();
+  })());
+});
+
+async function forgetPages() {
+  await caches.delete(PAGES);
+}
+
+self.addEventListener("fetch", (event) => {
+  const req = event.request;
+  const url = new URL(req.url);
+  if (url.origin !== self.location.origin) return;
+
+  // Signing out removes the pages that show the user's name and data.
+  if (url.pathname === "/api/logout") {
+    event.respondWith(fetch(req).then((res) => forgetPages().then(() => res)));
+    return;
+  }
+  // Data and server functions always go to the network.
+  if (req.method !== "GET" || url.pathname.startsWith("/api/") || url.pathname === "/health") return;
+
+  if (req.mode === "navigate") {
+    event.respondWith(page(req, url));
+    return;
+  }
+  if (url.pathname.startsWith("/pkg/") || STATIC.includes(url.pathname)) {
+    event.respondWith(asset(req));
+  }
+});
+
+// Pages: the network first (fresh data), the last copy when offline.
+async function page(req, url) {
+  const pages = await caches.open(PAGES);
+  try {
+    const res = await fetch(req);
+    if (res.ok && !res.redirected && (res.headers.get("content-type") || "").startsWith("text/html")) {
+      await pages.put(url.pathname, res.clone());
+    }
+    return res;
+  } catch (e) {
+    const cached = (await pages.match(url.pathname)) || (await pages.match("/")) || (await pages.match("/login"));
+    if (cached) return cached;
+    return new Response("<!doctype html><meta charset=utf-8><title>Reintegra</title><p>Offline.</p>", {
+      status: 503,
+      headers: { "content-type": "text/html; charset=utf-8" },
+    });
+  }
+}
+
+// Hashed files never change: the cache first, the network once.
+async function asset(req) {
+  const shell = await caches.open(SHELL);
+  const hit = await shell.match(req);
+  if (hit) return hit;
+  const res = await fetch(req);
+  if (res.ok) await shell.put(req, res.clone());
+  return res;
+}

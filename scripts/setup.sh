@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs what the build and the tests need, once; quick when everything is already there.
+# Sourced by scripts/serve.sh and scripts/test.sh.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+CARGO_LEPTOS_VERSION=0.3.11
+TOOLCHAIN=$(sed -n 's/^channel = "\(.*\)"/\1/p' rust-toolchain.toml)
+WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' Cargo.lock)
+export PATH="$HOME/.cargo/bin:$PATH"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+# The pinned toolchain with the wasm target (rust-toolchain.toml names both).
+if ! rustup run "$TOOLCHAIN" rustc --print target-list >/dev/null 2>&1 \
+  || ! rustup target list --installed --toolchain "$TOOLCHAIN" | grep -q wasm32-unknown-unknown; then
+  say "installing Rust $TOOLCHAIN with the wasm32 target"
+  rustup toolchain install "$TOOLCHAIN" --profile minimal -c clippy -c rustfmt -t wasm32-unknown-unknown
+fi
+
+if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
+  say "building cargo-leptos $CARGO_LEPTOS_VERSION (no downloads; about 15 minutes on 2 cores)"
+  cargo +"$TOOLCHAIN" install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --features no_downloads
+fi
+
+if ! wasm-bindgen --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"; then
+  say "building wasm-bindgen-cli $WASM_BINDGEN_VERSION (must match Cargo.lock)"
+  # Not --locked: its lock file pins a webpki-roots release the registry no longer serves.
+  cargo +"$TOOLCHAIN" install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+fi
+
+need_apt=()
+command -v wasm-opt >/dev/null || need_apt+=(binaryen)
+if [ "${1:-}" = "--test" ]; then
+  command -v chromium >/dev/null || need_apt+=(chromium)
+  command -v psql >/dev/null || need_apt+=(postgresql)
+fi
+if [ ${#need_apt[@]} -gt 0 ]; then
+  say "installing ${need_apt[*]} from Debian"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"
+fi

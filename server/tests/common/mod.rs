@@ -1,0 +1,46 @@
+//! Fresh databases for the suites: a temporary SQLite file, and a new PostgreSQL database on the
+//! server named by `REINTEGRA_TEST_POSTGRES_URL` (default: the local `test` database). A
+//! PostgreSQL that cannot be reached fails the run; it is never skipped.
+#![allow(dead_code)]
+
+use reintegra::storage::{self, Pool, Storage};
+use sqlx::Connection;
+use std::sync::Arc;
+use uuid::Uuid;
+
+pub const DEFAULT_PG: &str = "postgres://postgres@127.0.0.1:5432/test";
+
+pub async fn sqlite() -> (Arc<dyn Storage>, Pool) {
+    let path = std::env::temp_dir().join(format!("reintegra-test-{}.db", Uuid::now_v7()));
+    storage::connect(&format!("sqlite://{}", path.display())).await.expect("sqlite storage")
+}
+
+pub async fn postgres() -> (Arc<dyn Storage>, Pool) {
+    let admin_url = std::env::var("REINTEGRA_TEST_POSTGRES_URL").unwrap_or_else(|_| DEFAULT_PG.into());
+    let mut admin = sqlx::PgConnection::connect(&admin_url)
+        .await
+        .unwrap_or_else(|e| panic!("PostgreSQL at {admin_url} is required for this suite: {e}"));
+    let name = format!("reintegra_test_{}", Uuid::now_v7().simple());
+    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.expect("create test database");
+    let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin_url);
+    storage::connect(&format!("{base}/{name}")).await.expect("postgres storage")
+}
+
+/// Runs `$suite(store)` once on SQLite and once on PostgreSQL, as two tests.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($suite:ident),* $(,)?) => {
+        $(
+            mod $suite {
+                #[tokio::test]
+                async fn sqlite() {
+                    super::$suite(super::common::sqlite().await.0).await;
+                }
+                #[tokio::test]
+                async fn postgres() {
+                    super::$suite(super::common::postgres().await.0).await;
+                }
+            }
+        )*
+    };
+}

@@ -1,0 +1,152 @@
+//! The storage suite, run on SQLite and on PostgreSQL.
+
+mod common;
+
+use app::domain::{Institution, InstitutionKind, Role};
+use chrono::{Duration, SubsecRound, Utc};
+use reintegra::seed;
+use reintegra::storage::{AuditEvent, Municipality, Storage, StorageError, ThrottleRow};
+use std::sync::Arc;
+use uuid::Uuid;
+
+async fn municipality(store: &dyn Storage, code: &str) -> Municipality {
+    seed::ensure_municipality(store, code, &format!("{code} / Ćirilica Ђурђевак")).await.unwrap()
+}
+
+async fn municipalities_and_institutions(store: Arc<dyn Storage>) {
+    let m = municipality(store.as_ref(), "prizren").await;
+    assert_eq!(store.municipality_by_code("prizren").await.unwrap(), Some(m.clone()));
+    assert_eq!(store.municipality_by_code("nowhere").await.unwrap(), None);
+    // Codes are unique.
+    let again = Municipality { id: Uuid::now_v7(), ..m.clone() };
+    assert!(matches!(store.insert_municipality(&again).await, Err(StorageError::Duplicate)));
+
+    let other = municipality(store.as_ref(), "gjilan").await;
+    let inst = Institution {
+        id: Uuid::now_v7(),
+        municipality_id: m.id,
+        kind: InstitutionKind::HealthCentre,
+        name: "Qendra e Shëndetit Mendor – Prizren / Ruh Sağlığı Merkezi".into(),
+    };
+    store.insert_institution(&inst).await.unwrap();
+    store
+        .insert_institution(&Institution { id: Uuid::now_v7(), municipality_id: other.id, kind: InstitutionKind::Police, name: "Policia".into() })
+        .await
+        .unwrap();
+    assert_eq!(store.institutions(m.id).await.unwrap(), vec![inst.clone()]);
+    assert_eq!(store.institution(inst.id).await.unwrap(), Some(inst));
+    assert_eq!(store.institution(Uuid::now_v7()).await.unwrap(), None);
+}
+
+async fn users_roles_and_status(store: Arc<dyn Storage>) {
+    assert!(!store.has_users().await.unwrap());
+    let m = municipality(store.as_ref(), "obiliq").await;
+    let u = seed::create_user(store.as_ref(), &m, "dj.petrovic", "Đorđe Petrović", &[Role::Supervisor, Role::CaseManager], None, "long enough pw")
+        .await
+        .unwrap();
+    assert!(store.has_users().await.unwrap());
+
+    let by_name = store.user_by_username("dj.petrovic").await.unwrap().unwrap();
+    assert_eq!(by_name.display_name, "Đorđe Petrović");
+    assert_eq!(by_name.roles, vec![Role::CaseManager, Role::Supervisor]);
+    assert_eq!(by_name.municipality_name, m.name);
+    assert!(by_name.active);
+    assert_eq!(store.user_by_id(u.id).await.unwrap().unwrap().id, u.id);
+    assert_eq!(store.user_by_username("nobody").await.unwrap(), None);
+
+    // Usernames are unique, and a refused insert leaves nothing behind (not even roles).
+    let dup = seed::create_user(store.as_ref(), &m, "dj.petrovic", "Other", &[Role::Admin], None, "long enough pw").await;
+    assert!(matches!(dup, Err(seed::SeedError::UsernameTaken(_))));
+    assert_eq!(store.users_in(m.id).await.unwrap().len(), 1);
+
+    let now = Utc::now();
+    assert!(store.set_user_roles(u.id, &[Role::FieldWorker], now).await.unwrap());
+    assert_eq!(store.user_by_id(u.id).await.unwrap().unwrap().roles, vec![Role::FieldWorker]);
+    assert!(!store.set_user_roles(Uuid::now_v7(), &[Role::Admin], now).await.unwrap());
+
+    assert!(store.set_user_active(u.id, false, now).await.unwrap());
+    assert!(!store.user_by_id(u.id).await.unwrap().unwrap().active);
+    assert!(!store.set_user_active(Uuid::now_v7(), false, now).await.unwrap());
+
+    store.set_user_locale(u.id, "sr-Latn", now).await.unwrap();
+    assert_eq!(store.user_by_id(u.id).await.unwrap().unwrap().locale, "sr-Latn");
+}
+
+async fn users_are_listed_per_municipality(store: Arc<dyn Storage>) {
+    let a = municipality(store.as_ref(), "a").await;
+    let b = municipality(store.as_ref(), "b").await;
+    for (m, name, roles) in [
+        (&a, "ayse", vec![Role::FieldWorker]),
+        (&a, "blerta", vec![Role::Admin, Role::Supervisor]),
+        (&b, "cedomir", vec![Role::SchoolTeam]),
+    ] {
+        seed::create_user(store.as_ref(), m, name, name, &roles, None, "long enough pw").await.unwrap();
+    }
+    let in_a = store.users_in(a.id).await.unwrap();
+    let names: Vec<_> = in_a.iter().map(|u| u.username.as_str()).collect();
+    assert_eq!(names, vec!["ayse", "blerta"]);
+    assert_eq!(in_a[1].roles, vec![Role::Supervisor, Role::Admin]);
+    assert_eq!(store.users_in(b.id).await.unwrap().len(), 1);
+}
+
+async fn throttle_rows(store: Arc<dyn Storage>) {
+    let at = Utc::now().trunc_subsecs(3);
+    let row = ThrottleRow { key: "user:ana".into(), failures: 2, window_started_at: at, locked_until: None };
+    store.save_throttle(&row).await.unwrap();
+    assert_eq!(store.throttle("user:ana").await.unwrap(), Some(row.clone()));
+    let locked = ThrottleRow { failures: 4, locked_until: Some(at + Duration::minutes(15)), ..row };
+    store.save_throttle(&locked).await.unwrap();
+    assert_eq!(store.throttle("user:ana").await.unwrap(), Some(locked));
+    store.clear_throttle("user:ana").await.unwrap();
+    assert_eq!(store.throttle("user:ana").await.unwrap(), None);
+}
+
+async fn audit_trail(store: Arc<dyn Storage>) {
+    let m = municipality(store.as_ref(), "mitrovice").await;
+    let other = municipality(store.as_ref(), "peje").await;
+    let base = Utc::now().trunc_subsecs(3);
+    for (i, muni) in [(0, m.id), (1, m.id), (2, other.id)] {
+        store
+            .append_audit(&AuditEvent {
+                id: Uuid::now_v7(),
+                at: base + Duration::seconds(i),
+                actor_id: None,
+                municipality_id: Some(muni),
+                action: format!("act{i}"),
+                entity: "user".into(),
+                entity_id: None,
+                detail: "ë ç š ğ".into(),
+            })
+            .await
+            .unwrap();
+    }
+    let events = store.audit_events(m.id, 10).await.unwrap();
+    let actions: Vec<_> = events.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, vec!["act1", "act0"]);
+    assert_eq!(events[0].detail, "ë ç š ğ");
+    assert_eq!(store.audit_events(m.id, 1).await.unwrap().len(), 1);
+}
+
+async fn demo_data_only_into_an_empty_database(store: Arc<dyn Storage>) {
+    assert!(seed::load_demo(store.as_ref()).await.unwrap());
+    let obiliq = store.municipality_by_code("obiliq").await.unwrap().unwrap();
+    let users = store.users_in(obiliq.id).await.unwrap();
+    for role in Role::ALL {
+        assert!(users.iter().any(|u| u.roles.contains(&role)), "no demo user for {role}");
+    }
+    let partner = users.iter().find(|u| u.roles.contains(&Role::Partner)).unwrap();
+    assert!(partner.institution_id.is_some());
+    assert_eq!(store.institutions(obiliq.id).await.unwrap().len(), InstitutionKind::ALL.len());
+    // A second run changes nothing.
+    assert!(!seed::load_demo(store.as_ref()).await.unwrap());
+    assert_eq!(store.users_in(obiliq.id).await.unwrap().len(), users.len());
+}
+
+on_both_databases!(
+    municipalities_and_institutions,
+    users_roles_and_status,
+    users_are_listed_per_municipality,
+    throttle_rows,
+    audit_trail,
+    demo_data_only_into_an_empty_database,
+);
