@@ -157,8 +157,18 @@ pub mod ssr {
             new_user: NewUser,
             institution_id: Option<Uuid>,
         ) -> Result<UserSummary, ApiError>;
-        async fn set_user_active(&self, actor: &SessionUser, user_id: Uuid, active: bool) -> Result<UserSummary, ApiError>;
-        async fn set_user_roles(&self, actor: &SessionUser, user_id: Uuid, roles: Vec<Role>) -> Result<UserSummary, ApiError>;
+        async fn set_user_active(
+            &self,
+            actor: &SessionUser,
+            user_id: Uuid,
+            active: bool,
+        ) -> Result<UserSummary, ApiError>;
+        async fn set_user_roles(
+            &self,
+            actor: &SessionUser,
+            user_id: Uuid,
+            roles: Vec<Role>,
+        ) -> Result<UserSummary, ApiError>;
         async fn list_institutions(&self, actor: &SessionUser) -> Result<Vec<Institution>, ApiError>;
     }
 

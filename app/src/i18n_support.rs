@@ -80,7 +80,10 @@ mod tests {
                 keys("", &json, &mut set);
                 for key in &set {
                     let value = key.split('.').fold(&json, |v, k| &v[k]);
-                    assert!(value.as_str().is_some_and(|s| !s.trim().is_empty()), "{name}: {key} is empty");
+                    assert!(
+                        value.as_str().is_some_and(|s| !s.trim().is_empty()),
+                        "{name}: {key} is empty"
+                    );
                 }
                 (*name, set)
             })

@@ -5,7 +5,11 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
-#[command(name = "reintegra", version, about = "Reintegra: case management for the reintegration of returnees")]
+#[command(
+    name = "reintegra",
+    version,
+    about = "Reintegra: case management for the reintegration of returnees"
+)]
 pub struct Cli {
     #[command(flatten)]
     pub settings: Settings,

@@ -52,7 +52,13 @@ pub fn build_id() -> String {
         .ok()
         .and_then(|exe| exe.parent().map(|d| d.join("hash.txt")))
         .and_then(|p| std::fs::read_to_string(p).ok())
-        .map(|text| text.lines().filter_map(|l| l.split_once(':')).map(|(_, h)| h.trim().to_string()).collect::<Vec<_>>().join("-"))
+        .map(|text| {
+            text.lines()
+                .filter_map(|l| l.split_once(':'))
+                .map(|(_, h)| h.trim().to_string())
+                .collect::<Vec<_>>()
+                .join("-")
+        })
         .unwrap_or_default();
     if hashes.is_empty() {
         env!("CARGO_PKG_VERSION").to_string()
@@ -72,7 +78,9 @@ pub fn router<S: SessionStore + Clone>(state: AppState, sessions: S) -> Router {
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(state.settings.secure_cookies())
-        .with_expiry(Expiry::OnInactivity(time::Duration::hours(state.settings.session_hours)));
+        .with_expiry(Expiry::OnInactivity(time::Duration::hours(
+            state.settings.session_hours,
+        )));
 
     let sw = service_worker_source(&state);
     let store = state.store.clone();
@@ -89,11 +97,22 @@ pub fn router<S: SessionStore + Clone>(state: AppState, sessions: S) -> Router {
         .fallback(leptos_axum::file_and_error_handler_with_context(context, shell))
         .with_state(options)
         .layer(session_layer)
-        .layer(middleware::from_fn(move |req, next| client_addr(trust_proxy, req, next)))
+        .layer(middleware::from_fn(move |req, next| {
+            client_addr(trust_proxy, req, next)
+        }))
         .layer(middleware::from_fn(cache_headers))
-        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
-        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
-        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
 }
@@ -103,7 +122,10 @@ async fn health(store: Arc<dyn Storage>, build: String) -> Response {
         Ok(()) => Json(serde_json::json!({ "status": "ok", "database": "ok", "build": build })).into_response(),
         Err(e) => {
             tracing::error!(error = %e, "health check: database unreachable");
-            (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({ "status": "error", "database": "unreachable" })))
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(serde_json::json!({ "status": "error", "database": "unreachable" })),
+            )
                 .into_response()
         }
     }
@@ -126,7 +148,10 @@ async fn service_worker(source: Arc<str>) -> Response {
         return StatusCode::NOT_FOUND.into_response();
     }
     (
-        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")],
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
         source.to_string(),
     )
         .into_response()
@@ -150,7 +175,8 @@ async fn cache_headers(req: Request, next: Next) -> Response {
         } else {
             "no-cache"
         };
-        res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+        res.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
     }
     res
 }
@@ -163,7 +189,10 @@ async fn client_addr(trust_proxy: bool, mut req: Request, next: Next) -> Respons
         .and_then(|v| v.split(',').next())
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty());
-    let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string());
+    let peer = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string());
     let addr = forwarded.or(peer).unwrap_or_else(|| "unknown".into());
     req.extensions_mut().insert(ClientAddr(addr));
     next.run(req).await

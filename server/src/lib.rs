@@ -29,7 +29,11 @@ pub enum ServerError {
 pub fn sign_in_policy(settings: &Settings) -> SignInPolicy {
     let minutes = Duration::minutes(settings.login_lockout_minutes);
     SignInPolicy {
-        per_account: throttle::Policy { max_failures: settings.login_max_failures, window: minutes, lockout: minutes },
+        per_account: throttle::Policy {
+            max_failures: settings.login_max_failures,
+            window: minutes,
+            lockout: minutes,
+        },
         per_address: throttle::Policy {
             max_failures: settings.login_max_failures_per_address,
             window: minutes,

@@ -17,8 +17,20 @@ async fn main() -> ExitCode {
     init_tracing(cli.settings.log_format);
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(cli.settings).await,
-        Command::CreateAdmin { municipality_code, municipality_name, username, display_name } => {
-            create_admin(&cli.settings, &municipality_code, &municipality_name, &username, &display_name).await
+        Command::CreateAdmin {
+            municipality_code,
+            municipality_name,
+            username,
+            display_name,
+        } => {
+            create_admin(
+                &cli.settings,
+                &municipality_code,
+                &municipality_name,
+                &username,
+                &display_name,
+            )
+            .await
         }
     };
     match result {
@@ -62,13 +74,21 @@ async fn serve(settings: Settings) -> Result<(), ServerError> {
         Pool::Sqlite(pool) => {
             let sessions = SqliteStore::new(pool);
             sessions.migrate().await?;
-            tokio::spawn(sessions.clone().continuously_delete_expired(tokio::time::Duration::from_secs(3600)));
+            tokio::spawn(
+                sessions
+                    .clone()
+                    .continuously_delete_expired(tokio::time::Duration::from_secs(3600)),
+            );
             http::router(state, sessions)
         }
         Pool::Postgres(pool) => {
             let sessions = PostgresStore::new(pool);
             sessions.migrate().await?;
-            tokio::spawn(sessions.clone().continuously_delete_expired(tokio::time::Duration::from_secs(3600)));
+            tokio::spawn(
+                sessions
+                    .clone()
+                    .continuously_delete_expired(tokio::time::Duration::from_secs(3600)),
+            );
             http::router(state, sessions)
         }
     };

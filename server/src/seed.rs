@@ -28,19 +28,36 @@ const DEMO_USERS: &[(&str, &str, &[Role], Option<InstitutionKind>)] = &[
     ("manager", "Dragana Jovanović", &[Role::CaseManager], None),
     ("school", "Mirjeta Berisha", &[Role::SchoolTeam], None),
     ("supervisor", "Besnik Hoxha", &[Role::Supervisor], None),
-    ("partner", "Ayşe Yılmaz", &[Role::Partner], Some(InstitutionKind::EmploymentOffice)),
+    (
+        "partner",
+        "Ayşe Yılmaz",
+        &[Role::Partner],
+        Some(InstitutionKind::EmploymentOffice),
+    ),
     ("admin", "Luan Gashi", &[Role::Admin], None),
 ];
 
 const DEMO_INSTITUTIONS: &[(InstitutionKind, &str)] = &[
-    (InstitutionKind::CommunitiesOffice, "Zyra Komunale për Komunitete dhe Kthim – Obiliq"),
+    (
+        InstitutionKind::CommunitiesOffice,
+        "Zyra Komunale për Komunitete dhe Kthim – Obiliq",
+    ),
     (InstitutionKind::SocialWorkCentre, "Qendra për Punë Sociale – Obiliq"),
     (InstitutionKind::EmploymentOffice, "Zyra e Punësimit – Obiliq"),
-    (InstitutionKind::VocationalCentre, "Qendra e Aftësimit Profesional – Prishtinë"),
+    (
+        InstitutionKind::VocationalCentre,
+        "Qendra e Aftësimit Profesional – Prishtinë",
+    ),
     (InstitutionKind::CivilStatus, "Zyra e Gjendjes Civile – Obiliq"),
     (InstitutionKind::HealthCentre, "Qendra e Mjekësisë Familjare – Obiliq"),
-    (InstitutionKind::EducationDirectorate, "Drejtoria Komunale e Arsimit – Obiliq"),
-    (InstitutionKind::ReintegrationCommission, "Komisioni Komunal për Riintegrim – Obiliq"),
+    (
+        InstitutionKind::EducationDirectorate,
+        "Drejtoria Komunale e Arsimit – Obiliq",
+    ),
+    (
+        InstitutionKind::ReintegrationCommission,
+        "Komisioni Komunal për Riintegrim – Obiliq",
+    ),
     (InstitutionKind::Police, "Stacioni Policor – Obiliq"),
     (InstitutionKind::Ngo, "OJQ Ura / NVO Most"),
 ];
@@ -55,16 +72,39 @@ pub async fn load_demo(store: &dyn Storage) -> Result<bool, SeedError> {
     let obiliq = ensure_municipality(store, "obiliq", "Obiliq / Obilić").await?;
     let mut institutions = Vec::new();
     for (kind, name) in DEMO_INSTITUTIONS {
-        let inst = Institution { id: Uuid::now_v7(), municipality_id: obiliq.id, kind: *kind, name: (*name).into() };
+        let inst = Institution {
+            id: Uuid::now_v7(),
+            municipality_id: obiliq.id,
+            kind: *kind,
+            name: (*name).into(),
+        };
         store.insert_institution(&inst).await?;
         institutions.push(inst);
     }
     for (username, display_name, roles, kind) in DEMO_USERS {
         let institution_id = kind.and_then(|k| institutions.iter().find(|i| i.kind == k).map(|i| i.id));
-        create_user(store, &obiliq, username, display_name, roles, institution_id, DEMO_PASSWORD).await?;
+        create_user(
+            store,
+            &obiliq,
+            username,
+            display_name,
+            roles,
+            institution_id,
+            DEMO_PASSWORD,
+        )
+        .await?;
     }
     let gjilan = ensure_municipality(store, "gjilan", "Gjilan / Gnjilane").await?;
-    create_user(store, &gjilan, "field.gjilan", "Nebojša Stojanović", &[Role::FieldWorker], None, DEMO_PASSWORD).await?;
+    create_user(
+        store,
+        &gjilan,
+        "field.gjilan",
+        "Nebojša Stojanović",
+        &[Role::FieldWorker],
+        None,
+        DEMO_PASSWORD,
+    )
+    .await?;
     Ok(true)
 }
 
@@ -73,7 +113,12 @@ pub async fn ensure_municipality(store: &dyn Storage, code: &str, name: &str) ->
         return Ok(m);
     }
     // PostgreSQL keeps microseconds: store what it can round-trip.
-    let m = Municipality { id: Uuid::now_v7(), code: code.into(), name: name.into(), created_at: Utc::now().trunc_subsecs(6) };
+    let m = Municipality {
+        id: Uuid::now_v7(),
+        code: code.into(),
+        name: name.into(),
+        created_at: Utc::now().trunc_subsecs(6),
+    };
     store.insert_municipality(&m).await?;
     Ok(m)
 }

@@ -117,7 +117,11 @@ impl Backend for Service {
                 return Err(ApiError::Throttled { retry_after_secs });
             }
         }
-        let user = self.store.user_by_username(&username.trim().to_lowercase()).await.map_err(internal)?;
+        let user = self
+            .store
+            .user_by_username(&username.trim().to_lowercase())
+            .await
+            .map_err(internal)?;
         let ok = password::verify(password.to_string(), user.as_ref().map(|u| u.password_hash.clone()))
             .await
             .map_err(internal)?;
@@ -125,8 +129,15 @@ impl Backend for Service {
             Some(u) if ok && u.active => {
                 self.store.clear_throttle(&account).await.map_err(internal)?;
                 let session_user = SessionUser::from(&u);
-                self.audit(Some(&session_user), None, "sign_in", "user", Some(u.id.to_string()), format!("from {client}"))
-                    .await?;
+                self.audit(
+                    Some(&session_user),
+                    None,
+                    "sign_in",
+                    "user",
+                    Some(u.id.to_string()),
+                    format!("from {client}"),
+                )
+                .await?;
                 Ok(session_user)
             }
             other => {
@@ -134,8 +145,15 @@ impl Backend for Service {
                 self.record_failure(&address, self.policy.per_address).await?;
                 if let Some(u) = other {
                     let why = if u.active { "wrong password" } else { "account disabled" };
-                    self.audit(None, Some(u.municipality_id), "sign_in_failed", "user", Some(u.id.to_string()), format!("{why}, from {client}"))
-                        .await?;
+                    self.audit(
+                        None,
+                        Some(u.municipality_id),
+                        "sign_in_failed",
+                        "user",
+                        Some(u.id.to_string()),
+                        format!("{why}, from {client}"),
+                    )
+                    .await?;
                 }
                 // Same answer for unknown user, wrong password and disabled account.
                 Err(ApiError::WrongCredentials)
@@ -149,11 +167,22 @@ impl Backend for Service {
     }
 
     async fn signed_out(&self, actor: &SessionUser) -> Result<(), ApiError> {
-        self.audit(Some(actor), None, "sign_out", "user", Some(actor.id.to_string()), String::new()).await
+        self.audit(
+            Some(actor),
+            None,
+            "sign_out",
+            "user",
+            Some(actor.id.to_string()),
+            String::new(),
+        )
+        .await
     }
 
     async fn set_locale(&self, actor: &SessionUser, locale: &str) -> Result<(), ApiError> {
-        self.store.set_user_locale(actor.id, locale, Utc::now()).await.map_err(internal)
+        self.store
+            .set_user_locale(actor.id, locale, Utc::now())
+            .await
+            .map_err(internal)
     }
 
     async fn list_users(&self, actor: &SessionUser) -> Result<Vec<UserSummary>, ApiError> {
@@ -197,8 +226,15 @@ impl Backend for Service {
             Err(e) => return Err(internal(e)),
         }
         let roles: Vec<_> = record.roles.iter().map(|r| r.as_str()).collect();
-        self.audit(Some(actor), None, "user.create", "user", Some(record.id.to_string()), format!("roles {}", roles.join(",")))
-            .await?;
+        self.audit(
+            Some(actor),
+            None,
+            "user.create",
+            "user",
+            Some(record.id.to_string()),
+            format!("roles {}", roles.join(",")),
+        )
+        .await?;
         Ok(summary(&record))
     }
 
@@ -209,16 +245,34 @@ impl Backend for Service {
             return Err(ApiError::Forbidden);
         }
         let mut user = self.user_in_actor_municipality(actor, user_id).await?;
-        if !self.store.set_user_active(user_id, active, Utc::now()).await.map_err(internal)? {
+        if !self
+            .store
+            .set_user_active(user_id, active, Utc::now())
+            .await
+            .map_err(internal)?
+        {
             return Err(ApiError::NotFound);
         }
         user.active = active;
         let action = if active { "user.enable" } else { "user.disable" };
-        self.audit(Some(actor), None, action, "user", Some(user_id.to_string()), String::new()).await?;
+        self.audit(
+            Some(actor),
+            None,
+            action,
+            "user",
+            Some(user_id.to_string()),
+            String::new(),
+        )
+        .await?;
         Ok(summary(&user))
     }
 
-    async fn set_user_roles(&self, actor: &SessionUser, user_id: Uuid, mut roles: Vec<Role>) -> Result<UserSummary, ApiError> {
+    async fn set_user_roles(
+        &self,
+        actor: &SessionUser,
+        user_id: Uuid,
+        mut roles: Vec<Role>,
+    ) -> Result<UserSummary, ApiError> {
         self.require(actor, Permission::ManageUsers)?;
         roles.sort();
         roles.dedup();
@@ -229,11 +283,24 @@ impl Backend for Service {
             return Err(ApiError::Forbidden);
         }
         let mut user = self.user_in_actor_municipality(actor, user_id).await?;
-        if !self.store.set_user_roles(user_id, &roles, Utc::now()).await.map_err(internal)? {
+        if !self
+            .store
+            .set_user_roles(user_id, &roles, Utc::now())
+            .await
+            .map_err(internal)?
+        {
             return Err(ApiError::NotFound);
         }
         let names: Vec<_> = roles.iter().map(|r| r.as_str()).collect();
-        self.audit(Some(actor), None, "user.roles", "user", Some(user_id.to_string()), names.join(",")).await?;
+        self.audit(
+            Some(actor),
+            None,
+            "user.roles",
+            "user",
+            Some(user_id.to_string()),
+            names.join(","),
+        )
+        .await?;
         user.roles = roles;
         Ok(summary(&user))
     }

@@ -10,7 +10,9 @@ use std::sync::Arc;
 use uuid::Uuid;
 
 async fn municipality(store: &dyn Storage, code: &str) -> Municipality {
-    seed::ensure_municipality(store, code, &format!("{code} / Ćirilica Ђурђевак")).await.unwrap()
+    seed::ensure_municipality(store, code, &format!("{code} / Ćirilica Ђурђевак"))
+        .await
+        .unwrap()
 }
 
 async fn municipalities_and_institutions(store: Arc<dyn Storage>) {
@@ -18,8 +20,14 @@ async fn municipalities_and_institutions(store: Arc<dyn Storage>) {
     assert_eq!(store.municipality_by_code("prizren").await.unwrap(), Some(m.clone()));
     assert_eq!(store.municipality_by_code("nowhere").await.unwrap(), None);
     // Codes are unique.
-    let again = Municipality { id: Uuid::now_v7(), ..m.clone() };
-    assert!(matches!(store.insert_municipality(&again).await, Err(StorageError::Duplicate)));
+    let again = Municipality {
+        id: Uuid::now_v7(),
+        ..m.clone()
+    };
+    assert!(matches!(
+        store.insert_municipality(&again).await,
+        Err(StorageError::Duplicate)
+    ));
 
     let other = municipality(store.as_ref(), "gjilan").await;
     let inst = Institution {
@@ -30,7 +38,12 @@ async fn municipalities_and_institutions(store: Arc<dyn Storage>) {
     };
     store.insert_institution(&inst).await.unwrap();
     store
-        .insert_institution(&Institution { id: Uuid::now_v7(), municipality_id: other.id, kind: InstitutionKind::Police, name: "Policia".into() })
+        .insert_institution(&Institution {
+            id: Uuid::now_v7(),
+            municipality_id: other.id,
+            kind: InstitutionKind::Police,
+            name: "Policia".into(),
+        })
         .await
         .unwrap();
     assert_eq!(store.institutions(m.id).await.unwrap(), vec![inst.clone()]);
@@ -41,9 +54,17 @@ async fn municipalities_and_institutions(store: Arc<dyn Storage>) {
 async fn users_roles_and_status(store: Arc<dyn Storage>) {
     assert!(!store.has_users().await.unwrap());
     let m = municipality(store.as_ref(), "obiliq").await;
-    let u = seed::create_user(store.as_ref(), &m, "dj.petrovic", "Đorđe Petrović", &[Role::Supervisor, Role::CaseManager], None, "long enough pw")
-        .await
-        .unwrap();
+    let u = seed::create_user(
+        store.as_ref(),
+        &m,
+        "dj.petrovic",
+        "Đorđe Petrović",
+        &[Role::Supervisor, Role::CaseManager],
+        None,
+        "long enough pw",
+    )
+    .await
+    .unwrap();
     assert!(store.has_users().await.unwrap());
 
     let by_name = store.user_by_username("dj.petrovic").await.unwrap().unwrap();
@@ -55,13 +76,25 @@ async fn users_roles_and_status(store: Arc<dyn Storage>) {
     assert_eq!(store.user_by_username("nobody").await.unwrap(), None);
 
     // Usernames are unique, and a refused insert leaves nothing behind (not even roles).
-    let dup = seed::create_user(store.as_ref(), &m, "dj.petrovic", "Other", &[Role::Admin], None, "long enough pw").await;
+    let dup = seed::create_user(
+        store.as_ref(),
+        &m,
+        "dj.petrovic",
+        "Other",
+        &[Role::Admin],
+        None,
+        "long enough pw",
+    )
+    .await;
     assert!(matches!(dup, Err(seed::SeedError::UsernameTaken(_))));
     assert_eq!(store.users_in(m.id).await.unwrap().len(), 1);
 
     let now = Utc::now();
     assert!(store.set_user_roles(u.id, &[Role::FieldWorker], now).await.unwrap());
-    assert_eq!(store.user_by_id(u.id).await.unwrap().unwrap().roles, vec![Role::FieldWorker]);
+    assert_eq!(
+        store.user_by_id(u.id).await.unwrap().unwrap().roles,
+        vec![Role::FieldWorker]
+    );
     assert!(!store.set_user_roles(Uuid::now_v7(), &[Role::Admin], now).await.unwrap());
 
     assert!(store.set_user_active(u.id, false, now).await.unwrap());
@@ -80,7 +113,9 @@ async fn users_are_listed_per_municipality(store: Arc<dyn Storage>) {
         (&a, "blerta", vec![Role::Admin, Role::Supervisor]),
         (&b, "cedomir", vec![Role::SchoolTeam]),
     ] {
-        seed::create_user(store.as_ref(), m, name, name, &roles, None, "long enough pw").await.unwrap();
+        seed::create_user(store.as_ref(), m, name, name, &roles, None, "long enough pw")
+            .await
+            .unwrap();
     }
     let in_a = store.users_in(a.id).await.unwrap();
     let names: Vec<_> = in_a.iter().map(|u| u.username.as_str()).collect();
@@ -91,10 +126,19 @@ async fn users_are_listed_per_municipality(store: Arc<dyn Storage>) {
 
 async fn throttle_rows(store: Arc<dyn Storage>) {
     let at = Utc::now().trunc_subsecs(3);
-    let row = ThrottleRow { key: "user:ana".into(), failures: 2, window_started_at: at, locked_until: None };
+    let row = ThrottleRow {
+        key: "user:ana".into(),
+        failures: 2,
+        window_started_at: at,
+        locked_until: None,
+    };
     store.save_throttle(&row).await.unwrap();
     assert_eq!(store.throttle("user:ana").await.unwrap(), Some(row.clone()));
-    let locked = ThrottleRow { failures: 4, locked_until: Some(at + Duration::minutes(15)), ..row };
+    let locked = ThrottleRow {
+        failures: 4,
+        locked_until: Some(at + Duration::minutes(15)),
+        ..row
+    };
     store.save_throttle(&locked).await.unwrap();
     assert_eq!(store.throttle("user:ana").await.unwrap(), Some(locked));
     store.clear_throttle("user:ana").await.unwrap();
@@ -136,7 +180,10 @@ async fn demo_data_only_into_an_empty_database(store: Arc<dyn Storage>) {
     }
     let partner = users.iter().find(|u| u.roles.contains(&Role::Partner)).unwrap();
     assert!(partner.institution_id.is_some());
-    assert_eq!(store.institutions(obiliq.id).await.unwrap().len(), InstitutionKind::ALL.len());
+    assert_eq!(
+        store.institutions(obiliq.id).await.unwrap().len(),
+        InstitutionKind::ALL.len()
+    );
     // A second run changes nothing.
     assert!(!seed::load_demo(store.as_ref()).await.unwrap());
     assert_eq!(store.users_in(obiliq.id).await.unwrap().len(), users.len());

@@ -30,9 +30,7 @@ impl Permission {
 /// True when `user` holds a role that grants `permission` *and* the data belongs to the user's
 /// own municipality: a municipality is the unit of data ownership.
 pub fn allows(user: &SessionUser, permission: Permission, municipality_id: Uuid) -> bool {
-    user.active
-        && user.municipality_id == municipality_id
-        && permission.roles().iter().any(|r| user.roles.contains(r))
+    user.active && user.municipality_id == municipality_id && permission.roles().iter().any(|r| user.roles.contains(r))
 }
 
 #[cfg(test)]
@@ -81,7 +79,15 @@ mod tests {
     #[test]
     fn partners_do_not_browse_the_registry() {
         let home = Uuid::now_v7();
-        assert!(!allows(&user(&[Role::Partner], home), Permission::ViewInstitutions, home));
-        assert!(allows(&user(&[Role::FieldWorker], home), Permission::ViewInstitutions, home));
+        assert!(!allows(
+            &user(&[Role::Partner], home),
+            Permission::ViewInstitutions,
+            home
+        ));
+        assert!(allows(
+            &user(&[Role::FieldWorker], home),
+            Permission::ViewInstitutions,
+            home
+        ));
     }
 }

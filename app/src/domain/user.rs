@@ -130,7 +130,12 @@ mod tests {
     #[test]
     fn display_names_take_every_script() {
         for name in ["Dragan Đorđević", "Ёлка Шкодра", "Ayşe Işık", "Blerinë Çeku"] {
-            let u = NewUser { display_name: name.into(), ..new_user() }.normalized().unwrap();
+            let u = NewUser {
+                display_name: name.into(),
+                ..new_user()
+            }
+            .normalized()
+            .unwrap();
             assert_eq!(u.display_name, name);
         }
     }
@@ -138,13 +143,55 @@ mod tests {
     #[test]
     fn refuses_bad_input() {
         let bad = |u: NewUser| u.normalized().unwrap_err();
-        assert_eq!(bad(NewUser { username: "ab".into(), ..new_user() }), UserInputError::InvalidUsername);
-        assert_eq!(bad(NewUser { username: "ana maria".into(), ..new_user() }), UserInputError::InvalidUsername);
-        assert_eq!(bad(NewUser { username: "đorđe".into(), ..new_user() }), UserInputError::InvalidUsername);
-        assert_eq!(bad(NewUser { display_name: "  ".into(), ..new_user() }), UserInputError::InvalidDisplayName);
-        assert_eq!(bad(NewUser { password: "short".into(), ..new_user() }), UserInputError::PasswordTooShort);
-        assert_eq!(bad(NewUser { password: "x".repeat(257), ..new_user() }), UserInputError::PasswordTooLong);
-        assert_eq!(bad(NewUser { roles: vec![], ..new_user() }), UserInputError::NoRole);
+        assert_eq!(
+            bad(NewUser {
+                username: "ab".into(),
+                ..new_user()
+            }),
+            UserInputError::InvalidUsername
+        );
+        assert_eq!(
+            bad(NewUser {
+                username: "ana maria".into(),
+                ..new_user()
+            }),
+            UserInputError::InvalidUsername
+        );
+        assert_eq!(
+            bad(NewUser {
+                username: "đorđe".into(),
+                ..new_user()
+            }),
+            UserInputError::InvalidUsername
+        );
+        assert_eq!(
+            bad(NewUser {
+                display_name: "  ".into(),
+                ..new_user()
+            }),
+            UserInputError::InvalidDisplayName
+        );
+        assert_eq!(
+            bad(NewUser {
+                password: "short".into(),
+                ..new_user()
+            }),
+            UserInputError::PasswordTooShort
+        );
+        assert_eq!(
+            bad(NewUser {
+                password: "x".repeat(257),
+                ..new_user()
+            }),
+            UserInputError::PasswordTooLong
+        );
+        assert_eq!(
+            bad(NewUser {
+                roles: vec![],
+                ..new_user()
+            }),
+            UserInputError::NoRole
+        );
     }
 
     #[test]

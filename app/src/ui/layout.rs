@@ -4,9 +4,9 @@
 use crate::api::{save_locale, ApiError, Logout};
 use crate::domain::{Role, SessionUser};
 use crate::i18n::*;
-use leptos_i18n::{I18nContext, Locale as _};
 use crate::i18n_support::{parse_locale, role_label, LANGUAGES};
 use leptos::prelude::*;
+use leptos_i18n::{I18nContext, Locale as _};
 
 pub(crate) fn with_frame<V: IntoView + 'static>(user: SessionUser, page: impl Fn(SessionUser) -> V) -> impl IntoView {
     let i18n = use_i18n();

@@ -21,7 +21,13 @@ fn users(_admin: SessionUser) -> impl IntoView {
     let set_active = ServerAction::<SetUserActive>::new();
     let set_roles = ServerAction::<SetUserRoles>::new();
     let users = Resource::new(
-        move || (create.version().get(), set_active.version().get(), set_roles.version().get()),
+        move || {
+            (
+                create.version().get(),
+                set_active.version().get(),
+                set_roles.version().get(),
+            )
+        },
         |_| list_users(),
     );
     let institutions = Resource::new(|| (), |_| list_institutions());
@@ -65,7 +71,11 @@ fn UserTable(
     set_roles: ServerAction<SetUserRoles>,
 ) -> impl IntoView {
     let failure = move || {
-        let err = set_active.value().get().and_then(|r| r.err()).or_else(|| set_roles.value().get().and_then(|r| r.err()));
+        let err = set_active
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .or_else(|| set_roles.value().get().and_then(|r| r.err()));
         err.map(|e| view! { <ErrorNote error=e /> })
     };
     view! {
@@ -77,7 +87,11 @@ fn UserTable(
 }
 
 #[component]
-fn UserRow(user: UserSummary, set_active: ServerAction<SetUserActive>, set_roles: ServerAction<SetUserRoles>) -> impl IntoView {
+fn UserRow(
+    user: UserSummary,
+    set_active: ServerAction<SetUserActive>,
+    set_roles: ServerAction<SetUserRoles>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let id = user.id;
     let active = user.active;
@@ -159,7 +173,10 @@ fn CreateUserForm(
             Ok(_) => {
                 local_error.set(None);
                 let institution_id = Uuid::parse_str(&institution.get()).ok();
-                create.dispatch(CreateUser { new_user, institution_id });
+                create.dispatch(CreateUser {
+                    new_user,
+                    institution_id,
+                });
             }
         }
     };

@@ -25,7 +25,12 @@ pub fn check(row: Option<&ThrottleRow>, now: DateTime<Utc>) -> Result<(), u64> {
 pub fn after_failure(key: &str, row: Option<ThrottleRow>, now: DateTime<Utc>, policy: Policy) -> ThrottleRow {
     let mut row = match row {
         Some(r) if now - r.window_started_at < policy.window => r,
-        _ => ThrottleRow { key: key.to_string(), failures: 0, window_started_at: now, locked_until: None },
+        _ => ThrottleRow {
+            key: key.to_string(),
+            failures: 0,
+            window_started_at: now,
+            locked_until: None,
+        },
     };
     row.failures += 1;
     if row.failures >= policy.max_failures {
@@ -49,7 +54,11 @@ pub fn address_key(addr: &str) -> String {
 mod tests {
     use super::*;
 
-    const POLICY: Policy = Policy { max_failures: 3, window: Duration::minutes(15), lockout: Duration::minutes(10) };
+    const POLICY: Policy = Policy {
+        max_failures: 3,
+        window: Duration::minutes(15),
+        lockout: Duration::minutes(10),
+    };
 
     fn t(minutes: i64) -> DateTime<Utc> {
         DateTime::from_timestamp(1_800_000_000, 0).unwrap() + Duration::minutes(minutes)

@@ -12,7 +12,9 @@ pub const DEFAULT_PG: &str = "postgres://postgres@127.0.0.1:5432/test";
 
 pub async fn sqlite() -> (Arc<dyn Storage>, Pool) {
     let path = std::env::temp_dir().join(format!("reintegra-test-{}.db", Uuid::now_v7()));
-    storage::connect(&format!("sqlite://{}", path.display())).await.expect("sqlite storage")
+    storage::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .expect("sqlite storage")
 }
 
 pub async fn postgres() -> (Arc<dyn Storage>, Pool) {
@@ -21,9 +23,14 @@ pub async fn postgres() -> (Arc<dyn Storage>, Pool) {
         .await
         .unwrap_or_else(|e| panic!("PostgreSQL at {admin_url} is required for this suite: {e}"));
     let name = format!("reintegra_test_{}", Uuid::now_v7().simple());
-    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.expect("create test database");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .await
+        .expect("create test database");
     let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin_url);
-    storage::connect(&format!("{base}/{name}")).await.expect("postgres storage")
+    storage::connect(&format!("{base}/{name}"))
+        .await
+        .expect("postgres storage")
 }
 
 /// Runs `$suite(store)` once on SQLite and once on PostgreSQL, as two tests.
