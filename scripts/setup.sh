@@ -29,8 +29,15 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"; then
   cargo +"$TOOLCHAIN" install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
 fi
 
+# wasm-opt from the npm package binaryen (pinned in tools/package-lock.json): Debian's binaryen
+# 108 rejects the sign-extension and bulk-memory instructions current rustc emits.
+if [ ! -x tools/node_modules/.bin/wasm-opt ]; then
+  say "installing wasm-opt (npm binaryen)"
+  (cd tools && npm ci --no-audit --no-fund)
+fi
+export PATH="$PWD/tools/node_modules/.bin:$PATH"
+
 need_apt=()
-command -v wasm-opt >/dev/null || need_apt+=(binaryen)
 if [ "${1:-}" = "--test" ]; then
   command -v chromium >/dev/null || need_apt+=(chromium)
   command -v psql >/dev/null || need_apt+=(postgresql)
