@@ -77,7 +77,7 @@ async function page(req, url) {
     }
     return res;
   } catch (e) {
-    const cached = (await pages.match(url.pathname)) || (await pages.match("/")) || (await pages.match("/login"));
+    const cached = (await pages.match(url.pathname, { ignoreVary: true })) || (await pages.match("/", { ignoreVary: true })) || (await pages.match("/login", { ignoreVary: true }));
     if (cached) return cached;
     return new Response("<!doctype html><meta charset=utf-8><title>Reintegra</title><p>Offline.</p>", {
       status: 503,
@@ -89,7 +89,7 @@ async function page(req, url) {
 // Hashed files never change: the cache first, the network once.
 async function asset(req) {
   const shell = await caches.open(SHELL);
-  const hit = await shell.match(req);
+  const hit = await shell.match(req, { ignoreVary: true });
   if (hit) return hit;
   const res = await fetch(req);
   if (res.ok) await shell.put(req, res.clone());

@@ -75,9 +75,13 @@ pub(crate) fn OfflineBanner() -> impl IntoView {
     let (online, set_online) = signal(true);
     #[cfg(feature = "hydrate")]
     {
-        if let Some(w) = web_sys::window() {
-            set_online.set(w.navigator().on_line());
-        }
+        // After hydration, not during it: the server rendered the page as online, and a
+        // different first render would not match its HTML.
+        Effect::new(move |_| {
+            if let Some(w) = web_sys::window() {
+                set_online.set(w.navigator().on_line());
+            }
+        });
         let on = window_event_listener(leptos::ev::online, move |_| set_online.set(true));
         let off = window_event_listener(leptos::ev::offline, move |_| set_online.set(false));
         on_cleanup(move || {

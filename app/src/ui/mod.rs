@@ -120,7 +120,12 @@ pub(crate) fn signed_in<V: IntoView + 'static>(
                 Suspend::new(async move {
                     match user.await {
                         Ok(Some(u)) => layout::with_frame(u, page).into_any(),
-                        Ok(None) | Err(ApiError::NotSignedIn) => view! { <Redirect path="/login" /> }.into_any(),
+                        Ok(None) | Err(ApiError::NotSignedIn) => {
+                            // A real 302 on the server, so the page works without JavaScript too.
+                            #[cfg(feature = "ssr")]
+                            leptos_axum::redirect("/login");
+                            view! { <Redirect path="/login" /> }.into_any()
+                        }
                         Err(e) => view! { <layout::ErrorNote error=e /> }.into_any(),
                     }
                 })
