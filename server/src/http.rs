@@ -101,6 +101,7 @@ pub fn router<S: SessionStore + Clone>(state: AppState, sessions: S) -> Router {
             client_addr(trust_proxy, req, next)
         }))
         .layer(middleware::from_fn(cache_headers))
+        .layer(middleware::from_fn(page_redirects))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
@@ -177,6 +178,19 @@ async fn cache_headers(req: Request, next: Next) -> Response {
         };
         res.headers_mut()
             .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    }
+    res
+}
+
+/// leptos_axum records a page's redirect as a `Location` header but, for a streamed page,
+/// leaves the status at 200; browsers without JavaScript (and crawlers of private pages) need
+/// the real 302.
+async fn page_redirects(req: Request, next: Next) -> Response {
+    let is_page = req.method() == axum::http::Method::GET && !req.uri().path().starts_with("/api/");
+    let mut res = next.run(req).await;
+    if is_page && res.status() == StatusCode::OK && res.headers().contains_key(header::LOCATION) {
+        *res.status_mut() = StatusCode::FOUND;
+        res.headers_mut().remove("serverfnredirect");
     }
     res
 }
