@@ -32,7 +32,8 @@ pub(crate) type UserResource = Resource<Result<Option<SessionUser>, ApiError>>;
 pub fn shell(options: leptos::config::LeptosOptions) -> impl IntoView {
     view! {
         <!DOCTYPE html>
-        <html lang="sq">
+        // `lang` and `dir` are set by the i18n provider from the chosen language.
+        <html>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
