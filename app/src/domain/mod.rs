@@ -4,11 +4,16 @@
 //! sides and unit-tested once.
 
 pub mod access;
+pub mod assessment;
 pub mod institution;
+pub mod record;
 pub mod role;
+pub mod sync;
+pub mod text;
 pub mod user;
 
 pub use access::Permission;
 pub use institution::{Institution, InstitutionKind};
+pub use record::{FieldError, Fields, Problem, RecordKind};
 pub use role::Role;
 pub use user::{NewUser, SessionUser, UserInputError, UserSummary};

@@ -1,0 +1,624 @@
+//! The records a field worker creates and edits, as named fields with a schema per kind.
+//!
+//! A record travels between phone and server as a map of field name to JSON value, so that two
+//! devices editing different fields of one record merge field by field (see [`super::sync`]).
+//! The schema below is the single definition of which fields exist, their types and which are
+//! required; the phone checks a record with [`validate`] before it leaves the draft state and
+//! the server checks every change with the same function.
+
+use super::assessment;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+/// A record's fields by name.
+pub type Fields = BTreeMap<String, Value>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordKind {
+    /// One per household; owns everything below. Its ID is the case's ID.
+    Case,
+    Household,
+    Member,
+    ReturnEvent,
+    Visit,
+    Assessment,
+    /// A signature or a document photo; the bytes travel separately, checked by hash.
+    Attachment,
+}
+
+impl RecordKind {
+    pub const ALL: [RecordKind; 7] = [
+        RecordKind::Case,
+        RecordKind::Household,
+        RecordKind::Member,
+        RecordKind::ReturnEvent,
+        RecordKind::Visit,
+        RecordKind::Assessment,
+        RecordKind::Attachment,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RecordKind::Case => "case",
+            RecordKind::Household => "household",
+            RecordKind::Member => "member",
+            RecordKind::ReturnEvent => "return_event",
+            RecordKind::Visit => "visit",
+            RecordKind::Assessment => "assessment",
+            RecordKind::Attachment => "attachment",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    pub fn schema(self) -> &'static [FieldSpec] {
+        match self {
+            RecordKind::Case => CASE,
+            RecordKind::Household => HOUSEHOLD,
+            RecordKind::Member => MEMBER,
+            RecordKind::ReturnEvent => RETURN_EVENT,
+            RecordKind::Visit => VISIT,
+            RecordKind::Assessment => ASSESSMENT,
+            RecordKind::Attachment => ATTACHMENT,
+        }
+    }
+
+    pub fn spec(self, field: &str) -> Option<&'static FieldSpec> {
+        self.schema().iter().find(|f| f.name == field)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum FieldType {
+    Text {
+        max: usize,
+    },
+    /// A calendar date, `YYYY-MM-DD`, never after today.
+    PastDate,
+    /// An instant in RFC 3339, never after now (a little clock skew is allowed).
+    PastInstant,
+    Bool,
+    Choice(&'static [&'static str]),
+    Int {
+        min: i64,
+        max: i64,
+    },
+    Number {
+        min: f64,
+        max: f64,
+    },
+    Id,
+    IdList,
+    TextList {
+        max_items: usize,
+        max: usize,
+    },
+    /// Assessment answers: checked by the form definition they name.
+    Answers,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FieldSpec {
+    pub name: &'static str,
+    pub ty: FieldType,
+    pub required: bool,
+    /// Set only by the server (assignment, status): a change from the phone may not name it.
+    pub server_only: bool,
+}
+
+const fn f(name: &'static str, ty: FieldType, required: bool) -> FieldSpec {
+    FieldSpec {
+        name,
+        ty,
+        required,
+        server_only: false,
+    }
+}
+
+const fn server(name: &'static str, ty: FieldType) -> FieldSpec {
+    FieldSpec {
+        name,
+        ty,
+        required: false,
+        server_only: true,
+    }
+}
+
+const NAME: FieldType = FieldType::Text { max: 100 };
+const NOTE: FieldType = FieldType::Text { max: 4000 };
+
+pub const CASE_STATUSES: &[&str] = &["open", "closed"];
+pub const SEXES: &[&str] = &["female", "male", "other"];
+pub const RELATIONSHIPS: &[&str] = &[
+    "head",
+    "spouse",
+    "child",
+    "parent",
+    "sibling",
+    "grandchild",
+    "other_relative",
+];
+pub const RETURN_CATEGORIES: &[&str] = &[
+    "repatriated",
+    "voluntary_return",
+    "foreigner_protection",
+    "foreigner_residence",
+];
+pub const VISIT_KINDS: &[&str] = &["initial", "monitoring", "school", "other"];
+pub const ATTACHMENT_PURPOSES: &[&str] = &["signature", "document_photo"];
+pub const IMAGE_TYPES: &[&str] = &["image/png", "image/jpeg", "image/webp"];
+/// The largest photo or signature the server accepts, after the phone has downscaled it.
+pub const MAX_ATTACHMENT_BYTES: i64 = 2 * 1024 * 1024;
+
+const CASE: &[FieldSpec] = &[
+    f("household_id", FieldType::Id, true),
+    server("status", FieldType::Choice(CASE_STATUSES)),
+    server("field_worker_id", FieldType::Id),
+    server("case_manager_id", FieldType::Id),
+];
+
+const HOUSEHOLD: &[FieldSpec] = &[
+    f("village", NAME, true),
+    f("address", FieldType::Text { max: 200 }, true),
+    f("phone", FieldType::Text { max: 30 }, false),
+    f("notes", NOTE, false),
+];
+
+const MEMBER: &[FieldSpec] = &[
+    f("household_id", FieldType::Id, true),
+    f("first_name", NAME, true),
+    f("last_name", NAME, true),
+    f("birth_date", FieldType::PastDate, true),
+    f("sex", FieldType::Choice(SEXES), true),
+    f("relationship", FieldType::Choice(RELATIONSHIPS), true),
+    f("personal_number", FieldType::Text { max: 20 }, false),
+    f("languages", FieldType::TextList { max_items: 8, max: 40 }, false),
+    f("phone", FieldType::Text { max: 30 }, false),
+];
+
+const RETURN_EVENT: &[FieldSpec] = &[
+    f("household_id", FieldType::Id, true),
+    f("category", FieldType::Choice(RETURN_CATEGORIES), true),
+    // From which country (returnees) or the country of origin (foreigners).
+    f("country", NAME, true),
+    // Returnees: the day of return. Foreigners: the day of the protection or permit decision.
+    // The 72-hour visit deadline runs from this date.
+    f("event_date", FieldType::PastDate, true),
+    f("airport_registration", FieldType::Text { max: 40 }, false),
+    f("members", FieldType::IdList, false),
+];
+
+const VISIT: &[FieldSpec] = &[
+    f("visited_at", FieldType::PastInstant, true),
+    f("kind", FieldType::Choice(VISIT_KINDS), true),
+    f("village", NAME, true),
+    f("gps_consent", FieldType::Bool, false),
+    f("latitude", FieldType::Number { min: -90.0, max: 90.0 }, false),
+    f(
+        "longitude",
+        FieldType::Number {
+            min: -180.0,
+            max: 180.0,
+        },
+        false,
+    ),
+    f("present", FieldType::IdList, false),
+    f("notes", NOTE, false),
+];
+
+const ASSESSMENT: &[FieldSpec] = &[
+    f("form_version", FieldType::Int { min: 1, max: 1000 }, true),
+    f("visit_id", FieldType::Id, false),
+    f("completed_at", FieldType::PastInstant, true),
+    f("answers", FieldType::Answers, true),
+];
+
+const ATTACHMENT: &[FieldSpec] = &[
+    // The visit or assessment this belongs to.
+    f("owner_id", FieldType::Id, true),
+    f("purpose", FieldType::Choice(ATTACHMENT_PURPOSES), true),
+    // Who signed, or what the document is.
+    f("label", NAME, true),
+    f("sha256", FieldType::Text { max: 64 }, true),
+    f("content_type", FieldType::Choice(IMAGE_TYPES), true),
+    f(
+        "size",
+        FieldType::Int {
+            min: 1,
+            max: MAX_ATTACHMENT_BYTES,
+        },
+        true,
+    ),
+];
+
+/// What is wrong with one field, as a code the phone translates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Problem {
+    Unknown,
+    WrongType,
+    Required,
+    TooLong,
+    FutureDate,
+    NotAChoice,
+    OutOfRange,
+    ReadOnly,
+    /// An answer to a question the form's skip logic hides.
+    Hidden,
+    /// Refers to a household member who does not exist.
+    UnknownMember,
+    /// GPS coordinates without the person's consent.
+    NoConsent,
+}
+
+impl Problem {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Problem::Unknown => "is not a field of this record",
+            Problem::WrongType => "has the wrong type",
+            Problem::Required => "is required",
+            Problem::TooLong => "is too long",
+            Problem::FutureDate => "is in the future",
+            Problem::NotAChoice => "is not one of the allowed values",
+            Problem::OutOfRange => "is out of range",
+            Problem::ReadOnly => "can only be set by the office",
+            Problem::Hidden => "answers a question that does not apply",
+            Problem::UnknownMember => "names a person who is not in the household",
+            Problem::NoConsent => "needs the person's consent to record a location",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub problem: Problem,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, problem: Problem) -> Self {
+        Self {
+            field: field.into(),
+            problem,
+        }
+    }
+}
+
+impl std::fmt::Display for FieldError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.field, self.problem.describe())
+    }
+}
+
+/// What validation needs to know beyond the record itself.
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    pub today: NaiveDate,
+    pub now: DateTime<Utc>,
+    /// The household's members, for assessments and visits that name people.
+    pub members: Vec<assessment::MemberFacts>,
+}
+
+impl Context {
+    pub fn at(now: DateTime<Utc>) -> Self {
+        Self {
+            today: now.date_naive(),
+            now,
+            members: Vec::new(),
+        }
+    }
+}
+
+/// Checks the names a change touches: unknown fields and fields only the server may set.
+pub fn check_change_fields(kind: RecordKind, fields: &Fields) -> Vec<FieldError> {
+    fields
+        .keys()
+        .filter_map(|name| match kind.spec(name) {
+            None => Some(FieldError::new(name, Problem::Unknown)),
+            Some(spec) if spec.server_only => Some(FieldError::new(name, Problem::ReadOnly)),
+            Some(_) => None,
+        })
+        .collect()
+}
+
+/// Checks a whole record (after a change is merged in): every field's type and range, the
+/// required fields, and the rules that tie fields together.
+pub fn validate(kind: RecordKind, fields: &Fields, ctx: &Context) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    for (name, value) in fields {
+        let Some(spec) = kind.spec(name) else {
+            errors.push(FieldError::new(name, Problem::Unknown));
+            continue;
+        };
+        if value.is_null() {
+            continue;
+        }
+        if let Err(p) = check_value(spec.ty, value, ctx) {
+            errors.push(FieldError::new(name, p));
+        } else if spec.ty == FieldType::Answers {
+            let version = fields.get("form_version").and_then(Value::as_i64).unwrap_or(0);
+            // Ages count on the day the answers were given, not the day they reached the server.
+            let on = fields
+                .get("completed_at")
+                .and_then(Value::as_str)
+                .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
+                .map_or(ctx.today, |t| t.with_timezone(&Utc).date_naive());
+            errors.extend(assessment::validate_on(version, value, &ctx.members, on));
+        }
+    }
+    for spec in kind.schema() {
+        if spec.required && is_blank(fields.get(spec.name)) {
+            errors.push(FieldError::new(spec.name, Problem::Required));
+        }
+    }
+    match kind {
+        RecordKind::Visit => {
+            let has_position = !is_blank(fields.get("latitude")) || !is_blank(fields.get("longitude"));
+            if has_position && fields.get("gps_consent") != Some(&Value::Bool(true)) {
+                errors.push(FieldError::new("latitude", Problem::NoConsent));
+            }
+            errors.extend(unknown_members(fields.get("present"), "present", &ctx.members));
+        }
+        RecordKind::ReturnEvent => {
+            errors.extend(unknown_members(fields.get("members"), "members", &ctx.members));
+        }
+        RecordKind::Attachment => {
+            let hash_ok = fields
+                .get("sha256")
+                .and_then(Value::as_str)
+                .is_some_and(|h| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()));
+            if fields.contains_key("sha256") && !hash_ok {
+                errors.push(FieldError::new("sha256", Problem::WrongType));
+            }
+        }
+        _ => {}
+    }
+    errors.sort_by(|a, b| a.field.cmp(&b.field));
+    errors.dedup();
+    errors
+}
+
+fn unknown_members(value: Option<&Value>, field: &str, members: &[assessment::MemberFacts]) -> Option<FieldError> {
+    let ids = value?.as_array()?;
+    let known = |id: &Value| {
+        id.as_str()
+            .and_then(|s| Uuid::parse_str(s).ok())
+            .is_some_and(|id| members.iter().any(|m| m.id == id))
+    };
+    (!ids.iter().all(known)).then(|| FieldError::new(field, Problem::UnknownMember))
+}
+
+pub fn is_blank(value: Option<&Value>) -> bool {
+    match value {
+        None | Some(Value::Null) => true,
+        Some(Value::String(s)) => s.trim().is_empty(),
+        Some(Value::Array(a)) => a.is_empty(),
+        _ => false,
+    }
+}
+
+fn check_value(ty: FieldType, value: &Value, ctx: &Context) -> Result<(), Problem> {
+    match ty {
+        FieldType::Text { max } => {
+            let s = value.as_str().ok_or(Problem::WrongType)?;
+            check_text(s, max)
+        }
+        FieldType::PastDate => {
+            let s = value.as_str().ok_or(Problem::WrongType)?;
+            let d = NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| Problem::WrongType)?;
+            if d > ctx.today {
+                return Err(Problem::FutureDate);
+            }
+            if d.year_ce().1 < 1900 {
+                return Err(Problem::OutOfRange);
+            }
+            Ok(())
+        }
+        FieldType::PastInstant => {
+            let s = value.as_str().ok_or(Problem::WrongType)?;
+            let t = DateTime::parse_from_rfc3339(s).map_err(|_| Problem::WrongType)?;
+            // Phones' clocks drift: allow ten minutes.
+            if t.with_timezone(&Utc) > ctx.now + chrono::Duration::minutes(10) {
+                return Err(Problem::FutureDate);
+            }
+            Ok(())
+        }
+        FieldType::Bool => value.as_bool().map(|_| ()).ok_or(Problem::WrongType),
+        FieldType::Choice(choices) => {
+            let s = value.as_str().ok_or(Problem::WrongType)?;
+            if choices.contains(&s) {
+                Ok(())
+            } else {
+                Err(Problem::NotAChoice)
+            }
+        }
+        FieldType::Int { min, max } => {
+            let n = value.as_i64().ok_or(Problem::WrongType)?;
+            if (min..=max).contains(&n) {
+                Ok(())
+            } else {
+                Err(Problem::OutOfRange)
+            }
+        }
+        FieldType::Number { min, max } => {
+            let n = value.as_f64().ok_or(Problem::WrongType)?;
+            if n.is_finite() && n >= min && n <= max {
+                Ok(())
+            } else {
+                Err(Problem::OutOfRange)
+            }
+        }
+        FieldType::Id => value
+            .as_str()
+            .and_then(|s| Uuid::parse_str(s).ok())
+            .map(|_| ())
+            .ok_or(Problem::WrongType),
+        FieldType::IdList => {
+            let items = value.as_array().ok_or(Problem::WrongType)?;
+            if items.len() > 50 {
+                return Err(Problem::TooLong);
+            }
+            items
+                .iter()
+                .all(|v| v.as_str().and_then(|s| Uuid::parse_str(s).ok()).is_some())
+                .then_some(())
+                .ok_or(Problem::WrongType)
+        }
+        FieldType::TextList { max_items, max } => {
+            let items = value.as_array().ok_or(Problem::WrongType)?;
+            if items.len() > max_items {
+                return Err(Problem::TooLong);
+            }
+            for item in items {
+                check_text(item.as_str().ok_or(Problem::WrongType)?, max)?;
+            }
+            Ok(())
+        }
+        FieldType::Answers => value.as_object().map(|_| ()).ok_or(Problem::WrongType),
+    }
+}
+
+use chrono::Datelike as _;
+
+fn check_text(s: &str, max: usize) -> Result<(), Problem> {
+    if s.chars().count() > max {
+        return Err(Problem::TooLong);
+    }
+    // Control characters have no place in a name or a note (tabs and new lines do).
+    if s.chars().any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r') {
+        return Err(Problem::WrongType);
+    }
+    Ok(())
+}
+
+/// A field as text for people: what the conflict screen and the case list show.
+pub fn display_value(value: &Value) -> String {
+    match value {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.to_string(),
+        Value::Array(items) => items.iter().map(display_value).collect::<Vec<_>>().join(", "),
+        Value::Object(_) => value.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn ctx() -> Context {
+        let now = DateTime::parse_from_rfc3339("2026-11-20T10:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        Context::at(now)
+    }
+
+    fn fields(v: Value) -> Fields {
+        serde_json::from_value(v).unwrap()
+    }
+
+    #[test]
+    fn member_in_any_script_is_valid() {
+        let m = fields(json!({
+            "household_id": Uuid::now_v7(), "first_name": "Đorđe", "last_name": "Ђорђевић",
+            "birth_date": "1980-02-29", "sex": "male", "relationship": "head", "languages": ["sr", "sq"]
+        }));
+        assert_eq!(validate(RecordKind::Member, &m, &ctx()), vec![]);
+    }
+
+    #[test]
+    fn each_problem_is_named() {
+        let m = fields(json!({
+            "household_id": "not-a-uuid", "first_name": "A".repeat(101), "birth_date": "2027-01-01",
+            "sex": "unknown", "relationship": 3, "colour": "blue"
+        }));
+        let errors = validate(RecordKind::Member, &m, &ctx());
+        let got: Vec<(&str, Problem)> = errors.iter().map(|e| (e.field.as_str(), e.problem)).collect();
+        assert_eq!(
+            got,
+            vec![
+                ("birth_date", Problem::FutureDate),
+                ("colour", Problem::Unknown),
+                ("first_name", Problem::TooLong),
+                ("household_id", Problem::WrongType),
+                ("last_name", Problem::Required),
+                ("relationship", Problem::WrongType),
+                ("sex", Problem::NotAChoice),
+            ]
+        );
+    }
+
+    #[test]
+    fn server_only_fields_are_read_only_in_changes() {
+        let change = fields(json!({ "status": "closed", "household_id": Uuid::now_v7(), "x": 1 }));
+        let errors = check_change_fields(RecordKind::Case, &change);
+        assert_eq!(
+            errors,
+            vec![
+                FieldError::new("status", Problem::ReadOnly),
+                FieldError::new("x", Problem::Unknown)
+            ]
+        );
+    }
+
+    #[test]
+    fn visit_location_needs_consent_and_clock_skew_is_tolerated() {
+        let mut v = fields(json!({
+            "visited_at": "2026-11-20T10:05:00Z", "kind": "initial", "village": "Plemetin",
+            "latitude": 42.69, "longitude": 21.03
+        }));
+        assert_eq!(
+            validate(RecordKind::Visit, &v, &ctx()),
+            vec![FieldError::new("latitude", Problem::NoConsent)]
+        );
+        v.insert("gps_consent".into(), json!(true));
+        assert_eq!(validate(RecordKind::Visit, &v, &ctx()), vec![]);
+        v.insert("visited_at".into(), json!("2026-11-21T10:00:00Z"));
+        assert_eq!(
+            validate(RecordKind::Visit, &v, &ctx()),
+            vec![FieldError::new("visited_at", Problem::FutureDate)]
+        );
+    }
+
+    #[test]
+    fn visit_present_must_be_household_members() {
+        let member = assessment::MemberFacts {
+            id: Uuid::now_v7(),
+            birth_date: None,
+        };
+        let mut c = ctx();
+        c.members.push(member);
+        let v = fields(json!({
+            "visited_at": "2026-11-20T09:00:00Z", "kind": "initial", "village": "Babimoc",
+            "present": [member.id, Uuid::now_v7()]
+        }));
+        assert_eq!(
+            validate(RecordKind::Visit, &v, &c),
+            vec![FieldError::new("present", Problem::UnknownMember)]
+        );
+    }
+
+    #[test]
+    fn attachment_hash_is_lowercase_hex() {
+        let mut a = fields(json!({
+            "owner_id": Uuid::now_v7(), "purpose": "signature", "label": "Kryefamiljari",
+            "sha256": "ab".repeat(32), "content_type": "image/png", "size": 1200
+        }));
+        assert_eq!(validate(RecordKind::Attachment, &a, &ctx()), vec![]);
+        a.insert("sha256".into(), json!("AB".repeat(32)));
+        assert_eq!(
+            validate(RecordKind::Attachment, &a, &ctx()),
+            vec![FieldError::new("sha256", Problem::WrongType)]
+        );
+        a.insert("size".into(), json!(MAX_ATTACHMENT_BYTES + 1));
+        assert_eq!(validate(RecordKind::Attachment, &a, &ctx()).len(), 2);
+    }
+}

@@ -1,0 +1,390 @@
+//! The sync protocol's messages (`/api/sync/v1`, see `docs/sync-v1.md`) and the per-field merge
+//! rule the server applies to every change.
+//!
+//! A change names the record version it was made on (`base_version`). Fields the server has not
+//! changed since that version take the phone's value; a field that another device changed since
+//! then, to a different value, becomes a [`ConflictView`]: the server keeps its value, stores
+//! the phone's, and both the worker and the supervisor choose. Nothing is overwritten silently.
+
+use super::record::{FieldError, Fields, RecordKind};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+pub const API_ROOT: &str = "/api/sync/v1";
+/// Most changes in one push; the phone sends larger outboxes in several batches.
+pub const MAX_BATCH: usize = 100;
+/// Largest push body the server reads.
+pub const MAX_PUSH_BYTES: usize = 1024 * 1024;
+/// Largest piece of a photo or signature in one upload request.
+pub const MAX_CHUNK_BYTES: usize = 256 * 1024;
+pub const DEFAULT_PULL_LIMIT: i64 = 200;
+pub const MAX_PULL_LIMIT: i64 = 1000;
+
+/// One edit made on a phone: the record's fields that changed, on top of `base_version`
+/// (`None` when the phone created the record).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Change {
+    /// Made on the phone (UUID v7): the server applies each change ID once, however often sent.
+    pub change_id: Uuid,
+    /// The phone's installation, so a device never conflicts with its own earlier edit.
+    pub device_id: Uuid,
+    pub kind: RecordKind,
+    pub record_id: Uuid,
+    /// The case the record belongs to (for a case itself, its own ID).
+    pub case_id: Uuid,
+    pub base_version: Option<i64>,
+    pub fields: Fields,
+    pub made_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PushRequest {
+    /// Kept as raw JSON so that one malformed item is refused alone.
+    pub changes: Vec<Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PushResponse {
+    pub results: Vec<ChangeResult>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChangeResult {
+    /// `None` only when the item was too malformed to carry one.
+    pub change_id: Option<Uuid>,
+    pub record_id: Option<Uuid>,
+    #[serde(flatten)]
+    pub outcome: Outcome,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum Outcome {
+    /// The record is now at `version`.
+    Applied { version: i64 },
+    /// This change ID was applied before; nothing changed now.
+    AlreadyApplied { version: i64 },
+    /// The fields without conflict were applied (the record is at `version`); the listed fields
+    /// kept the server's value and wait for a person to choose.
+    Conflict { version: i64, conflicts: Vec<ConflictView> },
+    /// Nothing was applied.
+    Rejected {
+        reason: Rejection,
+        message: String,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        errors: Vec<FieldError>,
+    },
+}
+
+impl Outcome {
+    pub fn rejected(reason: Rejection, errors: Vec<FieldError>) -> Self {
+        let mut message = reason.describe().to_string();
+        if !errors.is_empty() {
+            let list = errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ");
+            message = format!("{message}: {list}");
+        }
+        Outcome::Rejected {
+            reason,
+            message,
+            errors,
+        }
+    }
+
+    /// True when the phone can forget the change (the server has it, or will never take it).
+    pub fn is_final(&self) -> bool {
+        !matches!(
+            self,
+            Outcome::Rejected {
+                reason: Rejection::Busy,
+                ..
+            }
+        )
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rejection {
+    /// Not a change message (missing or mistyped envelope fields, unknown envelope keys).
+    Malformed,
+    /// A field is unknown, has the wrong type, is missing, or breaks a rule; see `errors`.
+    Invalid,
+    /// Outside the caller's municipality, caseload or role.
+    Forbidden,
+    /// The case does not exist (or is not visible to the caller).
+    UnknownCase,
+    /// An edit of a record the server does not have.
+    UnknownRecord,
+    /// The record ID exists with another kind or in another case.
+    Mismatch,
+    /// A create for a record ID that already exists (from another change).
+    AlreadyExists,
+    /// The base version is newer than the server's: the phone is confused and should re-pull.
+    FutureBase,
+    /// The server could not store it now; send again later.
+    Busy,
+}
+
+impl Rejection {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Rejection::Malformed => "the change is not well formed",
+            Rejection::Invalid => "the record is not valid",
+            Rejection::Forbidden => "you may not change this record",
+            Rejection::UnknownCase => "the case does not exist",
+            Rejection::UnknownRecord => "the record does not exist",
+            Rejection::Mismatch => "the record belongs to another kind or case",
+            Rejection::AlreadyExists => "a record with this ID already exists",
+            Rejection::FutureBase => "the phone's copy is newer than the server's; refresh the caseload",
+            Rejection::Busy => "the server is busy; the change will be sent again",
+        }
+    }
+}
+
+/// A record as the phone receives it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecordState {
+    pub kind: RecordKind,
+    pub id: Uuid,
+    pub case_id: Uuid,
+    pub version: i64,
+    pub fields: Fields,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Two values for one field, waiting for a person to choose.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConflictView {
+    pub id: Uuid,
+    pub kind: RecordKind,
+    pub record_id: Uuid,
+    pub case_id: Uuid,
+    pub field: String,
+    /// The value the server had (and still keeps until someone chooses).
+    pub current: Value,
+    /// The value the phone sent.
+    pub proposed: Value,
+    pub proposed_by: String,
+    pub created_at: DateTime<Utc>,
+    pub resolved: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Choice {
+    Current,
+    Proposed,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResolveRequest {
+    pub choice: Choice,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PullPage {
+    /// Whose caseload this is: a phone that finds another user's cache starts afresh.
+    pub user_id: Uuid,
+    pub records: Vec<RecordState>,
+    /// Every open conflict in the caller's view, on every page.
+    pub conflicts: Vec<ConflictView>,
+    /// Pass back as `cursor` for the next page; empty means "from the start".
+    pub next_cursor: String,
+    pub more: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlobStatus {
+    pub sha256: String,
+    pub received: i64,
+    pub size: i64,
+    pub complete: bool,
+}
+
+/// The body of every refusal of a whole request (not of one change).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub error: String,
+    pub message: String,
+}
+
+/// Which device last set a field, and in which record version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldStamp {
+    pub version: i64,
+    pub device: Uuid,
+}
+
+pub type Stamps = BTreeMap<String, FieldStamp>;
+
+/// What merging a change into the stored record gives.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Merge {
+    pub fields: Fields,
+    pub stamps: Stamps,
+    /// Equal to the stored version when nothing changed.
+    pub version: i64,
+    pub changed: Vec<String>,
+    /// (field, value kept, value proposed)
+    pub conflicts: Vec<(String, Value, Value)>,
+}
+
+/// Merges `change` (made by `device` on top of `base_version`) into a record stored at
+/// `version` with `fields` and `stamps`. Pure: the server calls it inside its transaction.
+pub fn merge(
+    fields: &Fields,
+    stamps: &Stamps,
+    version: i64,
+    base_version: i64,
+    device: Uuid,
+    change: &Fields,
+) -> Merge {
+    let next = version + 1;
+    let mut out = Merge {
+        fields: fields.clone(),
+        stamps: stamps.clone(),
+        version,
+        changed: vec![],
+        conflicts: vec![],
+    };
+    for (name, proposed) in change {
+        let current = fields.get(name).cloned().unwrap_or(Value::Null);
+        if &current == proposed {
+            continue;
+        }
+        let moved_elsewhere = stamps
+            .get(name)
+            .is_some_and(|s| s.version > base_version && s.device != device);
+        if moved_elsewhere {
+            out.conflicts.push((name.clone(), current, proposed.clone()));
+        } else {
+            if proposed.is_null() {
+                out.fields.remove(name);
+            } else {
+                out.fields.insert(name.clone(), proposed.clone());
+            }
+            out.stamps.insert(name.clone(), FieldStamp { version: next, device });
+            out.changed.push(name.clone());
+        }
+    }
+    if !out.changed.is_empty() {
+        out.version = next;
+    }
+    out
+}
+
+/// Stamps for a record created by `device`: every field at version 1.
+pub fn created(fields: &Fields, device: Uuid) -> Stamps {
+    fields
+        .keys()
+        .map(|k| (k.clone(), FieldStamp { version: 1, device }))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn fields(v: Value) -> Fields {
+        serde_json::from_value(v).unwrap()
+    }
+
+    #[test]
+    fn different_fields_from_the_same_base_merge() {
+        let (a, b) = (Uuid::now_v7(), Uuid::now_v7());
+        let base = fields(json!({"village": "Plemetin", "address": "Rr. 1", "phone": "044"}));
+        let stamps = created(&base, a);
+        let first = merge(&base, &stamps, 1, 1, a, &fields(json!({"address": "Rr. 2"})));
+        assert_eq!((first.version, first.changed.clone()), (2, vec!["address".to_string()]));
+        let second = merge(&first.fields, &first.stamps, 2, 1, b, &fields(json!({"phone": "049"})));
+        assert!(second.conflicts.is_empty());
+        assert_eq!(second.version, 3);
+        assert_eq!(
+            second.fields,
+            fields(json!({"village": "Plemetin", "address": "Rr. 2", "phone": "049"}))
+        );
+    }
+
+    #[test]
+    fn same_field_from_the_same_base_is_a_conflict_and_keeps_the_server_value() {
+        let (a, b) = (Uuid::now_v7(), Uuid::now_v7());
+        let base = fields(json!({"village": "Plemetin", "address": "Rr. 1"}));
+        let first = merge(&base, &created(&base, a), 1, 1, a, &fields(json!({"address": "Rr. 2"})));
+        let second = merge(
+            &first.fields,
+            &first.stamps,
+            2,
+            1,
+            b,
+            &fields(json!({"address": "Rr. 3", "village": "Obiliq"})),
+        );
+        assert_eq!(
+            second.conflicts,
+            vec![("address".into(), json!("Rr. 2"), json!("Rr. 3"))]
+        );
+        assert_eq!(second.fields["address"], json!("Rr. 2"));
+        assert_eq!(second.fields["village"], json!("Obiliq"));
+        assert_eq!(second.version, 3);
+    }
+
+    #[test]
+    fn the_same_value_or_the_same_device_is_no_conflict() {
+        let (a, b) = (Uuid::now_v7(), Uuid::now_v7());
+        let base = fields(json!({"address": "Rr. 1"}));
+        let first = merge(&base, &created(&base, a), 1, 1, a, &fields(json!({"address": "Rr. 2"})));
+        let same_value = merge(
+            &first.fields,
+            &first.stamps,
+            2,
+            1,
+            b,
+            &fields(json!({"address": "Rr. 2"})),
+        );
+        assert!(same_value.conflicts.is_empty() && same_value.changed.is_empty());
+        assert_eq!(same_value.version, 2);
+        // The phone sent two edits before it heard back about the first.
+        let own = merge(
+            &first.fields,
+            &first.stamps,
+            2,
+            1,
+            a,
+            &fields(json!({"address": "Rr. 5"})),
+        );
+        assert!(own.conflicts.is_empty());
+        assert_eq!(own.fields["address"], json!("Rr. 5"));
+    }
+
+    #[test]
+    fn null_clears_a_field() {
+        let a = Uuid::now_v7();
+        let base = fields(json!({"phone": "044"}));
+        let m = merge(&base, &created(&base, a), 1, 1, a, &fields(json!({"phone": null})));
+        assert!(m.fields.is_empty());
+        assert_eq!(m.version, 2);
+    }
+
+    #[test]
+    fn outcomes_serialize_with_a_status_tag() {
+        let r = ChangeResult {
+            change_id: Some(Uuid::nil()),
+            record_id: None,
+            outcome: Outcome::rejected(
+                Rejection::Invalid,
+                vec![FieldError::new("sex", super::super::record::Problem::Required)],
+            ),
+        };
+        let v = serde_json::to_value(&r).unwrap();
+        assert_eq!(v["status"], "rejected");
+        assert_eq!(v["reason"], "invalid");
+        assert_eq!(v["message"], "the record is not valid: sex is required");
+        let back: ChangeResult = serde_json::from_value(v).unwrap();
+        assert_eq!(back, r);
+    }
+}
