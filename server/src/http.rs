@@ -3,6 +3,8 @@
 
 use crate::config::Settings;
 use crate::storage::Storage;
+use crate::sync::SyncService;
+use crate::sync_api::{self, SyncState};
 use app::api::ssr::{ClientAddr, SharedBackend};
 use app::{shell, App};
 use axum::extract::{ConnectInfo, Request};
@@ -70,6 +72,10 @@ pub fn build_id() -> String {
 pub fn router<S: SessionStore + Clone>(state: AppState, sessions: S) -> Router {
     let options = state.leptos.clone();
     let routes = generate_route_list(App);
+    let sync_state = SyncState {
+        sync: Arc::new(SyncService::new(state.store.clone())),
+        backend: state.backend.clone(),
+    };
     let backend = state.backend.clone();
     let context = move || provide_context(backend.clone());
 
@@ -90,6 +96,7 @@ pub fn router<S: SessionStore + Clone>(state: AppState, sessions: S) -> Router {
     Router::new()
         .route("/health", get(move || health(store.clone(), build.clone())))
         .route("/sw.js", get(move || service_worker(sw.clone())))
+        .nest(app::domain::sync::API_ROOT, sync_api::router(sync_state))
         .leptos_routes_with_context(&options, routes, context.clone(), {
             let options = options.clone();
             move || shell(options.clone())

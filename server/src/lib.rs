@@ -6,6 +6,8 @@ pub mod http;
 pub mod seed;
 pub mod service;
 pub mod storage;
+pub mod sync;
+pub mod sync_api;
 
 use auth::throttle;
 use chrono::Duration;

@@ -33,6 +33,38 @@ pub fn allows(user: &SessionUser, permission: Permission, municipality_id: Uuid)
     user.active && user.municipality_id == municipality_id && permission.roles().iter().any(|r| user.roles.contains(r))
 }
 
+/// How much of a municipality's field work a user sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaseView {
+    /// The cases assigned to the user (field workers).
+    Assigned,
+    /// Every case of the user's municipality (supervisors, case managers).
+    Municipality,
+}
+
+pub fn case_view(user: &SessionUser) -> Option<CaseView> {
+    if !user.active {
+        None
+    } else if user.has_role(Role::Supervisor) || user.has_role(Role::CaseManager) {
+        Some(CaseView::Municipality)
+    } else if user.has_role(Role::FieldWorker) {
+        Some(CaseView::Assigned)
+    } else {
+        None
+    }
+}
+
+/// True when `user` may read and edit the records of a case held in `municipality_id` and
+/// assigned to `assignee`. Victims' records are in these cases: no role sees across municipalities.
+pub fn may_work_on_case(user: &SessionUser, municipality_id: Uuid, assignee: Option<Uuid>) -> bool {
+    user.municipality_id == municipality_id
+        && match case_view(user) {
+            Some(CaseView::Municipality) => true,
+            Some(CaseView::Assigned) => assignee == Some(user.id),
+            None => false,
+        }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -48,6 +80,21 @@ mod tests {
             locale: "sq".into(),
             active: true,
         }
+    }
+
+    #[test]
+    fn field_workers_see_their_own_cases_supervisors_the_municipality() {
+        let (home, other) = (Uuid::now_v7(), Uuid::now_v7());
+        let worker = user(&[Role::FieldWorker], home);
+        let supervisor = user(&[Role::Supervisor], home);
+        let school = user(&[Role::SchoolTeam], home);
+        assert!(may_work_on_case(&worker, home, Some(worker.id)));
+        assert!(!may_work_on_case(&worker, home, Some(Uuid::now_v7())));
+        assert!(!may_work_on_case(&worker, other, Some(worker.id)));
+        assert!(may_work_on_case(&supervisor, home, Some(worker.id)));
+        assert!(!may_work_on_case(&supervisor, other, None));
+        assert!(!may_work_on_case(&school, home, None));
+        assert_eq!(case_view(&school), None);
     }
 
     #[test]

@@ -94,15 +94,13 @@ impl Outcome {
         }
     }
 
-    /// True when the phone can forget the change (the server has it, or will never take it).
+    /// True when the server will answer the same however often the change is sent. Otherwise
+    /// the phone keeps the change in its outbox and sends it again later.
     pub fn is_final(&self) -> bool {
-        !matches!(
-            self,
-            Outcome::Rejected {
-                reason: Rejection::Busy,
-                ..
-            }
-        )
+        match self {
+            Outcome::Rejected { reason, .. } => !reason.is_retryable(),
+            _ => true,
+        }
     }
 }
 
@@ -130,6 +128,15 @@ pub enum Rejection {
 }
 
 impl Rejection {
+    /// "Not yet" rather than "no": the case or record may still be on its way from the same
+    /// phone (delivery out of order), or the server was busy.
+    pub fn is_retryable(self) -> bool {
+        matches!(
+            self,
+            Rejection::Busy | Rejection::UnknownCase | Rejection::UnknownRecord | Rejection::FutureBase
+        )
+    }
+
     pub fn describe(self) -> &'static str {
         match self {
             Rejection::Malformed => "the change is not well formed",

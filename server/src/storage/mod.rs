@@ -3,6 +3,7 @@
 //! Both implementations are generated from the same source in [`sql`], so a query cannot drift
 //! between the two; `tests/storage.rs` runs one suite against both.
 
+mod record;
 mod sql;
 
 use app::domain::{Institution, Role};
@@ -15,6 +16,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use uuid::Uuid;
 
+pub use record::{AppliedChange, BlobRow, CaseScope, Commit, CommitResult, ConflictRow, RecordStore, StoredRecord};
 pub use sql::{PostgresStorage, SqliteStorage};
 
 #[derive(Debug, thiserror::Error)]
@@ -84,7 +86,7 @@ pub struct AuditEvent {
 }
 
 #[async_trait::async_trait]
-pub trait Storage: Send + Sync + 'static {
+pub trait Storage: RecordStore + Send + Sync + 'static {
     async fn ping(&self) -> Result<()>;
     /// True once any user exists: demo data never goes into a database in use.
     async fn has_users(&self) -> Result<bool>;

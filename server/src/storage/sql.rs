@@ -37,7 +37,7 @@ macro_rules! sql_storage {
         #[doc = concat!("[`Storage`] on ", $dialect, ".")]
         #[derive(Clone, Debug)]
         pub struct $name {
-            pool: $pool,
+            pub(super) pool: $pool,
         }
 
         impl $name {

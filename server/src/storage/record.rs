@@ -1,0 +1,480 @@
+//! Storage of field records, applied changes, conflicts and attachment bytes: the server side
+//! of the sync protocol. Same pattern as [`super::sql`]: one SQL text, expanded per dialect.
+
+use super::{Result, StorageError};
+use app::domain::sync::Stamps;
+use app::domain::{Fields, RecordKind};
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+use sqlx::Row;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredRecord {
+    pub kind: RecordKind,
+    pub id: Uuid,
+    pub case_id: Uuid,
+    pub municipality_id: Uuid,
+    /// Case rows: whose caseload holds the case.
+    pub assignee_id: Option<Uuid>,
+    pub version: i64,
+    pub fields: Fields,
+    pub stamps: Stamps,
+    /// Position in the change counter of the last write (set by storage).
+    pub seq: i64,
+    pub created_by: Uuid,
+    pub created_at: DateTime<Utc>,
+    pub updated_by: Uuid,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConflictRow {
+    pub id: Uuid,
+    pub record_id: Uuid,
+    pub case_id: Uuid,
+    pub municipality_id: Uuid,
+    pub kind: RecordKind,
+    pub field: String,
+    pub current: Value,
+    pub proposed: Value,
+    pub change_id: Uuid,
+    pub proposed_by: Uuid,
+    /// Display name of `proposed_by` (read only).
+    pub proposed_by_name: String,
+    pub created_at: DateTime<Utc>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub resolved_by: Option<Uuid>,
+    pub choice: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppliedChange {
+    pub change_id: Uuid,
+    pub user_id: Uuid,
+    pub device_id: Uuid,
+    pub record_id: Uuid,
+    /// The JSON outcome first answered.
+    pub outcome: String,
+    pub received_at: DateTime<Utc>,
+}
+
+/// Everything one change writes, in one transaction.
+#[derive(Debug, Clone)]
+pub struct Commit {
+    /// The record's new state. `version` is the new version.
+    pub record: StoredRecord,
+    /// `None`: insert (fails as a race if the ID exists). `Some(v)`: update only if still at `v`.
+    pub expected_version: Option<i64>,
+    /// False when the change altered no field (an echo, or only conflicts).
+    pub write_record: bool,
+    pub change: Option<AppliedChange>,
+    pub conflicts: Vec<ConflictRow>,
+    /// Marks a conflict resolved: (id, by, at, choice).
+    pub resolve: Option<(Uuid, Uuid, DateTime<Utc>, String)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CommitResult {
+    Done,
+    /// Another writer got there first (version moved, ID taken, change ID already applied):
+    /// nothing was written; read again and retry.
+    Raced,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlobRow {
+    pub sha256: String,
+    pub size: i64,
+    pub content_type: String,
+    pub received: i64,
+    pub complete: bool,
+}
+
+/// Which cases a reader sees: a municipality, and within it one worker's caseload or all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CaseScope {
+    pub municipality_id: Uuid,
+    pub assignee_id: Option<Uuid>,
+}
+
+#[async_trait::async_trait]
+pub trait RecordStore: Send + Sync {
+    async fn record(&self, id: Uuid) -> Result<Option<StoredRecord>>;
+    async fn records_of_case(&self, case_id: Uuid) -> Result<Vec<StoredRecord>>;
+    async fn applied_change(&self, change_id: Uuid) -> Result<Option<AppliedChange>>;
+    async fn commit(&self, c: &Commit) -> Result<CommitResult>;
+    /// Records of the cases in `scope` written after `after_seq`, in write order.
+    async fn pull(&self, scope: CaseScope, after_seq: i64, limit: i64) -> Result<Vec<StoredRecord>>;
+    /// Open conflicts on the cases in `scope`, oldest first.
+    async fn open_conflicts(&self, scope: CaseScope) -> Result<Vec<ConflictRow>>;
+    async fn conflict(&self, id: Uuid) -> Result<Option<ConflictRow>>;
+    /// Attachment records that describe the bytes with this hash.
+    async fn attachments_with_hash(&self, sha256: &str) -> Result<Vec<StoredRecord>>;
+    async fn blob(&self, sha256: &str) -> Result<Option<BlobRow>>;
+    async fn start_blob(&self, sha256: &str, size: i64, content_type: &str, now: DateTime<Utc>) -> Result<()>;
+    /// Stores a piece at `offset`; a piece already stored at that offset is kept.
+    async fn put_chunk(&self, sha256: &str, offset: i64, data: &[u8]) -> Result<()>;
+    async fn chunks(&self, sha256: &str) -> Result<Vec<(i64, Vec<u8>)>>;
+    /// Keeps the assembled bytes and drops the pieces.
+    async fn complete_blob(&self, sha256: &str, data: &[u8], now: DateTime<Utc>) -> Result<()>;
+    /// Drops the pieces (the assembled bytes did not match the hash).
+    async fn discard_chunks(&self, sha256: &str) -> Result<()>;
+    async fn blob_data(&self, sha256: &str) -> Result<Option<Vec<u8>>>;
+}
+
+fn parse_kind(s: &str) -> Result<RecordKind> {
+    RecordKind::parse(s).ok_or_else(|| StorageError::Corrupt(format!("unknown record kind {s:?}")))
+}
+
+fn parse_json<T: serde::de::DeserializeOwned>(s: &str) -> Result<T> {
+    serde_json::from_str(s).map_err(|e| StorageError::Corrupt(format!("stored JSON: {e}")))
+}
+
+fn to_json<T: serde::Serialize>(v: &T) -> Result<String> {
+    serde_json::to_string(v).map_err(|e| StorageError::Corrupt(format!("JSON: {e}")))
+}
+
+const RECORD_COLUMNS: &str = "r.id, r.kind, r.case_id, r.municipality_id, r.assignee_id, r.version, r.fields, \
+     r.stamps, r.seq, r.created_by, r.created_at, r.updated_by, r.updated_at";
+
+const CONFLICT_SELECT: &str = "SELECT f.id, f.record_id, f.case_id, f.municipality_id, f.kind, f.field, \
+     f.current_value, f.proposed_value, f.change_id, f.proposed_by, u.display_name AS proposed_by_name, \
+     f.created_at, f.resolved_at, f.resolved_by, f.choice FROM field_conflict f JOIN app_user u ON u.id = f.proposed_by";
+
+macro_rules! record_store {
+    ($name:ident, $row:ty) => {
+        impl $name {
+            fn record_from_row(row: &$row) -> Result<StoredRecord> {
+                Ok(StoredRecord {
+                    kind: parse_kind(row.try_get::<&str, _>("kind")?)?,
+                    id: row.try_get("id")?,
+                    case_id: row.try_get("case_id")?,
+                    municipality_id: row.try_get("municipality_id")?,
+                    assignee_id: row.try_get("assignee_id")?,
+                    version: row.try_get("version")?,
+                    fields: parse_json(row.try_get::<&str, _>("fields")?)?,
+                    stamps: parse_json(row.try_get::<&str, _>("stamps")?)?,
+                    seq: row.try_get("seq")?,
+                    created_by: row.try_get("created_by")?,
+                    created_at: row.try_get("created_at")?,
+                    updated_by: row.try_get("updated_by")?,
+                    updated_at: row.try_get("updated_at")?,
+                })
+            }
+
+            fn conflict_from_row(row: &$row) -> Result<ConflictRow> {
+                Ok(ConflictRow {
+                    id: row.try_get("id")?,
+                    record_id: row.try_get("record_id")?,
+                    case_id: row.try_get("case_id")?,
+                    municipality_id: row.try_get("municipality_id")?,
+                    kind: parse_kind(row.try_get::<&str, _>("kind")?)?,
+                    field: row.try_get("field")?,
+                    current: parse_json(row.try_get::<&str, _>("current_value")?)?,
+                    proposed: parse_json(row.try_get::<&str, _>("proposed_value")?)?,
+                    change_id: row.try_get("change_id")?,
+                    proposed_by: row.try_get("proposed_by")?,
+                    proposed_by_name: row.try_get("proposed_by_name")?,
+                    created_at: row.try_get("created_at")?,
+                    resolved_at: row.try_get("resolved_at")?,
+                    resolved_by: row.try_get("resolved_by")?,
+                    choice: row.try_get("choice")?,
+                })
+            }
+
+            fn applied_from_row(row: &$row) -> Result<AppliedChange> {
+                Ok(AppliedChange {
+                    change_id: row.try_get("change_id")?,
+                    user_id: row.try_get("user_id")?,
+                    device_id: row.try_get("device_id")?,
+                    record_id: row.try_get("record_id")?,
+                    outcome: row.try_get("outcome")?,
+                    received_at: row.try_get("received_at")?,
+                })
+            }
+
+            async fn records_where(&self, condition: &str, id: Uuid) -> Result<Vec<StoredRecord>> {
+                let sql = format!("SELECT {RECORD_COLUMNS} FROM record r WHERE {condition} ORDER BY r.seq");
+                let rows = sqlx::query(&sql).bind(id).fetch_all(&self.pool).await?;
+                rows.iter().map(Self::record_from_row).collect()
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl RecordStore for $name {
+            async fn record(&self, id: Uuid) -> Result<Option<StoredRecord>> {
+                Ok(self.records_where("r.id = $1", id).await?.pop())
+            }
+
+            async fn records_of_case(&self, case_id: Uuid) -> Result<Vec<StoredRecord>> {
+                self.records_where("r.case_id = $1", case_id).await
+            }
+
+            async fn applied_change(&self, change_id: Uuid) -> Result<Option<AppliedChange>> {
+                let row = sqlx::query(
+                    "SELECT change_id, user_id, device_id, record_id, outcome, received_at FROM sync_change \
+                     WHERE change_id = $1",
+                )
+                .bind(change_id)
+                .fetch_optional(&self.pool)
+                .await?;
+                row.as_ref().map(Self::applied_from_row).transpose()
+            }
+
+            async fn commit(&self, c: &Commit) -> Result<CommitResult> {
+                let mut tx = self.pool.begin().await?;
+                // First write of the transaction: takes the writer's place in the counter's queue.
+                let seq: i64 = sqlx::query("UPDATE sync_counter SET seq = seq + 1 WHERE id = 1 RETURNING seq")
+                    .fetch_one(&mut *tx)
+                    .await?
+                    .try_get("seq")?;
+                if let Some(ch) = &c.change {
+                    let inserted = sqlx::query(
+                        "INSERT INTO sync_change (change_id, user_id, device_id, record_id, outcome, received_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (change_id) DO NOTHING",
+                    )
+                    .bind(ch.change_id)
+                    .bind(ch.user_id)
+                    .bind(ch.device_id)
+                    .bind(ch.record_id)
+                    .bind(&ch.outcome)
+                    .bind(ch.received_at)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                    if inserted == 0 {
+                        return Ok(CommitResult::Raced);
+                    }
+                }
+                let r = &c.record;
+                if c.write_record {
+                    let (fields, stamps) = (to_json(&r.fields)?, to_json(&r.stamps)?);
+                    let sha256 = (r.kind == RecordKind::Attachment)
+                        .then(|| r.fields.get("sha256").and_then(Value::as_str).map(str::to_string))
+                        .flatten();
+                    let written = match c.expected_version {
+                        None => sqlx::query(
+                            "INSERT INTO record (id, kind, case_id, municipality_id, assignee_id, version, fields, \
+                             stamps, sha256, seq, created_by, created_at, updated_by, updated_at) \
+                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
+                             ON CONFLICT (id) DO NOTHING",
+                        )
+                        .bind(r.id)
+                        .bind(r.kind.as_str())
+                        .bind(r.case_id)
+                        .bind(r.municipality_id)
+                        .bind(r.assignee_id)
+                        .bind(r.version)
+                        .bind(&fields)
+                        .bind(&stamps)
+                        .bind(&sha256)
+                        .bind(seq)
+                        .bind(r.created_by)
+                        .bind(r.created_at)
+                        .bind(r.updated_by)
+                        .bind(r.updated_at)
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected(),
+                        Some(expected) => sqlx::query(
+                            "UPDATE record SET version = $2, fields = $3, stamps = $4, sha256 = $5, seq = $6, \
+                             assignee_id = $7, updated_by = $8, updated_at = $9 WHERE id = $1 AND version = $10",
+                        )
+                        .bind(r.id)
+                        .bind(r.version)
+                        .bind(&fields)
+                        .bind(&stamps)
+                        .bind(&sha256)
+                        .bind(seq)
+                        .bind(r.assignee_id)
+                        .bind(r.updated_by)
+                        .bind(r.updated_at)
+                        .bind(expected)
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected(),
+                    };
+                    if written == 0 {
+                        return Ok(CommitResult::Raced);
+                    }
+                }
+                for f in &c.conflicts {
+                    sqlx::query(
+                        "INSERT INTO field_conflict (id, record_id, case_id, municipality_id, kind, field, \
+                         current_value, proposed_value, change_id, proposed_by, created_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                    )
+                    .bind(f.id)
+                    .bind(f.record_id)
+                    .bind(f.case_id)
+                    .bind(f.municipality_id)
+                    .bind(f.kind.as_str())
+                    .bind(&f.field)
+                    .bind(to_json(&f.current)?)
+                    .bind(to_json(&f.proposed)?)
+                    .bind(f.change_id)
+                    .bind(f.proposed_by)
+                    .bind(f.created_at)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                if let Some((id, by, at, choice)) = &c.resolve {
+                    let done = sqlx::query(
+                        "UPDATE field_conflict SET resolved_at = $2, resolved_by = $3, choice = $4 \
+                         WHERE id = $1 AND resolved_at IS NULL",
+                    )
+                    .bind(id)
+                    .bind(at)
+                    .bind(by)
+                    .bind(choice)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                    if done == 0 {
+                        return Ok(CommitResult::Raced);
+                    }
+                }
+                tx.commit().await?;
+                Ok(CommitResult::Done)
+            }
+
+            async fn pull(&self, scope: CaseScope, after_seq: i64, limit: i64) -> Result<Vec<StoredRecord>> {
+                let sql = format!(
+                    "SELECT {RECORD_COLUMNS} FROM record r JOIN record c ON c.id = r.case_id AND c.kind = 'case' \
+                     WHERE r.municipality_id = $1 AND r.seq > $2 AND ($3 IS NULL OR c.assignee_id = $3) \
+                     ORDER BY r.seq LIMIT $4"
+                );
+                let rows = sqlx::query(&sql)
+                    .bind(scope.municipality_id)
+                    .bind(after_seq)
+                    .bind(scope.assignee_id)
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.iter().map(Self::record_from_row).collect()
+            }
+
+            async fn open_conflicts(&self, scope: CaseScope) -> Result<Vec<ConflictRow>> {
+                let sql = format!(
+                    "{CONFLICT_SELECT} JOIN record c ON c.id = f.case_id AND c.kind = 'case' \
+                     WHERE f.municipality_id = $1 AND f.resolved_at IS NULL \
+                     AND ($2 IS NULL OR c.assignee_id = $2) ORDER BY f.created_at, f.id"
+                );
+                let rows = sqlx::query(&sql)
+                    .bind(scope.municipality_id)
+                    .bind(scope.assignee_id)
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.iter().map(Self::conflict_from_row).collect()
+            }
+
+            async fn conflict(&self, id: Uuid) -> Result<Option<ConflictRow>> {
+                let sql = format!("{CONFLICT_SELECT} WHERE f.id = $1");
+                let row = sqlx::query(&sql).bind(id).fetch_optional(&self.pool).await?;
+                row.as_ref().map(Self::conflict_from_row).transpose()
+            }
+
+            async fn attachments_with_hash(&self, sha256: &str) -> Result<Vec<StoredRecord>> {
+                let sql = format!("SELECT {RECORD_COLUMNS} FROM record r WHERE r.sha256 = $1 ORDER BY r.seq");
+                let rows = sqlx::query(&sql).bind(sha256).fetch_all(&self.pool).await?;
+                rows.iter().map(Self::record_from_row).collect()
+            }
+
+            async fn blob(&self, sha256: &str) -> Result<Option<BlobRow>> {
+                let row = sqlx::query(
+                    "SELECT b.sha256, b.size, b.content_type, b.completed_at IS NOT NULL AS complete, \
+                     COALESCE((SELECT SUM(length(c.data)) FROM attachment_chunk c WHERE c.sha256 = b.sha256), 0) \
+                     AS received FROM attachment_blob b WHERE b.sha256 = $1",
+                )
+                .bind(sha256)
+                .fetch_optional(&self.pool)
+                .await?;
+                let Some(row) = row else { return Ok(None) };
+                let size: i64 = row.try_get("size")?;
+                let complete: bool = row.try_get("complete")?;
+                Ok(Some(BlobRow {
+                    sha256: row.try_get("sha256")?,
+                    size,
+                    content_type: row.try_get("content_type")?,
+                    received: if complete { size } else { row.try_get("received")? },
+                    complete,
+                }))
+            }
+
+            async fn start_blob(&self, sha256: &str, size: i64, content_type: &str, now: DateTime<Utc>) -> Result<()> {
+                sqlx::query(
+                    "INSERT INTO attachment_blob (sha256, size, content_type, created_at) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (sha256) DO NOTHING",
+                )
+                .bind(sha256)
+                .bind(size)
+                .bind(content_type)
+                .bind(now)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn put_chunk(&self, sha256: &str, offset: i64, data: &[u8]) -> Result<()> {
+                sqlx::query(
+                    "INSERT INTO attachment_chunk (sha256, offset_bytes, data) VALUES ($1, $2, $3) \
+                     ON CONFLICT (sha256, offset_bytes) DO NOTHING",
+                )
+                .bind(sha256)
+                .bind(offset)
+                .bind(data)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn chunks(&self, sha256: &str) -> Result<Vec<(i64, Vec<u8>)>> {
+                let rows = sqlx::query(
+                    "SELECT offset_bytes, data FROM attachment_chunk WHERE sha256 = $1 ORDER BY offset_bytes",
+                )
+                .bind(sha256)
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter().map(|r| Ok((r.try_get("offset_bytes")?, r.try_get("data")?))).collect()
+            }
+
+            async fn complete_blob(&self, sha256: &str, data: &[u8], now: DateTime<Utc>) -> Result<()> {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query("UPDATE attachment_blob SET data = $2, completed_at = $3 WHERE sha256 = $1")
+                    .bind(sha256)
+                    .bind(data)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("DELETE FROM attachment_chunk WHERE sha256 = $1")
+                    .bind(sha256)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn discard_chunks(&self, sha256: &str) -> Result<()> {
+                sqlx::query("DELETE FROM attachment_chunk WHERE sha256 = $1")
+                    .bind(sha256)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn blob_data(&self, sha256: &str) -> Result<Option<Vec<u8>>> {
+                let row = sqlx::query("SELECT data FROM attachment_blob WHERE sha256 = $1 AND completed_at IS NOT NULL")
+                    .bind(sha256)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                row.map(|r| r.try_get("data")).transpose().map_err(Into::into).map(Option::flatten)
+            }
+        }
+    };
+}
+
+record_store!(SqliteStorage, sqlx::sqlite::SqliteRow);
+record_store!(PostgresStorage, sqlx::postgres::PgRow);
+
+use super::{PostgresStorage, SqliteStorage};

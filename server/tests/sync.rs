@@ -1,0 +1,653 @@
+//! The sync protocol against both databases: exactly-once application, out-of-order delivery,
+//! per-field merge and conflicts, every kind of refusal, caseload boundaries, paged pulls and
+//! resumable uploads.
+
+mod common;
+
+use app::domain::sync::{Change, Choice, Outcome, PullPage, PushRequest, Rejection};
+use app::domain::{Problem, RecordKind, Role, SessionUser};
+use chrono::{Duration, Utc};
+use reintegra::seed;
+use reintegra::storage::Storage;
+use reintegra::sync::{sha256_hex, SyncError, SyncService};
+use serde_json::{json, Value};
+use std::sync::Arc;
+use uuid::Uuid;
+
+struct World {
+    sync: SyncService,
+    store: Arc<dyn Storage>,
+    worker: SessionUser,
+    colleague: SessionUser,
+    supervisor: SessionUser,
+    school: SessionUser,
+    elsewhere: SessionUser,
+}
+
+async fn world(store: Arc<dyn Storage>) -> World {
+    let obiliq = seed::ensure_municipality(store.as_ref(), "obiliq", "Obiliq / Obilić")
+        .await
+        .unwrap();
+    let gjilan = seed::ensure_municipality(store.as_ref(), "gjilan", "Gjilan / Gnjilane")
+        .await
+        .unwrap();
+    let user = |m, name: &'static str, role| {
+        let store = store.clone();
+        async move {
+            let u = seed::create_user(store.as_ref(), m, name, name, &[role], None, "a-long-password")
+                .await
+                .unwrap();
+            SessionUser::from(&u)
+        }
+    };
+    World {
+        worker: user(&obiliq, "field.a", Role::FieldWorker).await,
+        colleague: user(&obiliq, "field.b", Role::FieldWorker).await,
+        supervisor: user(&obiliq, "supervisor", Role::Supervisor).await,
+        school: user(&obiliq, "school", Role::SchoolTeam).await,
+        elsewhere: user(&gjilan, "field.gjilan", Role::FieldWorker).await,
+        sync: SyncService::new(store.clone()),
+        store,
+    }
+}
+
+fn change(kind: RecordKind, record_id: Uuid, case_id: Uuid, base: Option<i64>, device: Uuid, fields: Value) -> Value {
+    serde_json::to_value(Change {
+        change_id: Uuid::now_v7(),
+        device_id: device,
+        kind,
+        record_id,
+        case_id,
+        base_version: base,
+        fields: serde_json::from_value(fields).unwrap(),
+        made_at: Utc::now(),
+    })
+    .unwrap()
+}
+
+/// A new household with its case, one adult, one child and a return: the phone's first batch.
+struct Family {
+    case: Uuid,
+    household: Uuid,
+    adult: Uuid,
+    child: Uuid,
+    changes: Vec<Value>,
+}
+
+fn family(device: Uuid) -> Family {
+    let (case, household, adult, child, ret) = (
+        Uuid::now_v7(),
+        Uuid::now_v7(),
+        Uuid::now_v7(),
+        Uuid::now_v7(),
+        Uuid::now_v7(),
+    );
+    let today = Utc::now().date_naive();
+    let changes = vec![
+        change(
+            RecordKind::Case,
+            case,
+            case,
+            None,
+            device,
+            json!({ "household_id": household }),
+        ),
+        change(
+            RecordKind::Household,
+            household,
+            case,
+            None,
+            device,
+            json!({ "village": "Plemetin / Племетина", "address": "Rr. Dëshmorët 12", "phone": "+383 44 000 111" }),
+        ),
+        change(
+            RecordKind::Member,
+            adult,
+            case,
+            None,
+            device,
+            json!({ "household_id": household, "first_name": "Şükrije", "last_name": "Gashi-Đurić",
+                    "birth_date": "1984-03-02", "sex": "female", "relationship": "head", "languages": ["sq", "sr"] }),
+        ),
+        change(
+            RecordKind::Member,
+            child,
+            case,
+            None,
+            device,
+            json!({ "household_id": household, "first_name": "Ёлена", "last_name": "Gashi",
+                    "birth_date": (today - Duration::days(365 * 9)).to_string(), "sex": "female", "relationship": "child" }),
+        ),
+        change(
+            RecordKind::ReturnEvent,
+            ret,
+            case,
+            None,
+            device,
+            json!({ "household_id": household, "category": "repatriated", "country": "Deutschland",
+                    "event_date": (today - Duration::days(2)).to_string(), "airport_registration": "PR-2026-4411",
+                    "members": [adult, child] }),
+        ),
+    ];
+    Family {
+        case,
+        household,
+        adult,
+        child,
+        changes,
+    }
+}
+
+async fn push(w: &World, actor: &SessionUser, changes: Vec<Value>) -> Vec<Outcome> {
+    w.sync
+        .push(actor, PushRequest { changes })
+        .await
+        .unwrap()
+        .results
+        .into_iter()
+        .map(|r| r.outcome)
+        .collect()
+}
+
+async fn pull_all(w: &World, actor: &SessionUser) -> PullPage {
+    let mut page = w.sync.pull(actor, "", Some(1000)).await.unwrap();
+    assert!(!page.more);
+    page.records.sort_by_key(|r| r.id);
+    page
+}
+
+fn applied(o: &Outcome) -> bool {
+    matches!(o, Outcome::Applied { .. })
+}
+
+async fn same_batch_twice_gives_one_record(store: Arc<dyn Storage>) {
+    let w = world(store).await;
+    let device = Uuid::now_v7();
+    let f = family(device);
+    let now = Utc::now();
+    let visit = Uuid::now_v7();
+    let assessment = Uuid::now_v7();
+    let mut changes = f.changes.clone();
+    changes.push(change(
+        RecordKind::Visit,
+        visit,
+        f.case,
+        None,
+        device,
+        json!({ "visited_at": now.to_rfc3339(), "kind": "initial", "village": "Plemetin", "present": [f.adult] }),
+    ));
+    let mut members = serde_json::Map::new();
+    members.insert(
+        f.adult.to_string(),
+        json!({ "employed": false, "employment_office_registered": true }),
+    );
+    members.insert(
+        f.child.to_string(),
+        json!({ "school_enrolled": false, "not_enrolled_reason": "No certificate from Germany", "certificates_missing": true }),
+    );
+    changes.push(change(
+        RecordKind::Assessment,
+        assessment,
+        f.case,
+        None,
+        device,
+        json!({ "form_version": 1, "visit_id": visit, "completed_at": now.to_rfc3339(), "answers": {
+            "household": { "documents_complete": true, "housing_tenure": "with_relatives", "housing_condition": "good",
+                "housing_at_risk": false, "chronic_illness": false, "disability": false, "psychosocial_signs": true,
+                "psychosocial_notes": "Fëmija nuk fle mirë", "receives_assistance": false, "has_land": false },
+            "members": members,
+            "needs": [{ "section": "schooling", "priority": "high", "note": "nostrification" }]
+        }}),
+    ));
+    let first = push(&w, &w.worker, changes.clone()).await;
+    assert!(first.iter().all(applied), "{first:?}");
+    let again = push(&w, &w.worker, changes).await;
+    assert!(
+        again
+            .iter()
+            .all(|o| matches!(o, Outcome::AlreadyApplied { version: 1 })),
+        "{again:?}"
+    );
+    let page = pull_all(&w, &w.worker).await;
+    assert_eq!(page.records.len(), 7);
+    let case = page.records.iter().find(|r| r.id == f.case).unwrap();
+    assert_eq!(case.fields["field_worker_id"], json!(w.worker.id.to_string()));
+    assert_eq!(case.fields["status"], json!("open"));
+    let household = page.records.iter().find(|r| r.id == f.household).unwrap();
+    assert_eq!(household.fields["village"], json!("Plemetin / Племетина"));
+    // Audit rows for the writes and the read.
+    let audit = w.store.audit_events(w.worker.municipality_id, 100).await.unwrap();
+    assert_eq!(audit.iter().filter(|e| e.action == "record.create").count(), 7);
+    assert!(audit.iter().any(|e| e.action == "caseload.pull"));
+}
+
+async fn out_of_order_delivery_is_retried_not_lost(store: Arc<dyn Storage>) {
+    let w = world(store).await;
+    let device = Uuid::now_v7();
+    let f = family(device);
+    let edit = change(
+        RecordKind::Household,
+        f.household,
+        f.case,
+        Some(1),
+        device,
+        json!({ "phone": "+383 49 222 333" }),
+    );
+    // The member and the edit arrive before the case and the household.
+    let early = push(&w, &w.worker, vec![f.changes[2].clone(), edit.clone()]).await;
+    let reasons: Vec<_> = early
+        .iter()
+        .map(|o| match o {
+            Outcome::Rejected { reason, .. } => *reason,
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(reasons, vec![Rejection::UnknownCase, Rejection::UnknownCase]);
+    assert!(early.iter().all(|o| !o.is_final()), "the phone must keep these");
+    assert!(pull_all(&w, &w.worker).await.records.is_empty());
+    // The case arrives; the household it edits still has not.
+    assert!(applied(&push(&w, &w.worker, vec![f.changes[0].clone()]).await[0]));
+    let outcome = push(&w, &w.worker, vec![edit.clone()]).await.remove(0);
+    assert!(
+        matches!(
+            outcome,
+            Outcome::Rejected {
+                reason: Rejection::UnknownRecord,
+                ..
+            }
+        ) && !outcome.is_final()
+    );
+
+    assert!(applied(&push(&w, &w.worker, vec![f.changes[1].clone()]).await[0]));
+    let later = push(&w, &w.worker, vec![f.changes[2].clone(), edit]).await;
+    assert_eq!(
+        later,
+        vec![Outcome::Applied { version: 1 }, Outcome::Applied { version: 2 }]
+    );
+    let page = pull_all(&w, &w.worker).await;
+    assert_eq!(page.records.len(), 3);
+    let household = page.records.iter().find(|r| r.id == f.household).unwrap();
+    assert_eq!(
+        (household.version, household.fields["phone"].clone()),
+        (2, json!("+383 49 222 333"))
+    );
+}
+
+async fn different_fields_merge_same_field_conflicts(store: Arc<dyn Storage>) {
+    let w = world(store).await;
+    let (phone_a, phone_b) = (Uuid::now_v7(), Uuid::now_v7());
+    let f = family(phone_a);
+    assert!(push(&w, &w.worker, f.changes[..2].to_vec()).await.iter().all(applied));
+    // Both phones start from version 1. A changes the address, B the phone number: both kept.
+    let a1 = change(
+        RecordKind::Household,
+        f.household,
+        f.case,
+        Some(1),
+        phone_a,
+        json!({ "address": "Rr. Adem Jashari 3" }),
+    );
+    let b1 = change(
+        RecordKind::Household,
+        f.household,
+        f.case,
+        Some(1),
+        phone_b,
+        json!({ "phone": "+383 45 777 888" }),
+    );
+    assert_eq!(
+        push(&w, &w.worker, vec![a1]).await,
+        vec![Outcome::Applied { version: 2 }]
+    );
+    assert_eq!(
+        push(&w, &w.worker, vec![b1]).await,
+        vec![Outcome::Applied { version: 3 }]
+    );
+    // B also changed the address from version 1: a conflict, and B's village edit still applies.
+    let b2 = change(
+        RecordKind::Household,
+        f.household,
+        f.case,
+        Some(1),
+        phone_b,
+        json!({ "address": "Rr. Nëna Terezë 9", "village": "Babimoc" }),
+    );
+    let outcome = push(&w, &w.worker, vec![b2]).await.remove(0);
+    let Outcome::Conflict { version: 4, conflicts } = outcome else {
+        panic!("{outcome:?}")
+    };
+    assert_eq!(conflicts.len(), 1);
+    let c = &conflicts[0];
+    assert_eq!(
+        (c.field.as_str(), &c.current, &c.proposed),
+        ("address", &json!("Rr. Adem Jashari 3"), &json!("Rr. Nëna Terezë 9"))
+    );
+
+    let page = pull_all(&w, &w.worker).await;
+    let household = page.records.iter().find(|r| r.id == f.household).unwrap();
+    assert_eq!(
+        household.fields["address"],
+        json!("Rr. Adem Jashari 3"),
+        "the server keeps its value"
+    );
+    assert_eq!(household.fields["village"], json!("Babimoc"));
+    assert_eq!(household.fields["phone"], json!("+383 45 777 888"));
+    // Both the worker and the supervisor see it; a colleague and another municipality do not.
+    assert_eq!(page.conflicts.len(), 1);
+    assert_eq!(pull_all(&w, &w.supervisor).await.conflicts.len(), 1);
+    assert!(pull_all(&w, &w.colleague).await.conflicts.is_empty());
+    assert!(matches!(
+        w.sync.resolve(&w.elsewhere, c.id, Choice::Proposed).await,
+        Err(SyncError::NotFound)
+    ));
+
+    let done = w.sync.resolve(&w.supervisor, c.id, Choice::Proposed).await.unwrap();
+    assert!(done.resolved);
+    let page = pull_all(&w, &w.worker).await;
+    assert!(page.conflicts.is_empty());
+    let household = page.records.iter().find(|r| r.id == f.household).unwrap();
+    assert_eq!(
+        (household.version, household.fields["address"].clone()),
+        (5, json!("Rr. Nëna Terezë 9"))
+    );
+    // Choosing again changes nothing.
+    assert!(w.sync.resolve(&w.worker, c.id, Choice::Current).await.unwrap().resolved);
+    assert_eq!(
+        pull_all(&w, &w.worker)
+            .await
+            .records
+            .iter()
+            .find(|r| r.id == f.household)
+            .unwrap()
+            .version,
+        5
+    );
+}
+
+async fn each_refusal_is_named_and_changes_nothing(store: Arc<dyn Storage>) {
+    let w = world(store).await;
+    let device = Uuid::now_v7();
+    let f = family(device);
+    assert!(push(&w, &w.worker, f.changes[..3].to_vec()).await.iter().all(applied));
+    let member = |fields: Value| change(RecordKind::Member, Uuid::now_v7(), f.case, None, device, fields);
+    let valid = json!({ "household_id": f.household, "first_name": "Besa", "last_name": "Krasniqi",
+                        "birth_date": "1999-01-01", "sex": "female", "relationship": "spouse" });
+    let with = |k: &str, v: Value| {
+        let mut m = valid.clone();
+        m[k] = v;
+        m
+    };
+    let tomorrow = (Utc::now() + Duration::days(1)).date_naive().to_string();
+    let mut missing = valid.clone();
+    missing.as_object_mut().unwrap().remove("last_name");
+    let good = member(valid.clone());
+    let batch = vec![
+        member(with("eye_colour", json!("brown"))),
+        member(with("birth_date", json!(1999))),
+        member(with("birth_date", json!(tomorrow))),
+        member(missing),
+        json!({ "change_id": Uuid::now_v7(), "kind": "member", "surprise": true }),
+        change(
+            RecordKind::Case,
+            f.case,
+            f.case,
+            Some(1),
+            device,
+            json!({ "status": "closed" }),
+        ),
+        change(
+            RecordKind::Household,
+            f.household,
+            f.case,
+            Some(9),
+            device,
+            json!({ "phone": "1" }),
+        ),
+        change(
+            RecordKind::Household,
+            f.household,
+            f.case,
+            None,
+            device,
+            json!({ "village": "X", "address": "Y" }),
+        ),
+        change(
+            RecordKind::Member,
+            f.household,
+            f.case,
+            Some(1),
+            device,
+            json!({ "first_name": "X" }),
+        ),
+        good,
+    ];
+    let results = push(&w, &w.worker, batch).await;
+    let problem = |o: &Outcome| match o {
+        Outcome::Rejected {
+            reason,
+            errors,
+            message,
+        } => {
+            assert!(!message.is_empty());
+            (*reason, errors.first().map(|e| (e.field.clone(), e.problem)))
+        }
+        other => panic!("{other:?}"),
+    };
+    let f_ = |s: &str, p| Some((s.to_string(), p));
+    assert_eq!(
+        problem(&results[0]),
+        (Rejection::Invalid, f_("eye_colour", Problem::Unknown))
+    );
+    assert_eq!(
+        problem(&results[1]),
+        (Rejection::Invalid, f_("birth_date", Problem::WrongType))
+    );
+    assert_eq!(
+        problem(&results[2]),
+        (Rejection::Invalid, f_("birth_date", Problem::FutureDate))
+    );
+    assert_eq!(
+        problem(&results[3]),
+        (Rejection::Invalid, f_("last_name", Problem::Required))
+    );
+    assert_eq!(problem(&results[4]).0, Rejection::Malformed);
+    assert_eq!(
+        problem(&results[5]),
+        (Rejection::Invalid, f_("status", Problem::ReadOnly))
+    );
+    assert_eq!(problem(&results[6]).0, Rejection::FutureBase);
+    assert_eq!(problem(&results[7]).0, Rejection::AlreadyExists);
+    assert_eq!(problem(&results[8]).0, Rejection::Mismatch);
+    // One bad item never blocks the others.
+    assert_eq!(results[9], Outcome::Applied { version: 1 });
+    let page = pull_all(&w, &w.worker).await;
+    assert_eq!(page.records.len(), 4);
+    assert_eq!(page.records.iter().find(|r| r.id == f.household).unwrap().version, 1);
+    // Too many changes in one push: the whole request is refused.
+    let too_many = (0..101).map(|_| member(valid.clone())).collect();
+    assert!(matches!(
+        w.sync.push(&w.worker, PushRequest { changes: too_many }).await,
+        Err(SyncError::BadRequest(_))
+    ));
+    assert_eq!(pull_all(&w, &w.worker).await.records.len(), 4);
+}
+
+async fn caseload_boundaries(store: Arc<dyn Storage>) {
+    let w = world(store).await;
+    let device = Uuid::now_v7();
+    let f = family(device);
+    assert!(push(&w, &w.worker, f.changes.clone()).await.iter().all(applied));
+    let edit = |who: Uuid| {
+        change(
+            RecordKind::Household,
+            f.household,
+            f.case,
+            Some(1),
+            who,
+            json!({ "phone": "000" }),
+        )
+    };
+    let new_member = || {
+        change(
+            RecordKind::Member,
+            Uuid::now_v7(),
+            f.case,
+            None,
+            device,
+            json!({ "household_id": f.household, "first_name": "A", "last_name": "B", "birth_date": "2000-01-01",
+                    "sex": "male", "relationship": "other_relative" }),
+        )
+    };
+    for outsider in [&w.colleague, &w.elsewhere] {
+        let results = push(&w, outsider, vec![edit(Uuid::now_v7()), new_member()]).await;
+        assert!(
+            results.iter().all(|o| matches!(
+                o,
+                Outcome::Rejected {
+                    reason: Rejection::Forbidden,
+                    ..
+                }
+            )),
+            "{results:?}"
+        );
+        assert!(pull_all(&w, outsider).await.records.is_empty());
+    }
+    assert!(matches!(
+        w.sync.pull(&w.school, "", None).await,
+        Err(SyncError::Forbidden)
+    ));
+    assert!(matches!(
+        w.sync.push(&w.school, PushRequest { changes: vec![] }).await,
+        Err(SyncError::Forbidden)
+    ));
+    // The supervisor sees the municipality's cases and may correct them.
+    assert_eq!(pull_all(&w, &w.supervisor).await.records.len(), 5);
+    assert_eq!(
+        push(&w, &w.supervisor, vec![edit(Uuid::now_v7())]).await,
+        vec![Outcome::Applied { version: 2 }]
+    );
+    // A change ID is its sender's: another user cannot have it confirmed.
+    let mine = new_member();
+    assert!(applied(&push(&w, &w.worker, vec![mine.clone()]).await[0]));
+    assert!(matches!(
+        push(&w, &w.supervisor, vec![mine]).await[0],
+        Outcome::Rejected {
+            reason: Rejection::Mismatch,
+            ..
+        }
+    ));
+    let refused = w.store.audit_events(w.worker.municipality_id, 100).await.unwrap();
+    assert!(refused
+        .iter()
+        .any(|e| e.action == "record.refused" && e.actor_id == Some(w.colleague.id)));
+}
+
+async fn pull_pages_cover_everything_once(store: Arc<dyn Storage>) {
+    let w = world(store).await;
+    let device = Uuid::now_v7();
+    for _ in 0..3 {
+        assert!(push(&w, &w.worker, family(device).changes).await.iter().all(applied));
+    }
+    let mut cursor = String::new();
+    let mut seen = Vec::new();
+    let mut pages = 0;
+    loop {
+        let page = w.sync.pull(&w.worker, &cursor, Some(4)).await.unwrap();
+        pages += 1;
+        seen.extend(page.records.iter().map(|r| r.id));
+        cursor = page.next_cursor;
+        if !page.more {
+            break;
+        }
+    }
+    assert_eq!(pages, 4);
+    let total = seen.len();
+    seen.sort();
+    seen.dedup();
+    assert_eq!((total, seen.len()), (15, 15));
+    // Nothing new: an empty page that keeps the cursor.
+    let empty = w.sync.pull(&w.worker, &cursor, Some(4)).await.unwrap();
+    assert!(empty.records.is_empty() && !empty.more);
+    assert_eq!(empty.next_cursor, cursor);
+    assert!(matches!(
+        w.sync.pull(&w.worker, "yesterday", None).await,
+        Err(SyncError::BadRequest(_))
+    ));
+}
+
+async fn photos_upload_in_pieces_checked_by_hash(store: Arc<dyn Storage>) {
+    let w = world(store).await;
+    let device = Uuid::now_v7();
+    let f = family(device);
+    assert!(push(&w, &w.worker, f.changes[..2].to_vec()).await.iter().all(applied));
+    let bytes: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
+    let sha = sha256_hex(&bytes);
+    // Bytes nobody described are refused.
+    assert!(matches!(
+        w.sync.upload(&w.worker, &sha, 0, &bytes[..10]).await,
+        Err(SyncError::NotFound)
+    ));
+    let attachment = change(
+        RecordKind::Attachment,
+        Uuid::now_v7(),
+        f.case,
+        None,
+        device,
+        json!({ "owner_id": f.household, "purpose": "document_photo", "label": "Letërnjoftimi",
+                "sha256": sha, "content_type": "image/jpeg", "size": bytes.len() }),
+    );
+    assert!(applied(&push(&w, &w.worker, vec![attachment]).await[0]));
+    let status = w.sync.blob_status(&w.worker, &sha).await.unwrap();
+    assert_eq!((status.received, status.complete), (0, false));
+    let s = w.sync.upload(&w.worker, &sha, 0, &bytes[..200_000]).await.unwrap();
+    assert_eq!(s.received, 200_000);
+    // The connection dropped and the phone resends from the wrong place: told where to go on.
+    match w.sync.upload(&w.worker, &sha, 100_000, &bytes[100_000..]).await {
+        Err(SyncError::WrongOffset(s)) => assert_eq!(s.received, 200_000),
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(
+        w.sync.upload(&w.colleague, &sha, 200_000, &bytes[200_000..]).await,
+        Err(SyncError::NotFound)
+    ));
+    let done = w
+        .sync
+        .upload(&w.worker, &sha, 200_000, &bytes[200_000..])
+        .await
+        .unwrap();
+    assert!(done.complete);
+    assert_eq!(w.sync.download(&w.supervisor, &sha).await.unwrap().1, bytes);
+    assert!(matches!(
+        w.sync.download(&w.elsewhere, &sha).await,
+        Err(SyncError::NotFound)
+    ));
+
+    // Bytes that do not match their hash are thrown away.
+    let wrong = vec![7u8; 1000];
+    let claimed = sha256_hex(&[1u8; 1000]);
+    let attachment = change(
+        RecordKind::Attachment,
+        Uuid::now_v7(),
+        f.case,
+        None,
+        device,
+        json!({ "owner_id": f.household, "purpose": "signature", "label": "Kryefamiljarja",
+                "sha256": claimed, "content_type": "image/png", "size": 1000 }),
+    );
+    assert!(applied(&push(&w, &w.worker, vec![attachment]).await[0]));
+    assert!(matches!(
+        w.sync.upload(&w.worker, &claimed, 0, &wrong).await,
+        Err(SyncError::HashMismatch)
+    ));
+    assert_eq!(w.sync.blob_status(&w.worker, &claimed).await.unwrap().received, 0);
+}
+
+on_both_databases!(
+    same_batch_twice_gives_one_record,
+    out_of_order_delivery_is_retried_not_lost,
+    different_fields_merge_same_field_conflicts,
+    each_refusal_is_named_and_changes_nothing,
+    caseload_boundaries,
+    pull_pages_cover_everything_once,
+    photos_upload_in_pieces_checked_by_hash,
+);

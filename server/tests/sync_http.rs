@@ -1,0 +1,175 @@
+//! `/api/sync/v1` over HTTP: status codes and JSON bodies of whole-request refusals.
+
+mod common;
+
+use app::api::ssr::{SharedBackend, USER_KEY};
+use app::domain::sync::{ErrorBody, PushResponse, MAX_PUSH_BYTES};
+use app::domain::Role;
+use axum::body::Body;
+use axum::extract::Path;
+use axum::http::{header, Request, StatusCode};
+use axum::routing::post;
+use axum::Router;
+use http_body_util::BodyExt;
+use reintegra::service::{Service, SignInPolicy};
+use reintegra::sync::SyncService;
+use reintegra::sync_api::{self, SyncState};
+use reintegra::{auth::throttle, seed};
+use std::sync::Arc;
+use tower::ServiceExt;
+use tower_sessions::{MemoryStore, Session, SessionManagerLayer};
+use uuid::Uuid;
+
+async fn app() -> (Router, Uuid) {
+    let (store, _) = common::sqlite().await;
+    let m = seed::ensure_municipality(store.as_ref(), "obiliq", "Obiliq")
+        .await
+        .unwrap();
+    let worker = seed::create_user(
+        store.as_ref(),
+        &m,
+        "field",
+        "Field",
+        &[Role::FieldWorker],
+        None,
+        "a-long-password",
+    )
+    .await
+    .unwrap();
+    let policy = throttle::Policy {
+        max_failures: 5,
+        window: chrono::Duration::minutes(15),
+        lockout: chrono::Duration::minutes(15),
+    };
+    let backend: SharedBackend = Arc::new(Service::new(
+        store.clone(),
+        SignInPolicy {
+            per_account: policy,
+            per_address: policy,
+        },
+    ));
+    let state = SyncState {
+        sync: Arc::new(SyncService::new(store)),
+        backend,
+    };
+    let router = Router::new()
+        .nest("/api/sync/v1", sync_api::router(state))
+        // Test-only sign-in: puts a user in the session as the real sign-in does.
+        .route(
+            "/test/sign-in/{id}",
+            post(|session: Session, Path(id): Path<Uuid>| async move {
+                session.insert(USER_KEY, id).await.unwrap();
+            }),
+        )
+        .layer(SessionManagerLayer::new(MemoryStore::default()).with_secure(false));
+    (router, worker.id)
+}
+
+async fn sign_in(app: &Router, id: Uuid) -> String {
+    let res = app
+        .clone()
+        .oneshot(
+            Request::post(format!("/test/sign-in/{id}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let cookie = res.headers().get(header::SET_COOKIE).unwrap().to_str().unwrap();
+    cookie.split(';').next().unwrap().to_string()
+}
+
+async fn body<T: serde::de::DeserializeOwned>(res: axum::response::Response) -> T {
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&bytes)))
+}
+
+#[tokio::test]
+async fn refusals_have_status_codes_and_json_bodies() {
+    let (app, worker) = app().await;
+    let res = app
+        .clone()
+        .oneshot(Request::get("/api/sync/v1/pull").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(body::<ErrorBody>(res).await.error, "not_signed_in");
+
+    let cookie = sign_in(&app, worker).await;
+    let req = |method: &str, uri: &str, body: Body| {
+        Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(header::COOKIE, &cookie)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(body)
+            .unwrap()
+    };
+    let res = app
+        .clone()
+        .oneshot(req("GET", "/api/sync/v1/pull?cursor=", Body::empty()))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+
+    let huge = format!("{{\"changes\": [\"{}\"]}}", "x".repeat(MAX_PUSH_BYTES));
+    let res = app
+        .clone()
+        .oneshot(req("POST", "/api/sync/v1/push", Body::from(huge)))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(body::<ErrorBody>(res).await.error, "too_large");
+
+    let res = app
+        .clone()
+        .oneshot(req("POST", "/api/sync/v1/push", Body::from("[1, 2]")))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+
+    let res = app
+        .clone()
+        .oneshot(req("GET", "/api/sync/v1/pull?colour=red", Body::empty()))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+
+    // A malformed item is answered in the results; the request itself succeeds.
+    let res = app
+        .clone()
+        .oneshot(req(
+            "POST",
+            "/api/sync/v1/push",
+            Body::from(r#"{"changes": [{"kind": "member"}]}"#),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let results = body::<PushResponse>(res).await.results;
+    assert_eq!(results.len(), 1);
+    assert!(matches!(
+        results[0].outcome,
+        app::domain::sync::Outcome::Rejected {
+            reason: app::domain::sync::Rejection::Malformed,
+            ..
+        }
+    ));
+
+    let res = app
+        .clone()
+        .oneshot(req(
+            "GET",
+            &format!("/api/sync/v1/blobs/{}/status", "a".repeat(64)),
+            Body::empty(),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let res = app
+        .clone()
+        .oneshot(req("GET", "/api/sync/v1/blobs/NOTAHASH/status", Body::empty()))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+}
