@@ -11,7 +11,8 @@ self.addEventListener("install", (event) => {
     const shell = await caches.open(SHELL);
     const pages = await caches.open(PAGES);
     const assets = new Set(STATIC);
-    for (const path of ["/", "/login"]) {
+    // "/field" is the field worker's offline screen: it must open with no network at all.
+    for (const path of ["/", "/login", "/field"]) {
       try {
         const res = await fetch(path, { credentials: "same-origin", cache: "no-store" });
         if (!res.ok) continue;

@@ -1,7 +1,7 @@
 //! Helpers around the generated `i18n` module: the language list and translated labels for
 //! domain values.
 
-use crate::domain::{InstitutionKind, Role};
+use crate::domain::{InstitutionKind, Problem, Role};
 use crate::i18n::{t_string, Locale};
 use leptos_i18n::{I18nContext, Locale as _};
 
@@ -45,6 +45,154 @@ pub fn institution_kind_label(i18n: I18nContext<Locale>, kind: InstitutionKind) 
         InstitutionKind::ReintegrationCommission => t_string!(i18n, kind_reintegration_commission).to_string(),
         InstitutionKind::Police => t_string!(i18n, kind_police).to_string(),
         InstitutionKind::Ngo => t_string!(i18n, kind_ngo).to_string(),
+    }
+}
+
+/// Labels looked up by a key built at run time (field, choice, question, section and record
+/// kind names from the domain schemas): `f_<field>`, `c_<choice>`, `q_<question>`,
+/// `s_<section>`, `k_<kind>`. An unknown key is shown as itself (and fails the unit test below).
+macro_rules! dynamic_labels {
+    ($($key:tt),* $(,)?) => {
+        pub fn label(i18n: I18nContext<Locale>, key: &str) -> String {
+            match key {
+                $(stringify!($key) => t_string!(i18n, $key).to_string(),)*
+                _ => key.to_string(),
+            }
+        }
+
+        #[cfg(test)]
+        const DYNAMIC_KEYS: &[&str] = &[$(stringify!($key)),*];
+    };
+}
+
+dynamic_labels!(
+    k_case,
+    k_household,
+    k_member,
+    k_return_event,
+    k_visit,
+    k_assessment,
+    k_attachment,
+    f_household_id,
+    f_status,
+    f_field_worker_id,
+    f_case_manager_id,
+    f_village,
+    f_address,
+    f_phone,
+    f_notes,
+    f_first_name,
+    f_last_name,
+    f_birth_date,
+    f_sex,
+    f_relationship,
+    f_personal_number,
+    f_languages,
+    f_category,
+    f_country,
+    f_event_date,
+    f_airport_registration,
+    f_members,
+    f_visited_at,
+    f_kind,
+    f_gps_consent,
+    f_latitude,
+    f_longitude,
+    f_present,
+    f_form_version,
+    f_visit_id,
+    f_completed_at,
+    f_answers,
+    f_owner_id,
+    f_purpose,
+    f_label,
+    f_sha256,
+    f_content_type,
+    f_size,
+    f_needs,
+    f_household,
+    c_open,
+    c_closed,
+    c_female,
+    c_male,
+    c_other,
+    c_head,
+    c_spouse,
+    c_child,
+    c_parent,
+    c_sibling,
+    c_grandchild,
+    c_other_relative,
+    c_repatriated,
+    c_voluntary_return,
+    c_foreigner_protection,
+    c_foreigner_residence,
+    c_initial,
+    c_monitoring,
+    c_school,
+    c_owned,
+    c_rented,
+    c_with_relatives,
+    c_collective_centre,
+    c_none,
+    c_good,
+    c_needs_repair,
+    c_uninhabitable,
+    c_sq,
+    c_sr,
+    c_tr,
+    c_bs,
+    c_high,
+    c_medium,
+    c_low,
+    c_signature,
+    c_document_photo,
+    s_civil_documents,
+    s_housing,
+    s_schooling,
+    s_health,
+    s_psychosocial,
+    s_work,
+    s_social_assistance,
+    s_agriculture,
+    q_documents_complete,
+    q_documents_missing,
+    q_housing_tenure,
+    q_housing_condition,
+    q_monthly_rent,
+    q_housing_at_risk,
+    q_school_enrolled,
+    q_school_grade,
+    q_instruction_language,
+    q_not_enrolled_reason,
+    q_certificates_missing,
+    q_chronic_illness,
+    q_disability,
+    q_health_notes,
+    q_psychosocial_signs,
+    q_psychosocial_notes,
+    q_employed,
+    q_skills,
+    q_employment_office_registered,
+    q_receives_assistance,
+    q_assistance_scheme,
+    q_has_land,
+    q_farming_interest
+);
+
+pub fn problem_text(i18n: I18nContext<Locale>, problem: Problem) -> String {
+    match problem {
+        Problem::Unknown => t_string!(i18n, p_unknown).to_string(),
+        Problem::WrongType => t_string!(i18n, p_wrong_type).to_string(),
+        Problem::Required => t_string!(i18n, p_required).to_string(),
+        Problem::TooLong => t_string!(i18n, p_too_long).to_string(),
+        Problem::FutureDate => t_string!(i18n, p_future_date).to_string(),
+        Problem::NotAChoice => t_string!(i18n, p_not_a_choice).to_string(),
+        Problem::OutOfRange => t_string!(i18n, p_out_of_range).to_string(),
+        Problem::ReadOnly => t_string!(i18n, p_read_only).to_string(),
+        Problem::Hidden => t_string!(i18n, p_hidden).to_string(),
+        Problem::UnknownMember => t_string!(i18n, p_unknown_member).to_string(),
+        Problem::NoConsent => t_string!(i18n, p_no_consent).to_string(),
     }
 }
 
@@ -103,5 +251,32 @@ mod tests {
             assert_eq!(parse_locale(locale.as_str()), Some(locale));
         }
         assert!(!is_supported("de"));
+    }
+
+    #[test]
+    fn every_domain_name_shown_on_screen_has_a_label() {
+        use crate::domain::assessment::{Answer, Section, FORMS, PRIORITIES};
+        use crate::domain::record::{FieldType, RecordKind};
+        let has = |k: String| assert!(DYNAMIC_KEYS.contains(&k.as_str()), "no label for {k}");
+        for kind in RecordKind::ALL {
+            has(format!("k_{}", kind.as_str()));
+            for f in kind.schema() {
+                has(format!("f_{}", f.name));
+                // File types are never shown.
+                if let (FieldType::Choice(cs), false) = (f.ty, f.name == "content_type") {
+                    cs.iter().for_each(|c| has(format!("c_{c}")));
+                }
+            }
+        }
+        for form in FORMS {
+            for q in form.questions {
+                has(format!("q_{}", q.key));
+                if let Answer::Choice(cs) = q.answer {
+                    cs.iter().for_each(|c| has(format!("c_{c}")));
+                }
+            }
+        }
+        Section::ALL.iter().for_each(|s| has(format!("s_{}", s.as_str())));
+        PRIORITIES.iter().for_each(|p| has(format!("c_{p}")));
     }
 }

@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod domain;
+pub mod field;
 pub mod i18n_support;
 mod ui;
 

@@ -12,7 +12,25 @@ pub(crate) fn with_frame<V: IntoView + 'static>(user: SessionUser, page: impl Fn
     let i18n = use_i18n();
     let logout = expect_context::<ServerAction<Logout>>();
     let is_admin = user.has_role(Role::Admin);
+    let does_field_work = crate::domain::access::case_view(&user).is_some();
     let roles = user.roles.clone();
+    let logout_url = <Logout as leptos::server_fn::ServerFn>::url();
+    // Unsent field work stays on the phone through a sign-out; say so before leaving.
+    let on_sign_out = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        #[cfg(feature = "hydrate")]
+        {
+            let pending = web_sys::window()
+                .and_then(|w| w.local_storage().ok().flatten())
+                .and_then(|s| s.get_item(crate::field::store::PENDING_KEY).ok().flatten())
+                .and_then(|n| n.parse::<usize>().ok())
+                .unwrap_or(0);
+            if pending > 0 && !super::field::confirm(t_string!(i18n, confirm_sign_out_pending)) {
+                return;
+            }
+        }
+        logout.dispatch(Logout {});
+    };
     view! {
         <header class="appbar">
             <a class="brand" href="/">{t!(i18n, app_name)}</a>
@@ -26,11 +44,13 @@ pub(crate) fn with_frame<V: IntoView + 'static>(user: SessionUser, page: impl Fn
             </div>
             <nav class="appnav">
                 <a href="/">{t!(i18n, nav_home)}</a>
+                {does_field_work.then(|| view! { <a href="/field" data-testid="nav-field">{t!(i18n, nav_field)}</a> })}
                 {is_admin.then(|| view! { <a href="/admin/users">{t!(i18n, nav_users)}</a> })}
                 <LanguagePicker />
-                <ActionForm action=logout attr:class="inline">
+                // A plain form (it works without JavaScript too), sent by the action once confirmed.
+                <form method="post" action=logout_url class="inline" on:submit=on_sign_out>
                     <button type="submit" class="link" data-testid="sign-out">{t!(i18n, sign_out)}</button>
-                </ActionForm>
+                </form>
             </nav>
         </header>
         <OfflineBanner />

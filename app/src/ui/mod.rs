@@ -1,5 +1,6 @@
 //! The screens. Every visible string goes through the generated `i18n` module.
 
+pub(crate) mod field;
 mod home;
 mod layout;
 mod login;
@@ -87,6 +88,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=login::LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/") view=home::HomePage ssr=SsrMode::Async />
                     <Route path=path!("/admin/users") view=users::UsersPage ssr=SsrMode::Async />
+                    <Route path=path!("/field") view=field::FieldPage ssr=SsrMode::Async />
                 </Routes>
             </Router>
         </I18nContextProvider>

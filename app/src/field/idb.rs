@@ -1,0 +1,117 @@
+//! The few IndexedDB operations the phone needs (open, put, get, delete, read all), as futures.
+//! Values are JSON text or byte arrays; every call is its own transaction, so a closed tab
+//! never leaves a half-written change behind.
+
+use js_sys::{Array, Promise, Uint8Array};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{IdbDatabase, IdbOpenDbRequest, IdbRequest, IdbTransactionMode};
+
+const NAME: &str = "reintegra";
+const VERSION: u32 = 1;
+pub const RECORDS: &str = "records";
+pub const DRAFTS: &str = "drafts";
+pub const OUTBOX: &str = "outbox";
+pub const BLOBS: &str = "blobs";
+pub const META: &str = "meta";
+const STORES: [&str; 5] = [RECORDS, DRAFTS, OUTBOX, BLOBS, META];
+
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("local storage: {0}")]
+pub struct IdbError(pub String);
+
+impl From<JsValue> for IdbError {
+    fn from(v: JsValue) -> Self {
+        IdbError(
+            v.as_string()
+                .or_else(|| js_sys::JSON::stringify(&v).ok().map(String::from))
+                .unwrap_or_default(),
+        )
+    }
+}
+
+/// Resolves with the request's result once it succeeds.
+async fn done(request: &IdbRequest) -> Result<JsValue, IdbError> {
+    let req = request.clone();
+    let promise = Promise::new(&mut |resolve, reject| {
+        let ok_req = req.clone();
+        let on_ok = Closure::once_into_js(move |_: JsValue| {
+            let _ = resolve.call1(&JsValue::NULL, &ok_req.result().unwrap_or(JsValue::UNDEFINED));
+        });
+        let err_req = req.clone();
+        let on_err = Closure::once_into_js(move |_: JsValue| {
+            let message = err_req.error().ok().flatten().map(|e| e.message()).unwrap_or_default();
+            let _ = reject.call1(&JsValue::NULL, &JsValue::from_str(&message));
+        });
+        req.set_onsuccess(Some(on_ok.unchecked_ref()));
+        req.set_onerror(Some(on_err.unchecked_ref()));
+    });
+    Ok(JsFuture::from(promise).await?)
+}
+
+pub async fn open() -> Result<IdbDatabase, IdbError> {
+    let factory = web_sys::window()
+        .ok_or_else(|| IdbError("no window".into()))?
+        .indexed_db()?
+        .ok_or_else(|| IdbError("IndexedDB is not available".into()))?;
+    let request: IdbOpenDbRequest = factory.open_with_u32(NAME, VERSION)?;
+    let upgrade_req = request.clone();
+    let on_upgrade = Closure::once_into_js(move |_: JsValue| {
+        if let Ok(db) = upgrade_req.result().and_then(|r| r.dyn_into::<IdbDatabase>()) {
+            let existing = db.object_store_names();
+            for store in STORES {
+                if !existing.contains(store) {
+                    let _ = db.create_object_store(store);
+                }
+            }
+        }
+    });
+    request.set_onupgradeneeded(Some(on_upgrade.unchecked_ref()));
+    let db = done(&request).await?;
+    Ok(db.dyn_into::<IdbDatabase>()?)
+}
+
+fn store(db: &IdbDatabase, name: &str, mode: IdbTransactionMode) -> Result<web_sys::IdbObjectStore, IdbError> {
+    Ok(db.transaction_with_str_and_mode(name, mode)?.object_store(name)?)
+}
+
+pub async fn put(db: &IdbDatabase, name: &str, key: &str, value: &JsValue) -> Result<(), IdbError> {
+    let s = store(db, name, IdbTransactionMode::Readwrite)?;
+    done(&s.put_with_key(value, &JsValue::from_str(key))?).await.map(|_| ())
+}
+
+pub async fn put_text(db: &IdbDatabase, name: &str, key: &str, text: &str) -> Result<(), IdbError> {
+    put(db, name, key, &JsValue::from_str(text)).await
+}
+
+pub async fn put_bytes(db: &IdbDatabase, name: &str, key: &str, bytes: &[u8]) -> Result<(), IdbError> {
+    put(db, name, key, &Uint8Array::from(bytes).into()).await
+}
+
+pub async fn get(db: &IdbDatabase, name: &str, key: &str) -> Result<Option<JsValue>, IdbError> {
+    let s = store(db, name, IdbTransactionMode::Readonly)?;
+    let v = done(&s.get(&JsValue::from_str(key))?).await?;
+    Ok((!v.is_undefined()).then_some(v))
+}
+
+pub async fn get_bytes(db: &IdbDatabase, name: &str, key: &str) -> Result<Option<Vec<u8>>, IdbError> {
+    Ok(get(db, name, key).await?.map(|v| Uint8Array::new(&v).to_vec()))
+}
+
+pub async fn delete(db: &IdbDatabase, name: &str, key: &str) -> Result<(), IdbError> {
+    let s = store(db, name, IdbTransactionMode::Readwrite)?;
+    done(&s.delete(&JsValue::from_str(key))?).await.map(|_| ())
+}
+
+pub async fn clear(db: &IdbDatabase, name: &str) -> Result<(), IdbError> {
+    let s = store(db, name, IdbTransactionMode::Readwrite)?;
+    done(&s.clear()?).await.map(|_| ())
+}
+
+/// Every value of a store that holds JSON text.
+pub async fn all_text(db: &IdbDatabase, name: &str) -> Result<Vec<String>, IdbError> {
+    let s = store(db, name, IdbTransactionMode::Readonly)?;
+    let values: Array = done(&s.get_all()?).await?.dyn_into()?;
+    Ok(values.iter().filter_map(|v| v.as_string()).collect())
+}

@@ -1,0 +1,114 @@
+//! Calls to `/api/sync/v1` from the phone, with the session cookie.
+
+use crate::domain::sync::{BlobStatus, Change, Choice, ConflictView, PullPage, PushResponse, ResolveRequest, API_ROOT};
+use js_sys::Uint8Array;
+use serde::de::DeserializeOwned;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{RequestCredentials, RequestInit, Response};
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum NetError {
+    #[error("no connection")]
+    Offline,
+    /// The session ended (a week offline is normal): sign in again, the outbox waits.
+    #[error("signed out")]
+    SignedOut,
+    #[error("upload must continue at {0}")]
+    WrongOffset(i64),
+    #[error("server answered {0}: {1}")]
+    Http(u16, String),
+    #[error("unexpected answer: {0}")]
+    Decode(String),
+}
+
+async fn send(method: &str, path: &str, body: Option<JsValue>, content_type: &str) -> Result<Response, NetError> {
+    let window = web_sys::window().ok_or(NetError::Offline)?;
+    let init = RequestInit::new();
+    init.set_method(method);
+    init.set_credentials(RequestCredentials::SameOrigin);
+    if let Some(b) = &body {
+        init.set_body(b);
+        let headers = web_sys::Headers::new().map_err(|_| NetError::Offline)?;
+        let _ = headers.set("content-type", content_type);
+        init.set_headers(&headers);
+    }
+    let url = format!("{API_ROOT}{path}");
+    let response = JsFuture::from(window.fetch_with_str_and_init(&url, &init))
+        .await
+        .map_err(|_| NetError::Offline)?;
+    let response: Response = response.dyn_into().map_err(|_| NetError::Offline)?;
+    match response.status() {
+        200..=299 | 409 => Ok(response),
+        401 => Err(NetError::SignedOut),
+        status => {
+            let text = text_of(&response).await.unwrap_or_default();
+            let message = serde_json::from_str::<crate::domain::sync::ErrorBody>(&text)
+                .map(|e| e.message)
+                .unwrap_or(text);
+            Err(NetError::Http(status, message))
+        }
+    }
+}
+
+async fn text_of(response: &Response) -> Result<String, NetError> {
+    let promise = response.text().map_err(|_| NetError::Offline)?;
+    let text = JsFuture::from(promise).await.map_err(|_| NetError::Offline)?;
+    Ok(text.as_string().unwrap_or_default())
+}
+
+async fn json<T: DeserializeOwned>(response: Response) -> Result<T, NetError> {
+    let text = text_of(&response).await?;
+    serde_json::from_str(&text).map_err(|e| NetError::Decode(e.to_string()))
+}
+
+fn body_of<T: serde::Serialize>(value: &T) -> Result<JsValue, NetError> {
+    serde_json::to_string(value)
+        .map(|s| JsValue::from_str(&s))
+        .map_err(|e| NetError::Decode(e.to_string()))
+}
+
+pub async fn push(changes: &[Change]) -> Result<PushResponse, NetError> {
+    let body = serde_json::json!({ "changes": changes });
+    json(send("POST", "/push", Some(body_of(&body)?), "application/json").await?).await
+}
+
+pub async fn pull(cursor: &str) -> Result<PullPage, NetError> {
+    let path = format!("/pull?cursor={}", js_sys::encode_uri_component(cursor));
+    json(send("GET", &path, None, "").await?).await
+}
+
+pub async fn resolve(id: uuid::Uuid, choice: Choice) -> Result<ConflictView, NetError> {
+    let path = format!("/conflicts/{id}/resolve");
+    json(
+        send(
+            "POST",
+            &path,
+            Some(body_of(&ResolveRequest { choice })?),
+            "application/json",
+        )
+        .await?,
+    )
+    .await
+}
+
+pub async fn blob_status(sha256: &str) -> Result<BlobStatus, NetError> {
+    json(send("GET", &format!("/blobs/{sha256}/status"), None, "").await?).await
+}
+
+pub async fn upload(sha256: &str, offset: i64, piece: &[u8]) -> Result<BlobStatus, NetError> {
+    let body: JsValue = Uint8Array::from(piece).into();
+    let response = send(
+        "PUT",
+        &format!("/blobs/{sha256}?offset={offset}"),
+        Some(body),
+        "application/octet-stream",
+    )
+    .await?;
+    let conflict = response.status() == 409;
+    let status: BlobStatus = json(response).await?;
+    if conflict {
+        return Err(NetError::WrongOffset(status.received));
+    }
+    Ok(status)
+}

@@ -1,0 +1,565 @@
+//! The phone's field data as reactive state, written through to IndexedDB on every change, and
+//! the sync loop: push the outbox, pull the caseload, then send photos and signatures.
+//!
+//! On the server (SSR) the store is created empty and every browser operation is skipped: the
+//! page renders its "loading" state and fills in after hydration.
+
+use super::model::{self, Draft, LocalRecord, OutboxItem, PendingBlob, SendState};
+use crate::domain::sync::{Change, ConflictView, RecordState};
+use crate::domain::{Fields, RecordKind};
+use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SyncProblem {
+    Offline,
+    SignedOut,
+    Server(String),
+    Storage(String),
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SyncStatus {
+    pub syncing: bool,
+    pub last_success: Option<DateTime<Utc>>,
+    pub problem: Option<SyncProblem>,
+    /// (done, total) while sending.
+    pub progress: Option<(usize, usize)>,
+    /// Photos wait for a faster connection (or for the worker to ask).
+    pub photos_held: bool,
+}
+
+#[derive(Clone, Copy)]
+pub struct FieldStore {
+    pub user_id: Uuid,
+    pub device_id: RwSignal<Uuid>,
+    pub records: RwSignal<BTreeMap<Uuid, RecordState>>,
+    pub drafts: RwSignal<BTreeMap<Uuid, Draft>>,
+    pub outbox: RwSignal<Vec<OutboxItem>>,
+    pub blobs: RwSignal<Vec<PendingBlob>>,
+    pub conflicts: RwSignal<Vec<ConflictView>>,
+    pub status: RwSignal<SyncStatus>,
+    pub loaded: RwSignal<bool>,
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    cursor: RwSignal<String>,
+}
+
+/// localStorage key with the number of unsent changes, read by the sign-out button.
+pub const PENDING_KEY: &str = "reintegra.pending";
+
+impl FieldStore {
+    pub fn new(user_id: Uuid) -> Self {
+        Self {
+            user_id,
+            device_id: RwSignal::new(Uuid::nil()),
+            records: RwSignal::new(BTreeMap::new()),
+            drafts: RwSignal::new(BTreeMap::new()),
+            outbox: RwSignal::new(Vec::new()),
+            blobs: RwSignal::new(Vec::new()),
+            conflicts: RwSignal::new(Vec::new()),
+            status: RwSignal::new(SyncStatus::default()),
+            loaded: RwSignal::new(false),
+            cursor: RwSignal::new(String::new()),
+        }
+    }
+
+    /// Every record as the worker sees it (server copy plus their waiting changes).
+    pub fn local(&self) -> Vec<LocalRecord> {
+        let outbox = self.my_outbox();
+        self.records.with(|r| model::local_records(r, &outbox))
+    }
+
+    pub fn record(&self, id: Uuid) -> Option<LocalRecord> {
+        self.local().into_iter().find(|r| r.id == id)
+    }
+
+    pub fn my_outbox(&self) -> Vec<OutboxItem> {
+        let me = self.user_id;
+        self.outbox
+            .with(|o| o.iter().filter(|i| i.user_id == me).cloned().collect())
+    }
+
+    pub fn pending_count(&self) -> usize {
+        let me = self.user_id;
+        self.outbox.with(|o| o.iter().filter(|i| i.user_id == me).count())
+            + self
+                .blobs
+                .with(|b| b.iter().filter(|b| b.user_id == me && !b.uploaded).count())
+    }
+
+    pub fn draft(&self, id: Uuid) -> Option<Draft> {
+        self.drafts.with(|d| d.get(&id).cloned())
+    }
+
+    /// Keeps an edit at once (memory and IndexedDB).
+    pub fn save_draft(&self, draft: Draft) {
+        self.drafts.update(|d| {
+            d.insert(draft.record_id, draft.clone());
+        });
+        persist::draft(Some(draft.clone()), draft.record_id);
+    }
+
+    pub fn discard_draft(&self, id: Uuid) {
+        self.drafts.update(|d| {
+            d.remove(&id);
+        });
+        persist::draft(None, id);
+    }
+
+    /// Turns finished drafts into outbox changes (only what changed), in the given order.
+    pub fn finish(&self, drafts: Vec<Draft>) {
+        let sending = self.status.with_untracked(|s| s.syncing);
+        let device = self.device_id.get_untracked();
+        for d in drafts {
+            let before = self.record(d.record_id);
+            let (base, fields) = match &before {
+                None => (None, model::filled(&d.fields)),
+                // Still only in the outbox: the change joins the waiting create.
+                Some(r) if r.version.is_none() => (None, model::diff(&r.fields, &d.fields)),
+                Some(r) => (d.base_version.or(r.version), model::diff(&r.fields, &d.fields)),
+            };
+            if !fields.is_empty() {
+                let item = OutboxItem {
+                    change: Change {
+                        change_id: Uuid::now_v7(),
+                        device_id: device,
+                        kind: d.kind,
+                        record_id: d.record_id,
+                        case_id: d.case_id,
+                        base_version: base,
+                        fields,
+                        made_at: Utc::now(),
+                    },
+                    user_id: self.user_id,
+                    state: SendState::Waiting { note: None },
+                    attempts: 0,
+                };
+                let mut kept = None;
+                self.outbox.update(|o| {
+                    let id = model::enqueue(o, item, sending);
+                    kept = o.iter().find(|i| i.change.change_id == id).cloned();
+                });
+                if let Some(item) = kept {
+                    persist::outbox(Some(item.clone()), item.change.change_id);
+                }
+            }
+            self.discard_draft(d.record_id);
+        }
+        self.publish_pending();
+    }
+
+    /// Keeps a photo's or signature's bytes until the server has them.
+    pub fn add_blob(&self, sha256: String, bytes: Vec<u8>, attachment_id: Uuid) {
+        let blob = PendingBlob {
+            sha256: sha256.clone(),
+            attachment_id,
+            size: bytes.len() as i64,
+            user_id: self.user_id,
+            uploaded: false,
+        };
+        self.blobs.update(|b| {
+            if !b.iter().any(|x| x.sha256 == sha256) {
+                b.push(blob);
+            }
+        });
+        persist::blob_bytes(sha256, bytes);
+        persist::blob_list(self.blobs.get_untracked());
+    }
+
+    /// Forgets a refused change, after the worker confirmed.
+    pub fn discard_change(&self, change_id: Uuid) {
+        self.outbox.update(|o| o.retain(|i| i.change.change_id != change_id));
+        persist::outbox(None, change_id);
+        self.publish_pending();
+    }
+
+    fn publish_pending(&self) {
+        let n = self.pending_count();
+        persist::local_storage(PENDING_KEY, &n.to_string());
+    }
+
+    pub fn provide(self) {
+        provide_context(self);
+    }
+}
+
+#[cfg(feature = "hydrate")]
+mod browser {
+    use super::super::{idb, media, net};
+    use super::*;
+    use net::NetError;
+    use std::cell::RefCell;
+    use web_sys::IdbDatabase;
+
+    thread_local! {
+        static DB: RefCell<Option<IdbDatabase>> = const { RefCell::new(None) };
+    }
+
+    pub async fn db() -> Result<IdbDatabase, idb::IdbError> {
+        if let Some(db) = DB.with(|d| d.borrow().clone()) {
+            return Ok(db);
+        }
+        let db = idb::open().await?;
+        DB.with(|d| *d.borrow_mut() = Some(db.clone()));
+        Ok(db)
+    }
+
+    fn parse<T: serde::de::DeserializeOwned>(texts: Vec<String>) -> Vec<T> {
+        texts.iter().filter_map(|t| serde_json::from_str(t).ok()).collect()
+    }
+
+    async fn meta(db: &IdbDatabase, key: &str) -> Option<String> {
+        idb::get(db, idb::META, key)
+            .await
+            .ok()
+            .flatten()
+            .and_then(|v| v.as_string())
+    }
+
+    impl FieldStore {
+        /// Reads everything the phone keeps, then syncs if there is a network.
+        pub async fn load(self) -> Result<(), idb::IdbError> {
+            let db = db().await?;
+            let device = match meta(&db, "device_id").await.and_then(|s| Uuid::parse_str(&s).ok()) {
+                Some(d) => d,
+                None => {
+                    let d = Uuid::now_v7();
+                    idb::put_text(&db, idb::META, "device_id", &d.to_string()).await?;
+                    d
+                }
+            };
+            self.device_id.set(device);
+            // The caseload belongs to whoever signed in last; another user starts afresh. Drafts
+            // and outbox items carry their owner and are never dropped here.
+            let owner = meta(&db, "user_id").await;
+            if owner.as_deref() != Some(self.user_id.to_string().as_str()) {
+                idb::clear(&db, idb::RECORDS).await?;
+                idb::delete(&db, idb::META, "cursor").await?;
+                idb::delete(&db, idb::META, "conflicts").await?;
+                idb::put_text(&db, idb::META, "user_id", &self.user_id.to_string()).await?;
+            }
+            let records: Vec<RecordState> = parse(idb::all_text(&db, idb::RECORDS).await?);
+            self.records.set(records.into_iter().map(|r| (r.id, r)).collect());
+            let drafts: Vec<Draft> = parse(idb::all_text(&db, idb::DRAFTS).await?);
+            self.drafts.set(drafts.into_iter().map(|d| (d.record_id, d)).collect());
+            let mut outbox: Vec<OutboxItem> = parse(idb::all_text(&db, idb::OUTBOX).await?);
+            // UUID v7 change IDs sort in the order the changes were made.
+            outbox.sort_by_key(|i| i.change.change_id);
+            self.outbox.set(outbox);
+            let blobs = meta(&db, "blobs")
+                .await
+                .and_then(|t| serde_json::from_str(&t).ok())
+                .unwrap_or_default();
+            self.blobs.set(blobs);
+            let conflicts = meta(&db, "conflicts")
+                .await
+                .and_then(|t| serde_json::from_str(&t).ok())
+                .unwrap_or_default();
+            self.conflicts.set(conflicts);
+            self.cursor.set(meta(&db, "cursor").await.unwrap_or_default());
+            let last = meta(&db, "last_success")
+                .await
+                .and_then(|t| DateTime::parse_from_rfc3339(&t).ok());
+            self.status
+                .update(|s| s.last_success = last.map(|t| t.with_timezone(&Utc)));
+            self.loaded.set(true);
+            self.publish_pending();
+            Ok(())
+        }
+
+        /// Push, pull, then photos. Safe to call at any time: a second call while one runs
+        /// does nothing.
+        pub async fn sync(self, photos_on_demand: bool) {
+            if self.status.with_untracked(|s| s.syncing) || !self.loaded.get_untracked() {
+                return;
+            }
+            self.status.update(|s| {
+                s.syncing = true;
+                s.problem = None;
+            });
+            let result = self.sync_steps(photos_on_demand).await;
+            self.status.update(|s| {
+                s.syncing = false;
+                s.progress = None;
+                match result {
+                    Ok(()) => s.last_success = Some(Utc::now()),
+                    Err(p) => s.problem = Some(p),
+                }
+            });
+            if let Some(t) = self.status.with_untracked(|s| s.last_success) {
+                persist::meta("last_success".into(), t.to_rfc3339());
+            }
+            self.publish_pending();
+        }
+
+        async fn sync_steps(self, photos_on_demand: bool) -> Result<(), SyncProblem> {
+            let db = db().await.map_err(|e| SyncProblem::Storage(e.to_string()))?;
+            self.push_outbox(&db).await?;
+            self.pull(&db).await?;
+            if photos_on_demand || !media::slow_connection() {
+                self.status.update(|s| s.photos_held = false);
+                self.upload_blobs(&db).await?;
+            } else {
+                let held = self.blobs.with_untracked(|b| b.iter().any(|b| !b.uploaded));
+                self.status.update(|s| s.photos_held = held);
+            }
+            Ok(())
+        }
+
+        async fn push_outbox(self, db: &IdbDatabase) -> Result<(), SyncProblem> {
+            let me = self.user_id;
+            let sendable: Vec<Change> = self.outbox.with_untracked(|o| {
+                o.iter()
+                    .filter(|i| i.user_id == me && matches!(i.state, SendState::Waiting { .. }))
+                    .map(|i| i.change.clone())
+                    .collect()
+            });
+            let total = sendable.len();
+            let mut sent = 0;
+            for batch in sendable.chunks(50) {
+                self.status.update(|s| s.progress = Some((sent, total)));
+                // Later changes to a record may have been rebased by earlier answers.
+                let batch: Vec<Change> = self.outbox.with_untracked(|o| {
+                    batch
+                        .iter()
+                        .filter_map(|c| {
+                            o.iter()
+                                .find(|i| i.change.change_id == c.change_id)
+                                .map(|i| i.change.clone())
+                        })
+                        .collect()
+                });
+                let response = net::push(&batch).await.map_err(problem)?;
+                let mut done = Vec::new();
+                self.outbox
+                    .update(|o| done = model::apply_results(o, &response.results));
+                for id in &done {
+                    idb::delete(db, idb::OUTBOX, &id.to_string())
+                        .await
+                        .map_err(|e| SyncProblem::Storage(e.to_string()))?;
+                }
+                for item in self.outbox.get_untracked() {
+                    if batch.iter().any(|c| c.change_id == item.change.change_id) {
+                        persist::outbox(Some(item.clone()), item.change.change_id);
+                    }
+                }
+                sent += batch.len();
+                self.publish_pending();
+            }
+            Ok(())
+        }
+
+        async fn pull(self, db: &IdbDatabase) -> Result<(), SyncProblem> {
+            let storage = |e: idb::IdbError| SyncProblem::Storage(e.to_string());
+            loop {
+                let page = net::pull(&self.cursor.get_untracked()).await.map_err(problem)?;
+                for r in &page.records {
+                    let text = serde_json::to_string(r).unwrap_or_default();
+                    idb::put_text(db, idb::RECORDS, &r.id.to_string(), &text)
+                        .await
+                        .map_err(storage)?;
+                }
+                self.records.update(|map| {
+                    for r in page.records {
+                        map.insert(r.id, r);
+                    }
+                });
+                idb::put_text(
+                    db,
+                    idb::META,
+                    "conflicts",
+                    &serde_json::to_string(&page.conflicts).unwrap_or_default(),
+                )
+                .await
+                .map_err(storage)?;
+                self.conflicts.set(page.conflicts);
+                idb::put_text(db, idb::META, "cursor", &page.next_cursor)
+                    .await
+                    .map_err(storage)?;
+                self.cursor.set(page.next_cursor);
+                if !page.more {
+                    return Ok(());
+                }
+            }
+        }
+
+        async fn upload_blobs(self, db: &IdbDatabase) -> Result<(), SyncProblem> {
+            let me = self.user_id;
+            let waiting: Vec<PendingBlob> = self
+                .blobs
+                .with_untracked(|b| b.iter().filter(|b| b.user_id == me && !b.uploaded).cloned().collect());
+            for blob in waiting {
+                // Only once the server has the record describing the bytes.
+                if self
+                    .outbox
+                    .with_untracked(|o| o.iter().any(|i| i.change.record_id == blob.attachment_id))
+                {
+                    continue;
+                }
+                let Some(bytes) = idb::get_bytes(db, idb::BLOBS, &blob.sha256)
+                    .await
+                    .map_err(|e| SyncProblem::Storage(e.to_string()))?
+                else {
+                    continue;
+                };
+                let mut status = net::blob_status(&blob.sha256).await.map_err(problem)?;
+                while !status.complete {
+                    let start = status.received.max(0) as usize;
+                    let end = (start + crate::domain::sync::MAX_CHUNK_BYTES).min(bytes.len());
+                    match net::upload(&blob.sha256, start as i64, &bytes[start..end]).await {
+                        Ok(s) => status = s,
+                        Err(NetError::WrongOffset(at)) => status.received = at,
+                        Err(e) => return Err(problem(e)),
+                    }
+                }
+                self.blobs.update(|b| {
+                    for x in b.iter_mut().filter(|x| x.sha256 == blob.sha256) {
+                        x.uploaded = true;
+                    }
+                });
+                persist::blob_list(self.blobs.get_untracked());
+                // The server has every byte, checked by hash: the phone's copy can go.
+                let _ = idb::delete(db, idb::BLOBS, &blob.sha256).await;
+            }
+            Ok(())
+        }
+
+        /// Forgets the caseload and fetches it again from the start; drafts and the outbox stay.
+        pub async fn rebuild(self) {
+            if let Ok(db) = db().await {
+                let _ = idb::clear(&db, idb::RECORDS).await;
+                let _ = idb::delete(&db, idb::META, "cursor").await;
+            }
+            self.records.set(BTreeMap::new());
+            self.cursor.set(String::new());
+            self.sync(false).await;
+        }
+
+        pub async fn resolve(self, id: Uuid, choice: crate::domain::sync::Choice) -> Result<(), SyncProblem> {
+            net::resolve(id, choice).await.map_err(problem)?;
+            self.conflicts.update(|c| c.retain(|x| x.id != id));
+            self.sync(false).await;
+            Ok(())
+        }
+    }
+
+    fn problem(e: NetError) -> SyncProblem {
+        match e {
+            NetError::Offline => SyncProblem::Offline,
+            NetError::SignedOut => SyncProblem::SignedOut,
+            other => SyncProblem::Server(other.to_string()),
+        }
+    }
+}
+
+/// Write-through to IndexedDB, fire and forget (errors are logged to the console): the
+/// in-memory state is already updated, and the next write of the same key supersedes this one.
+mod persist {
+    #[allow(unused_imports)]
+    use super::*;
+
+    #[cfg(feature = "hydrate")]
+    fn spawn(f: impl std::future::Future<Output = Result<(), super::super::idb::IdbError>> + 'static) {
+        leptos::task::spawn_local(async move {
+            if let Err(e) = f.await {
+                leptos::logging::error!("saving on the phone failed: {e}");
+            }
+        });
+    }
+
+    pub fn draft(draft: Option<Draft>, id: Uuid) {
+        #[cfg(feature = "hydrate")]
+        spawn(async move {
+            use super::super::idb;
+            let db = super::browser::db().await?;
+            match draft {
+                Some(d) => {
+                    idb::put_text(
+                        &db,
+                        idb::DRAFTS,
+                        &id.to_string(),
+                        &serde_json::to_string(&d).unwrap_or_default(),
+                    )
+                    .await
+                }
+                None => idb::delete(&db, idb::DRAFTS, &id.to_string()).await,
+            }
+        });
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (draft, id);
+    }
+
+    pub fn outbox(item: Option<OutboxItem>, id: Uuid) {
+        #[cfg(feature = "hydrate")]
+        spawn(async move {
+            use super::super::idb;
+            let db = super::browser::db().await?;
+            match item {
+                Some(i) => {
+                    idb::put_text(
+                        &db,
+                        idb::OUTBOX,
+                        &id.to_string(),
+                        &serde_json::to_string(&i).unwrap_or_default(),
+                    )
+                    .await
+                }
+                None => idb::delete(&db, idb::OUTBOX, &id.to_string()).await,
+            }
+        });
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (item, id);
+    }
+
+    pub fn blob_bytes(sha256: String, bytes: Vec<u8>) {
+        #[cfg(feature = "hydrate")]
+        spawn(async move {
+            use super::super::idb;
+            let db = super::browser::db().await?;
+            idb::put_bytes(&db, idb::BLOBS, &sha256, &bytes).await
+        });
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (sha256, bytes);
+    }
+
+    pub fn blob_list(list: Vec<PendingBlob>) {
+        meta("blobs".into(), serde_json::to_string(&list).unwrap_or_default());
+    }
+
+    pub fn meta(key: String, value: String) {
+        #[cfg(feature = "hydrate")]
+        spawn(async move {
+            use super::super::idb;
+            let db = super::browser::db().await?;
+            idb::put_text(&db, idb::META, &key, &value).await
+        });
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (key, value);
+    }
+
+    pub fn local_storage(key: &str, value: &str) {
+        #[cfg(feature = "hydrate")]
+        if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+            let _ = s.set_item(key, value);
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (key, value);
+    }
+}
+
+/// The case's records as the worker sees them, by kind.
+pub fn of_case(records: &[LocalRecord], case_id: Uuid, kind: RecordKind) -> Vec<LocalRecord> {
+    let mut v: Vec<_> = records
+        .iter()
+        .filter(|r| r.case_id == case_id && r.kind == kind)
+        .cloned()
+        .collect();
+    v.sort_by_key(|r| r.id);
+    v
+}
+
+pub fn fields_of(r: Option<&LocalRecord>) -> Fields {
+    r.map(|r| r.fields.clone()).unwrap_or_default()
+}

@@ -1,0 +1,192 @@
+//! The worker's caseload on the phone, searchable by name or village (diacritics folded).
+
+use super::inputs::new_draft;
+use super::{go, Screen};
+use crate::domain::text;
+use crate::domain::RecordKind;
+use crate::field::model::{text as field, LocalRecord};
+use crate::field::store::{of_case, FieldStore};
+use crate::i18n::*;
+use crate::i18n_support::label;
+use leptos::prelude::*;
+use serde_json::json;
+use uuid::Uuid;
+
+/// One line of the caseload.
+#[derive(Clone, PartialEq)]
+struct CaseLine {
+    case_id: Uuid,
+    title: String,
+    village: String,
+    names: String,
+    returned: String,
+    visits: usize,
+    pending: bool,
+}
+
+fn lines(records: &[LocalRecord]) -> Vec<CaseLine> {
+    let mut out: Vec<CaseLine> = records
+        .iter()
+        .filter(|r| r.kind == RecordKind::Case)
+        .map(|case| {
+            let members = of_case(records, case.id, RecordKind::Member);
+            let household = of_case(records, case.id, RecordKind::Household).into_iter().next();
+            let hf = household.as_ref().map(|h| h.fields.clone()).unwrap_or_default();
+            let names: Vec<String> = members
+                .iter()
+                .map(|m| format!("{} {}", field(&m.fields, "first_name"), field(&m.fields, "last_name")))
+                .collect();
+            let head = members
+                .iter()
+                .find(|m| field(&m.fields, "relationship") == "head")
+                .or(members.first())
+                .map(|m| format!("{} {}", field(&m.fields, "first_name"), field(&m.fields, "last_name")))
+                .unwrap_or_default();
+            let returned = of_case(records, case.id, RecordKind::ReturnEvent)
+                .first()
+                .map(|r| field(&r.fields, "event_date"))
+                .unwrap_or_default();
+            let pending = records.iter().any(|r| r.case_id == case.id && r.pending);
+            CaseLine {
+                case_id: case.id,
+                title: head,
+                village: field(&hf, "village"),
+                names: names.join(", "),
+                returned,
+                visits: of_case(records, case.id, RecordKind::Visit).len(),
+                pending,
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| b.returned.cmp(&a.returned).then(a.title.cmp(&b.title)));
+    out
+}
+
+#[component]
+pub fn Caseload() -> impl IntoView {
+    let store = expect_context::<FieldStore>();
+    let i18n = use_i18n();
+    let query = RwSignal::new(String::new());
+    let all = Memo::new(move |_| lines(&store.local()));
+    let shown = move || {
+        let q = query.get();
+        all.get()
+            .into_iter()
+            .filter(|l| text::matches(&format!("{} {} {}", l.names, l.village, l.title), &q))
+            .collect::<Vec<_>>()
+    };
+    let new_household = move |_| {
+        let (case_id, household_id, member_id, return_id) =
+            (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+        let with = |v: serde_json::Value| serde_json::from_value(v).unwrap_or_default();
+        store.save_draft(new_draft(
+            RecordKind::Case,
+            case_id,
+            case_id,
+            with(json!({ "household_id": household_id })),
+            None,
+        ));
+        store.save_draft(new_draft(
+            RecordKind::Household,
+            household_id,
+            case_id,
+            Default::default(),
+            None,
+        ));
+        store.save_draft(new_draft(
+            RecordKind::Member,
+            member_id,
+            case_id,
+            with(json!({ "household_id": household_id, "relationship": "head" })),
+            None,
+        ));
+        store.save_draft(new_draft(
+            RecordKind::ReturnEvent,
+            return_id,
+            case_id,
+            with(json!({ "household_id": household_id, "members": [member_id] })),
+            None,
+        ));
+        go(Screen::Household(case_id));
+    };
+    // Drafts left open (a closed tab, a call, a dead battery): one line per case and form.
+    let unfinished = move || {
+        let mut seen = Vec::new();
+        store.drafts.with(|d| {
+            for draft in d.values() {
+                let screen = match draft.kind {
+                    RecordKind::Visit => Screen::Visit(draft.case_id, draft.record_id),
+                    RecordKind::Assessment => Screen::Assessment(draft.case_id, draft.record_id),
+                    RecordKind::Attachment => continue,
+                    _ => Screen::Household(draft.case_id),
+                };
+                if !seen.iter().any(|(s, _)| *s == screen) {
+                    seen.push((screen, draft.kind));
+                }
+            }
+        });
+        seen
+    };
+    view! {
+        <section class="card">
+            <div class="row">
+                <h2>{t!(i18n, caseload)}</h2>
+                <button type="button" data-testid="new-household" on:click=new_household>{t!(i18n, new_household)}</button>
+            </div>
+            <Show when=move || !unfinished().is_empty()>
+                <div class="notice" data-testid="unfinished">
+                    <p>{t!(i18n, unfinished_forms)}</p>
+                    <ul>
+                        {move || {
+                            unfinished()
+                                .into_iter()
+                                .map(|(screen, kind)| {
+                                    view! {
+                                        <li>
+                                            <a href=screen.href()>{move || label(i18n, &format!("k_{}", kind.as_str()))}</a>
+                                        </li>
+                                    }
+                                })
+                                .collect_view()
+                        }}
+                    </ul>
+                </div>
+            </Show>
+            <label class="field">
+                <span>{t!(i18n, search_by_name)}</span>
+                <input
+                    type="search"
+                    data-testid="search"
+                    prop:value=move || query.get()
+                    on:input=move |ev| query.set(event_target_value(&ev))
+                />
+            </label>
+            <ul class="list" data-testid="case-list">
+                {move || {
+                    shown()
+                        .into_iter()
+                        .map(|l| {
+                            view! {
+                                <li data-testid="case-line">
+                                    <a href=Screen::Case(l.case_id).href()>
+                                        <strong>{if l.title.trim().is_empty() { "—".to_string() } else { l.title.clone() }}</strong>
+                                        <span class="muted">" · " {l.village.clone()}</span>
+                                    </a>
+                                    <p class="muted small">
+                                        {l.names.clone()}
+                                        <br />
+                                        {t!(i18n, returned_on)} " " {l.returned.clone()} " · " {t!(i18n, visits)} ": " {l.visits}
+                                        {l.pending.then(|| view! { " · " <span class="badge">{t!(i18n, not_sent)}</span> })}
+                                    </p>
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </ul>
+            <Show when=move || all.with(Vec::is_empty)>
+                <p class="muted">{t!(i18n, no_cases)}</p>
+            </Show>
+        </section>
+    }
+}

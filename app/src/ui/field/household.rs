@@ -1,0 +1,238 @@
+//! Registering a household (or correcting one): the address, every member, and the return or
+//! the protection decision that starts the 72-hour clock.
+
+use super::inputs::{field_text, new_draft, set_field, ChoiceField, Problems, TextArea, TextField};
+use super::{confirm, go, Screen};
+use crate::domain::record::{self, Context, RELATIONSHIPS, RETURN_CATEGORIES, SEXES};
+use crate::domain::{FieldError, RecordKind};
+use crate::field::model::{filled, member_facts, Draft};
+use crate::field::store::{of_case, FieldStore};
+use crate::i18n::*;
+use crate::i18n_support::label;
+use chrono::Utc;
+use leptos::prelude::*;
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+const KINDS: [RecordKind; 4] = [
+    RecordKind::Case,
+    RecordKind::Household,
+    RecordKind::Member,
+    RecordKind::ReturnEvent,
+];
+
+/// Opens drafts for the case's records that have none yet, from what the phone knows.
+fn ensure_drafts(store: FieldStore, case_id: Uuid) {
+    let records = store.local();
+    for kind in [RecordKind::Household, RecordKind::Member, RecordKind::ReturnEvent] {
+        for r in of_case(&records, case_id, kind) {
+            if store.draft(r.id).is_none() {
+                store.save_draft(new_draft(kind, r.id, case_id, r.fields.clone(), r.version));
+            }
+        }
+    }
+    let has = |kind| {
+        store
+            .drafts
+            .with_untracked(|d| d.values().any(|x| x.case_id == case_id && x.kind == kind))
+    };
+    let household_id = of_case(&records, case_id, RecordKind::Household).first().map(|h| h.id);
+    if let (false, Some(h)) = (has(RecordKind::ReturnEvent), household_id) {
+        store.save_draft(new_draft(
+            RecordKind::ReturnEvent,
+            Uuid::now_v7(),
+            case_id,
+            [("household_id".to_string(), json!(h))].into(),
+            None,
+        ));
+    }
+}
+
+fn drafts_of(store: FieldStore, case_id: Uuid, kind: RecordKind) -> Vec<Draft> {
+    let mut v: Vec<Draft> = store.drafts.with(|d| {
+        d.values()
+            .filter(|x| x.case_id == case_id && x.kind == kind)
+            .cloned()
+            .collect()
+    });
+    v.sort_by_key(|d| d.record_id);
+    v
+}
+
+#[component]
+pub fn HouseholdForm(case_id: Uuid) -> impl IntoView {
+    let store = expect_context::<FieldStore>();
+    let i18n = use_i18n();
+    ensure_drafts(store, case_id);
+    let errors = RwSignal::new(Vec::<(String, FieldError)>::new());
+    let household = move || drafts_of(store, case_id, RecordKind::Household).into_iter().next();
+    let household_id = household().map(|h| h.record_id);
+    let members = move || drafts_of(store, case_id, RecordKind::Member);
+    let return_id = move || {
+        drafts_of(store, case_id, RecordKind::ReturnEvent)
+            .first()
+            .map(|d| d.record_id)
+    };
+
+    let add_member = move |_| {
+        if let Some(h) = household_id {
+            store.save_draft(new_draft(
+                RecordKind::Member,
+                Uuid::now_v7(),
+                case_id,
+                [("household_id".to_string(), json!(h))].into(),
+                None,
+            ));
+        }
+    };
+    let save = move |_| {
+        let drafts: Vec<Draft> = KINDS.iter().flat_map(|k| drafts_of(store, case_id, *k)).collect();
+        let mut ctx = Context::at(Utc::now());
+        ctx.members = member_facts(
+            drafts
+                .iter()
+                .filter(|d| d.kind == RecordKind::Member)
+                .map(|d| (&d.record_id, &d.fields)),
+        );
+        let mut found = Vec::new();
+        for d in &drafts {
+            let what = label(i18n, &format!("k_{}", d.kind.as_str()));
+            for e in record::validate(d.kind, &filled(&d.fields), &ctx) {
+                found.push((what.clone(), e));
+            }
+        }
+        errors.set(found.clone());
+        if found.is_empty() {
+            store.finish(drafts);
+            go(Screen::Case(case_id));
+            #[cfg(feature = "hydrate")]
+            if web_sys::window().is_some_and(|w| w.navigator().on_line()) {
+                leptos::task::spawn_local(store.sync(false));
+            }
+        }
+    };
+    let cancel = move |_| {
+        if confirm(t_string!(i18n, confirm_discard_form)) {
+            for kind in KINDS {
+                for d in drafts_of(store, case_id, kind) {
+                    store.discard_draft(d.record_id);
+                }
+            }
+            go(if store.record(case_id).is_some() {
+                Screen::Case(case_id)
+            } else {
+                Screen::Caseload
+            });
+        }
+    };
+
+    view! {
+        <form class="card form" data-testid="household-form" on:submit=|ev| ev.prevent_default()>
+            <h2>{t!(i18n, household)}</h2>
+            <p class="muted small">{t!(i18n, saved_as_you_type)}</p>
+            {household_id.map(|h| view! {
+                <TextField id=h key="village" required=true />
+                <TextField id=h key="address" required=true />
+                <TextField id=h key="phone" input_type="tel" />
+                <TextArea id=h key="notes" />
+            })}
+            <h3>{t!(i18n, members)}</h3>
+            {move || members().into_iter().enumerate().map(|(i, m)| {
+                let id = m.record_id;
+                let is_new = m.base_version.is_none() && store.record(id).is_none();
+                view! {
+                    <fieldset class="member" data-testid="member">
+                        <legend>{t!(i18n, person)} " " {i + 1}</legend>
+                        <TextField id key="first_name" required=true />
+                        <TextField id key="last_name" required=true />
+                        <TextField id key="birth_date" input_type="date" required=true />
+                        <ChoiceField id key="sex" choices=SEXES required=true />
+                        <ChoiceField id key="relationship" choices=RELATIONSHIPS required=true />
+                        <TextField id key="personal_number" />
+                        <LanguagesField id />
+                        <TextField id key="phone" input_type="tel" />
+                        {is_new.then(|| view! {
+                            <button type="button" class="link" on:click=move |_| store.discard_draft(id)>{t!(i18n, remove_person)}</button>
+                        })}
+                    </fieldset>
+                }
+            }).collect_view()}
+            <button type="button" class="secondary" data-testid="add-member" on:click=add_member>{t!(i18n, add_person)}</button>
+            <h3>{t!(i18n, return_or_decision)}</h3>
+            {move || return_id().map(|r| view! {
+                <ChoiceField id=r key="category" choices=RETURN_CATEGORIES required=true />
+                <TextField id=r key="country" required=true />
+                <TextField id=r key="event_date" input_type="date" required=true />
+                <TextField id=r key="airport_registration" />
+                <ReturnMembers id=r case_id />
+            })}
+            <Problems errors />
+            <div class="actions">
+                <button type="button" data-testid="save" on:click=save>{t!(i18n, save)}</button>
+                <button type="button" class="link" on:click=cancel>{t!(i18n, discard_form)}</button>
+            </div>
+        </form>
+    }
+}
+
+/// Languages spoken, typed as a comma-separated list.
+#[component]
+fn LanguagesField(id: Uuid) -> impl IntoView {
+    let store = expect_context::<FieldStore>();
+    let i18n = use_i18n();
+    view! {
+        <label class="field">
+            <span>{move || label(i18n, "f_languages")}</span>
+            <input
+                type="text"
+                data-field="languages"
+                prop:value=move || field_text(store, id, "languages")
+                on:change=move |ev| {
+                    let list: Vec<Value> = event_target_value(&ev)
+                        .split(',')
+                        .map(str::trim)
+                        .filter(|s| !s.is_empty())
+                        .map(|s| Value::String(s.to_string()))
+                        .collect();
+                    set_field(store, id, "languages", Value::Array(list));
+                }
+            />
+        </label>
+    }
+}
+
+/// Which members came back (or received the decision).
+#[component]
+fn ReturnMembers(id: Uuid, case_id: Uuid) -> impl IntoView {
+    let store = expect_context::<FieldStore>();
+    let i18n = use_i18n();
+    let chosen = move || -> Vec<String> {
+        super::inputs::field_value(store, id, "members")
+            .and_then(|v| v.as_array().cloned())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect()
+    };
+    view! {
+        <fieldset>
+            <legend>{move || label(i18n, "f_members")}</legend>
+            {move || drafts_of(store, case_id, RecordKind::Member).into_iter().map(|m| {
+                let mid = m.record_id.to_string();
+                let name = format!("{} {}", crate::field::model::text(&m.fields, "first_name"), crate::field::model::text(&m.fields, "last_name"));
+                let checked = chosen().contains(&mid);
+                view! {
+                    <label class="check">
+                        <input type="checkbox" prop:checked=checked on:change=move |ev| {
+                            let mut list = chosen();
+                            list.retain(|x| *x != mid);
+                            if event_target_checked(&ev) { list.push(mid.clone()); }
+                            set_field(store, id, "members", Value::Array(list.into_iter().map(Value::String).collect()));
+                        } />
+                        <span>{name}</span>
+                    </label>
+                }
+            }).collect_view()}
+        </fieldset>
+    }
+}

@@ -1,0 +1,189 @@
+//! Form controls bound to a draft field: every keystroke is kept on the phone at once.
+
+use crate::domain::FieldError;
+use crate::field::model::Draft;
+use crate::field::store::FieldStore;
+use crate::i18n::*;
+use crate::i18n_support::{label, problem_text};
+use chrono::Utc;
+use leptos::prelude::*;
+use serde_json::Value;
+use uuid::Uuid;
+
+pub fn field_value(store: FieldStore, id: Uuid, key: &str) -> Option<Value> {
+    store
+        .drafts
+        .with(|d| d.get(&id).and_then(|d| d.fields.get(key).cloned()))
+}
+
+pub fn field_text(store: FieldStore, id: Uuid, key: &str) -> String {
+    field_value(store, id, key)
+        .map(|v| crate::domain::record::display_value(&v))
+        .unwrap_or_default()
+}
+
+/// Sets one field of a draft (a null or empty value removes it) and keeps the draft.
+pub fn set_field(store: FieldStore, id: Uuid, key: &str, value: Value) {
+    let Some(mut draft) = store.draft(id) else { return };
+    if crate::domain::record::is_blank(Some(&value)) {
+        draft.fields.remove(key);
+    } else {
+        draft.fields.insert(key.to_string(), value);
+    }
+    draft.updated_at = Utc::now();
+    store.save_draft(draft);
+}
+
+pub fn new_draft(
+    kind: crate::domain::RecordKind,
+    record_id: Uuid,
+    case_id: Uuid,
+    fields: crate::domain::Fields,
+    base: Option<i64>,
+) -> Draft {
+    Draft {
+        record_id,
+        kind,
+        case_id,
+        base_version: base,
+        fields,
+        updated_at: Utc::now(),
+    }
+}
+
+#[component]
+pub fn TextField(
+    id: Uuid,
+    key: &'static str,
+    #[prop(default = "text")] input_type: &'static str,
+    #[prop(optional)] required: bool,
+) -> impl IntoView {
+    let store = expect_context::<FieldStore>();
+    let i18n = use_i18n();
+    let on_input = move |ev: leptos::ev::Event| {
+        let v = event_target_value(&ev);
+        let value = if input_type == "number" {
+            v.trim()
+                .parse::<f64>()
+                .ok()
+                .and_then(serde_json::Number::from_f64)
+                .map_or(Value::Null, Value::Number)
+        } else {
+            Value::String(v)
+        };
+        set_field(store, id, key, value);
+    };
+    view! {
+        <label class="field">
+            <span>{move || label(i18n, &format!("f_{key}"))} {required.then_some(" *")}</span>
+            <input
+                type=input_type
+                name=key
+                data-field=key
+                step=(input_type == "number").then_some("any")
+                prop:value=move || field_text(store, id, key)
+                on:input=on_input
+            />
+        </label>
+    }
+}
+
+#[component]
+pub fn TextArea(id: Uuid, key: &'static str) -> impl IntoView {
+    let store = expect_context::<FieldStore>();
+    let i18n = use_i18n();
+    view! {
+        <label class="field">
+            <span>{move || label(i18n, &format!("f_{key}"))}</span>
+            <textarea
+                name=key
+                data-field=key
+                rows="3"
+                prop:value=move || field_text(store, id, key)
+                on:input=move |ev| set_field(store, id, key, Value::String(event_target_value(&ev)))
+            ></textarea>
+        </label>
+    }
+}
+
+#[component]
+pub fn ChoiceField(
+    id: Uuid,
+    key: &'static str,
+    choices: &'static [&'static str],
+    #[prop(optional)] required: bool,
+) -> impl IntoView {
+    let store = expect_context::<FieldStore>();
+    let i18n = use_i18n();
+    view! {
+        <label class="field">
+            <span>{move || label(i18n, &format!("f_{key}"))} {required.then_some(" *")}</span>
+            <select
+                name=key
+                data-field=key
+                prop:value=move || field_text(store, id, key)
+                on:change=move |ev| set_field(store, id, key, Value::String(event_target_value(&ev)))
+            >
+                <option value="">"—"</option>
+                {choices
+                    .iter()
+                    .map(|c| {
+                        let c = *c;
+                        view! {
+                            <option value=c selected=move || field_text(store, id, key) == c>
+                                {move || label(i18n, &format!("c_{c}"))}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+        </label>
+    }
+}
+
+#[component]
+pub fn CheckField(id: Uuid, key: &'static str) -> impl IntoView {
+    let store = expect_context::<FieldStore>();
+    let i18n = use_i18n();
+    view! {
+        <label class="check">
+            <input
+                type="checkbox"
+                name=key
+                data-field=key
+                prop:checked=move || field_value(store, id, key) == Some(Value::Bool(true))
+                on:change=move |ev| set_field(store, id, key, Value::Bool(event_target_checked(&ev)))
+            />
+            <span>{move || label(i18n, &format!("f_{key}"))}</span>
+        </label>
+    }
+}
+
+/// The problems found on "save", each said in the worker's language.
+#[component]
+pub fn Problems(errors: RwSignal<Vec<(String, FieldError)>>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Show when=move || !errors.with(Vec::is_empty)>
+            <div class="error" role="alert" data-testid="problems">
+                <p>{t!(i18n, fix_before_saving)}</p>
+                <ul>
+                    {move || {
+                        errors
+                            .get()
+                            .into_iter()
+                            .map(|(what, e)| {
+                                let field = e.field.rsplit('.').next().unwrap_or(&e.field).to_string();
+                                let name = {
+                                    let f = label(i18n, &format!("f_{field}"));
+                                    if f.starts_with("f_") { label(i18n, &format!("q_{field}")) } else { f }
+                                };
+                                view! { <li>{what} ": " {name} " — " {problem_text(i18n, e.problem)}</li> }
+                            })
+                            .collect_view()
+                    }}
+                </ul>
+            </div>
+        </Show>
+    }
+}

@@ -1,0 +1,323 @@
+//! The field worker's screen (`/field`): caseload, household, visit and assessment forms, all
+//! working offline from the phone's own store. One document, with the screen named in the URL
+//! fragment, so that a reload without network finds the same page in the service worker's cache.
+
+mod assessment;
+mod case;
+mod caseload;
+mod household;
+mod inputs;
+mod visit;
+
+use super::signed_in;
+use crate::domain::sync::Choice;
+use crate::domain::SessionUser;
+use crate::field::store::{FieldStore, SyncProblem};
+use crate::i18n::*;
+use crate::i18n_support::label;
+use leptos::prelude::*;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+pub(crate) enum Screen {
+    Caseload,
+    Case(Uuid),
+    Household(Uuid),
+    Visit(Uuid, Uuid),
+    Assessment(Uuid, Uuid),
+    Conflicts,
+}
+
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+impl Screen {
+    pub fn parse(hash: &str) -> Screen {
+        let parts: Vec<&str> = hash.trim_start_matches('#').split('/').collect();
+        let id = |i: usize| parts.get(i).and_then(|s| Uuid::parse_str(s).ok());
+        match (parts.first().copied(), id(1), id(2)) {
+            (Some("case"), Some(c), _) => Screen::Case(c),
+            (Some("household"), Some(c), _) => Screen::Household(c),
+            (Some("visit"), Some(c), Some(v)) => Screen::Visit(c, v),
+            (Some("assessment"), Some(c), Some(a)) => Screen::Assessment(c, a),
+            (Some("conflicts"), ..) => Screen::Conflicts,
+            _ => Screen::Caseload,
+        }
+    }
+
+    pub fn href(self) -> String {
+        match self {
+            Screen::Caseload => "#".into(),
+            Screen::Case(c) => format!("#case/{c}"),
+            Screen::Household(c) => format!("#household/{c}"),
+            Screen::Visit(c, v) => format!("#visit/{c}/{v}"),
+            Screen::Assessment(c, a) => format!("#assessment/{c}/{a}"),
+            Screen::Conflicts => "#conflicts".into(),
+        }
+    }
+}
+
+/// Moves to another screen (a history entry, so the phone's back button works).
+pub(crate) fn go(screen: Screen) {
+    #[cfg(feature = "hydrate")]
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().set_hash(&screen.href());
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = screen;
+}
+
+#[component]
+pub fn FieldPage() -> impl IntoView {
+    signed_in(|user: SessionUser| view! { <FieldApp user /> })
+}
+
+#[component]
+fn FieldApp(user: SessionUser) -> impl IntoView {
+    let store = FieldStore::new(user.id);
+    store.provide();
+    let screen = RwSignal::new(Screen::Caseload);
+    provide_context(screen);
+    #[cfg(feature = "hydrate")]
+    {
+        let read_hash = move || {
+            let hash = web_sys::window()
+                .and_then(|w| w.location().hash().ok())
+                .unwrap_or_default();
+            screen.set(Screen::parse(&hash));
+        };
+        Effect::new(move |_| {
+            leptos::task::spawn_local(async move {
+                if let Err(e) = store.load().await {
+                    store
+                        .status
+                        .update(|s| s.problem = Some(SyncProblem::Storage(e.to_string())));
+                    return;
+                }
+                read_hash();
+                if web_sys::window().is_some_and(|w| w.navigator().on_line()) {
+                    store.sync(false).await;
+                }
+            });
+        });
+        let on_hash = window_event_listener(leptos::ev::hashchange, move |_| read_hash());
+        // The network is back: send what waits.
+        let on_online = window_event_listener(leptos::ev::online, move |_| {
+            leptos::task::spawn_local(store.sync(false));
+        });
+        on_cleanup(move || {
+            on_hash.remove();
+            on_online.remove();
+        });
+    }
+    let i18n = use_i18n();
+    view! {
+        <div class="field-app" data-testid="field-app" data-loaded=move || store.loaded.get().to_string()>
+            <SyncBar />
+            <Show when=move || store.loaded.get() fallback=move || view! { <p class="muted">{t!(i18n, loading_caseload)}</p> }>
+                {move || match screen.get() {
+                    Screen::Caseload => view! { <caseload::Caseload /> }.into_any(),
+                    Screen::Case(c) => view! { <case::CaseView case_id=c /> }.into_any(),
+                    Screen::Household(c) => view! { <household::HouseholdForm case_id=c /> }.into_any(),
+                    Screen::Visit(c, v) => view! { <visit::VisitForm case_id=c visit_id=v /> }.into_any(),
+                    Screen::Assessment(c, a) => view! { <assessment::AssessmentForm case_id=c assessment_id=a /> }.into_any(),
+                    Screen::Conflicts => view! { <Conflicts /> }.into_any(),
+                }}
+            </Show>
+        </div>
+    }
+}
+
+/// What waits, when the last sync worked, what went wrong, and the buttons to act on it.
+#[component]
+fn SyncBar() -> impl IntoView {
+    let store = expect_context::<FieldStore>();
+    let i18n = use_i18n();
+    let sync_now = move |photos: bool| {
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(store.sync(photos));
+        #[cfg(not(feature = "hydrate"))]
+        let _ = photos;
+    };
+    let rebuild = move |_| {
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(store.rebuild());
+    };
+    let status = move || store.status.get();
+    let refused = move || {
+        store
+            .my_outbox()
+            .into_iter()
+            .filter_map(|i| match i.state {
+                crate::field::model::SendState::Refused { message } => Some((i.change, message)),
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+    };
+    view! {
+        <section class="syncbar" data-testid="sync-bar" aria-live="polite">
+            <p>
+                <strong data-testid="pending-count">{move || store.pending_count()}</strong>
+                " "
+                {t!(i18n, waiting_to_send)}
+                " · "
+                {t!(i18n, last_sync)}
+                " "
+                <span data-testid="last-sync">
+                    {move || match status().last_success {
+                        Some(t) => crate::ui::field::local_time(t),
+                        None => t_string!(i18n, never).to_string(),
+                    }}
+                </span>
+            </p>
+            {move || {
+                status()
+                    .progress
+                    .map(|(done, total)| {
+                        view! { <progress max=total value=done data-testid="sync-progress"></progress> }
+                    })
+            }}
+            {move || {
+                status()
+                    .problem
+                    .map(|p| match p {
+                        SyncProblem::Offline => view! { <p class="muted" data-testid="sync-problem">{t!(i18n, sync_offline)}</p> }.into_any(),
+                        SyncProblem::SignedOut => view! {
+                            <p class="error" data-testid="sync-problem">
+                                {t!(i18n, sync_signed_out)} " " <a href="/login">{t!(i18n, sign_in)}</a>
+                            </p>
+                        }.into_any(),
+                        SyncProblem::Server(m) | SyncProblem::Storage(m) => view! {
+                            <p class="error" data-testid="sync-problem">{t!(i18n, sync_failed)} " " {m}</p>
+                        }.into_any(),
+                    })
+            }}
+            <ul class="refused" data-testid="refused">
+                {move || {
+                    refused()
+                        .into_iter()
+                        .map(|(change, message)| {
+                            let id = change.change_id;
+                            let discard = move |_| {
+                                if confirm(t_string!(i18n, confirm_discard_change)) {
+                                    store.discard_change(id);
+                                }
+                            };
+                            view! {
+                                <li class="error">
+                                    {move || label(i18n, &format!("k_{}", change.kind.as_str()))} ": " {message.clone()}
+                                    " " <button type="button" class="link" on:click=discard>{t!(i18n, discard)}</button>
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </ul>
+            <div class="actions">
+                <button type="button" data-testid="sync-now" disabled=move || status().syncing on:click=move |_| sync_now(false)>
+                    {move || if status().syncing { t_string!(i18n, syncing).to_string() } else { t_string!(i18n, sync_now).to_string() }}
+                </button>
+                <Show when=move || status().photos_held>
+                    <button type="button" on:click=move |_| sync_now(true)>{t!(i18n, send_photos_now)}</button>
+                </Show>
+                <a href="#conflicts" class="button secondary" data-testid="conflicts-link">
+                    {t!(i18n, conflicts)} " (" {move || store.conflicts.with(Vec::len)} ")"
+                </a>
+                <button type="button" class="link" on:click=rebuild>{t!(i18n, refresh_caseload)}</button>
+            </div>
+        </section>
+    }
+}
+
+/// Same-field edits from two devices, with both values; a person chooses.
+#[component]
+fn Conflicts() -> impl IntoView {
+    let store = expect_context::<FieldStore>();
+    let i18n = use_i18n();
+    let failed = RwSignal::new(false);
+    let choose = move |id: Uuid, choice: Choice| {
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            failed.set(store.resolve(id, choice).await.is_err());
+        });
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (id, choice, failed);
+    };
+    view! {
+        <section class="card" data-testid="conflicts">
+            <h2>{t!(i18n, conflicts)}</h2>
+            <p class="muted">{t!(i18n, conflicts_help)}</p>
+            <Show when=move || failed.get()>
+                <p class="error">{t!(i18n, resolve_needs_network)}</p>
+            </Show>
+            <Show when=move || store.conflicts.with(Vec::is_empty)>
+                <p>{t!(i18n, no_conflicts)}</p>
+            </Show>
+            <ul class="list">
+                {move || {
+                    store
+                        .conflicts
+                        .get()
+                        .into_iter()
+                        .map(|c| {
+                            let id = c.id;
+                            let field = c.field.clone();
+                            let kind = c.kind;
+                            view! {
+                                <li class="conflict" data-testid="conflict">
+                                    <p>
+                                        <strong>{move || label(i18n, &format!("k_{}", kind.as_str()))}</strong> " · "
+                                        {move || label(i18n, &format!("f_{field}"))}
+                                        " · " <a href=Screen::Case(c.case_id).href()>{t!(i18n, open_case)}</a>
+                                    </p>
+                                    <div class="two">
+                                        <div>
+                                            <p class="eyebrow">{t!(i18n, value_kept)}</p>
+                                            <p data-testid="conflict-current">{crate::domain::record::display_value(&c.current)}</p>
+                                            <button type="button" on:click=move |_| choose(id, Choice::Current)>{t!(i18n, keep_this)}</button>
+                                        </div>
+                                        <div>
+                                            <p class="eyebrow">{t!(i18n, value_proposed)} " (" {c.proposed_by.clone()} ")"</p>
+                                            <p data-testid="conflict-proposed">{crate::domain::record::display_value(&c.proposed)}</p>
+                                            <button type="button" on:click=move |_| choose(id, Choice::Proposed)>{t!(i18n, use_this)}</button>
+                                        </div>
+                                    </div>
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </ul>
+            <a href="#">{t!(i18n, back_to_caseload)}</a>
+        </section>
+    }
+}
+
+pub(crate) fn confirm(message: &str) -> bool {
+    #[cfg(feature = "hydrate")]
+    return web_sys::window()
+        .and_then(|w| w.confirm_with_message(message).ok())
+        .unwrap_or(false);
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = message;
+        false
+    }
+}
+
+/// A time in the phone's own time zone, as "2026-11-23 14:05".
+pub(crate) fn local_time(t: chrono::DateTime<chrono::Utc>) -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(t.timestamp_millis() as f64));
+        format!(
+            "{:04}-{:02}-{:02} {:02}:{:02}",
+            d.get_full_year(),
+            d.get_month() + 1,
+            d.get_date(),
+            d.get_hours(),
+            d.get_minutes()
+        )
+    }
+    #[cfg(not(feature = "hydrate"))]
+    t.format("%Y-%m-%d %H:%M").to_string()
+}

@@ -1,0 +1,172 @@
+//! Logging a visit: when, where (a position only with the person's consent), who was there.
+
+use super::inputs::{field_value, new_draft, set_field, CheckField, ChoiceField, Problems, TextArea, TextField};
+use super::{confirm, go, Screen};
+use crate::domain::record::{self, Context, VISIT_KINDS};
+use crate::domain::{FieldError, RecordKind};
+use crate::field::model::{filled, member_facts, text};
+use crate::field::store::{of_case, FieldStore};
+use crate::i18n::*;
+use crate::i18n_support::label;
+use chrono::Utc;
+use leptos::prelude::*;
+use serde_json::Value;
+use uuid::Uuid;
+
+/// Ensures a draft exists for `id`, opened from the phone's copy when there is one.
+pub(super) fn open_draft(store: FieldStore, kind: RecordKind, id: Uuid, case_id: Uuid) {
+    if store.draft(id).is_none() {
+        if let Some(r) = store.record(id) {
+            store.save_draft(new_draft(kind, id, case_id, r.fields.clone(), r.version));
+        }
+    }
+}
+
+/// "2026-11-23T10:30" in the phone's time zone, for a `datetime-local` input.
+fn to_local_input(rfc3339: &str) -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(rfc3339));
+        if d.get_time().is_nan() {
+            return String::new();
+        }
+        format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}",
+            d.get_full_year(),
+            d.get_month() + 1,
+            d.get_date(),
+            d.get_hours(),
+            d.get_minutes()
+        )
+    }
+    #[cfg(not(feature = "hydrate"))]
+    rfc3339.get(..16).unwrap_or_default().to_string()
+}
+
+/// The input's local time as an RFC 3339 instant in UTC.
+fn from_local_input(value: &str) -> Option<String> {
+    #[cfg(feature = "hydrate")]
+    {
+        let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(value));
+        (!d.get_time().is_nan()).then(|| String::from(d.to_iso_string()))
+    }
+    #[cfg(not(feature = "hydrate"))]
+    Some(format!("{value}:00Z"))
+}
+
+#[component]
+pub fn VisitForm(case_id: Uuid, visit_id: Uuid) -> impl IntoView {
+    let store = expect_context::<FieldStore>();
+    let i18n = use_i18n();
+    open_draft(store, RecordKind::Visit, visit_id, case_id);
+    let errors = RwSignal::new(Vec::<(String, FieldError)>::new());
+    let members = move || of_case(&store.local(), case_id, RecordKind::Member);
+    let present = move || -> Vec<String> {
+        field_value(store, visit_id, "present")
+            .and_then(|v| v.as_array().cloned())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect()
+    };
+    let locate = move |_| {
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::{closure::Closure, JsCast, JsValue};
+            let Some(geo) = web_sys::window().and_then(|w| w.navigator().geolocation().ok()) else {
+                return;
+            };
+            let on_position = Closure::once_into_js(move |p: JsValue| {
+                let coord = |k: &str| {
+                    js_sys::Reflect::get(&p, &"coords".into())
+                        .and_then(|c| js_sys::Reflect::get(&c, &JsValue::from_str(k)))
+                        .ok()
+                        .and_then(|v| v.as_f64())
+                        .and_then(serde_json::Number::from_f64)
+                };
+                if let (Some(lat), Some(lon)) = (coord("latitude"), coord("longitude")) {
+                    set_field(store, visit_id, "latitude", Value::Number(lat));
+                    set_field(store, visit_id, "longitude", Value::Number(lon));
+                }
+            });
+            let _ = geo.get_current_position(on_position.unchecked_ref());
+        }
+    };
+    let save = move |_| {
+        let Some(draft) = store.draft(visit_id) else { return };
+        let mut ctx = Context::at(Utc::now());
+        let ms = members();
+        ctx.members = member_facts(ms.iter().map(|m| (&m.id, &m.fields)));
+        let what = label(i18n, "k_visit");
+        let found: Vec<_> = record::validate(RecordKind::Visit, &filled(&draft.fields), &ctx)
+            .into_iter()
+            .map(|e| (what.clone(), e))
+            .collect();
+        errors.set(found.clone());
+        if found.is_empty() {
+            store.finish(vec![draft]);
+            go(Screen::Case(case_id));
+            #[cfg(feature = "hydrate")]
+            if web_sys::window().is_some_and(|w| w.navigator().on_line()) {
+                leptos::task::spawn_local(store.sync(false));
+            }
+        }
+    };
+    let cancel = move |_| {
+        if confirm(t_string!(i18n, confirm_discard_form)) {
+            store.discard_draft(visit_id);
+            go(Screen::Case(case_id));
+        }
+    };
+    let consent = move || field_value(store, visit_id, "gps_consent") == Some(Value::Bool(true));
+    view! {
+        <form class="card form" data-testid="visit-form" on:submit=|ev| ev.prevent_default()>
+            <h2>{t!(i18n, visit)}</h2>
+            <p class="muted small">{t!(i18n, saved_as_you_type)}</p>
+            <label class="field">
+                <span>{move || label(i18n, "f_visited_at")} " *"</span>
+                <input
+                    type="datetime-local"
+                    data-field="visited_at"
+                    prop:value=move || to_local_input(&text(&store.draft(visit_id).map(|d| d.fields).unwrap_or_default(), "visited_at"))
+                    on:change=move |ev| {
+                        let v = from_local_input(&event_target_value(&ev)).map_or(Value::Null, Value::String);
+                        set_field(store, visit_id, "visited_at", v);
+                    }
+                />
+            </label>
+            <ChoiceField id=visit_id key="kind" choices=VISIT_KINDS required=true />
+            <TextField id=visit_id key="village" required=true />
+            <fieldset>
+                <legend>{move || label(i18n, "f_present")}</legend>
+                {move || members().into_iter().map(|m| {
+                    let mid = m.id.to_string();
+                    let checked = present().contains(&mid);
+                    view! {
+                        <label class="check">
+                            <input type="checkbox" prop:checked=checked on:change=move |ev| {
+                                let mut list = present();
+                                list.retain(|x| *x != mid);
+                                if event_target_checked(&ev) { list.push(mid.clone()); }
+                                set_field(store, visit_id, "present", Value::Array(list.into_iter().map(Value::String).collect()));
+                            } />
+                            <span>{text(&m.fields, "first_name")} " " {text(&m.fields, "last_name")}</span>
+                        </label>
+                    }
+                }).collect_view()}
+            </fieldset>
+            <CheckField id=visit_id key="gps_consent" />
+            <Show when=consent>
+                <button type="button" class="secondary" on:click=locate>{t!(i18n, record_location)}</button>
+                <TextField id=visit_id key="latitude" input_type="number" />
+                <TextField id=visit_id key="longitude" input_type="number" />
+            </Show>
+            <TextArea id=visit_id key="notes" />
+            <Problems errors />
+            <div class="actions">
+                <button type="button" data-testid="save" on:click=save>{t!(i18n, save)}</button>
+                <button type="button" class="link" on:click=cancel>{t!(i18n, discard_form)}</button>
+            </div>
+        </form>
+    }
+}
