@@ -1,0 +1,252 @@
+// Field work offline: register a family, visit, assess with a signature and a photo, survive a
+// closed browser, sync exactly once; and two phones editing one field offline see a conflict.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+import { BASE, launch, phone, signIn, hydrated } from "./helpers.js";
+
+const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync"];
+const PHOTO = new URL("../../public/icons/icon-192.png", import.meta.url).pathname;
+
+let browser;
+before(async () => { browser = await launch(); mkdirSync("screenshots", { recursive: true }); });
+after(async () => { await browser?.close(); });
+
+/** A browser with its profile on disk, so closing it really closes it (and IndexedDB stays). */
+async function persistentPhone(dir) {
+  return chromium.launchPersistentContext(dir, {
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: ARGS,
+    viewport: { width: 360, height: 640 },
+    locale: "en-US",
+  });
+}
+
+async function controlled(page) {
+  await page.waitForFunction(async () => {
+    const reg = await navigator.serviceWorker.getRegistration();
+    return !!(reg && reg.active && navigator.serviceWorker.controller);
+  }, null, { timeout: 20000 });
+}
+
+async function openField(page) {
+  await page.goto(BASE + "/field");
+  await hydrated(page);
+  await page.locator('[data-testid="field-app"][data-loaded="true"]').waitFor();
+}
+
+async function pending(page) {
+  return Number(await page.getByTestId("pending-count").textContent());
+}
+
+async function saveAndExpect(page, next) {
+  await page.getByTestId("save").click();
+  const problems = page.getByTestId("problems");
+  await Promise.race([
+    page.getByTestId(next).waitFor(),
+    problems.waitFor().then(async () => { throw new Error("refused: " + (await problems.textContent())); }),
+  ]);
+}
+
+function daysAgo(n) {
+  return new Date(Date.now() - n * 86400000).toISOString().slice(0, 10);
+}
+
+/** Fills the household form: the head, a child and the return. */
+async function registerHousehold(page, village) {
+  await page.getByTestId("new-household").click();
+  const form = page.getByTestId("household-form");
+  await form.locator('input[data-field="village"]').fill(village);
+  await form.locator('input[data-field="address"]').fill("Rr. Dëshmorët 12");
+  const head = form.getByTestId("member").nth(0);
+  await head.locator('input[data-field="first_name"]').fill("Şükrije");
+  await head.locator('input[data-field="last_name"]').fill("Gashi-Đurić");
+  await head.locator('input[data-field="birth_date"]').fill("1984-03-02");
+  await head.locator('select[data-field="sex"]').selectOption("female");
+  await form.getByTestId("add-member").click();
+  const child = form.getByTestId("member").nth(1);
+  await child.locator('input[data-field="first_name"]').fill("Jelena");
+  await child.locator('input[data-field="last_name"]').fill("Гаши");
+  await child.locator('input[data-field="birth_date"]').fill(daysAgo(365 * 10));
+  await child.locator('select[data-field="sex"]').selectOption("female");
+  await child.locator('select[data-field="relationship"]').selectOption("child");
+  await form.locator('select[data-field="category"]').selectOption("repatriated");
+  await form.locator('input[data-field="country"]').fill("Deutschland");
+  await form.locator('input[data-field="event_date"]').fill(daysAgo(2));
+  await form.locator('input[data-field="airport_registration"]').fill("PR-2026-0042");
+  await saveAndExpect(page, "case-view");
+}
+
+async function answer(scope, key, value) {
+  const q = scope.locator(`[data-q="${key}"]`).first();
+  if (value === true || value === false) await q.locator(`input[value="${value ? "yes" : "no"}"]`).check();
+  else if (await q.locator("select").count()) await q.locator("select").selectOption(value);
+  else await q.locator("input").fill(String(value));
+}
+
+test("a family registered offline survives a closed browser and reaches the server exactly once", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "reintegra-phone-"));
+  const village = "Plemetin " + Date.now();
+  let ctx = await persistentPhone(dir);
+  let page = ctx.pages()[0] || (await ctx.newPage());
+  await signIn(page, "field");
+  await page.waitForURL(BASE + "/");
+  await controlled(page);
+  await openField(page);
+  await page.reload();
+  await page.locator('[data-testid="field-app"][data-loaded="true"]').waitFor();
+
+  await ctx.setOffline(true);
+  await registerHousehold(page, village);
+
+  // A visit.
+  await page.getByTestId("new-visit").click();
+  await page.getByTestId("visit-form").locator('textarea[data-field="notes"]').fill("Familja sapo është kthyer; fëmija nuk shkon në shkollë.");
+  await saveAndExpect(page, "case-view");
+
+  // A complete assessment with a signature and a photo.
+  await page.getByTestId("new-assessment").click();
+  const form = page.getByTestId("assessment-form");
+  // Household questions have keys of their own: the whole form is their scope.
+  const householdScope = form;
+  for (const [k, v] of [["documents_complete", true], ["housing_tenure", "owned"], ["housing_condition", "needs_repair"], ["housing_at_risk", false],
+    ["chronic_illness", false], ["disability", false], ["psychosocial_signs", false], ["receives_assistance", false], ["has_land", false]]) {
+    await answer(householdScope, k, v);
+  }
+  const adult = form.locator(".member-answers", { hasText: "Şükrije" });
+  await answer(adult, "employed", false);
+  await answer(adult, "employment_office_registered", false);
+  const child = form.locator(".member-answers", { hasText: "Jelena" });
+  await answer(child, "school_enrolled", true);
+  await answer(child, "school_grade", 4);
+  await answer(child, "instruction_language", "sq");
+  await answer(child, "certificates_missing", true);
+  await form.getByTestId("add-need").click();
+  await form.getByTestId("need-note").fill("Nostrifikimi i dëftesës nga Gjermania");
+  await form.getByTestId("signer").fill("Şükrije Gashi-Đurić");
+  const pad = form.getByTestId("signature-pad");
+  await pad.scrollIntoViewIfNeeded();
+  const box = await pad.boundingBox();
+  await page.mouse.move(box.x + 20, box.y + 30);
+  await page.mouse.down();
+  await page.mouse.move(box.x + 120, box.y + 110, { steps: 10 });
+  await page.mouse.move(box.x + 240, box.y + 40, { steps: 10 });
+  await page.mouse.up();
+  await form.getByTestId("keep-signature").click();
+  await form.getByTestId("attachments").locator("li").nth(0).waitFor();
+  await form.getByTestId("photo-input").setInputFiles(PHOTO);
+  await form.getByTestId("attachments").locator("li").nth(1).waitFor();
+  await page.screenshot({ path: "screenshots/field-assessment.png", fullPage: true });
+  await saveAndExpect(page, "case-view");
+  // case, household, 2 members, return, visit, assessment, 2 attachments; and 2 files.
+  assert.equal(await pending(page), 11);
+
+  // A second visit left half-typed, then the browser is closed.
+  await page.getByTestId("new-visit").click();
+  await page.getByTestId("visit-form").locator('textarea[data-field="notes"]').fill("Draft that must survive");
+  await page.waitForTimeout(300);
+  await ctx.close();
+
+  ctx = await persistentPhone(dir);
+  await ctx.setOffline(true);
+  page = ctx.pages()[0] || (await ctx.newPage());
+  await openField(page);
+  await page.getByTestId("offline-banner").waitFor();
+  assert.equal(await pending(page), 11);
+  await page.getByTestId("unfinished").locator("a").first().click();
+  const notes = page.getByTestId("visit-form").locator('textarea[data-field="notes"]');
+  assert.equal(await notes.inputValue(), "Draft that must survive");
+  await saveAndExpect(page, "case-view");
+  await page.screenshot({ path: "screenshots/field-case-offline.png", fullPage: true });
+
+  // Back online: everything goes out, photos included.
+  await ctx.setOffline(false);
+  await page.getByTestId("sync-now").click().catch(() => {});
+  await page.waitForFunction(() => document.querySelector('[data-testid="pending-count"]')?.textContent === "0", null, { timeout: 30000 });
+  // Sending again changes nothing.
+  await page.getByTestId("sync-now").click();
+  await page.waitForFunction(() => !document.querySelector('[data-testid="sync-now"]')?.disabled);
+
+  const pull = await page.request.get(BASE + "/api/sync/v1/pull?cursor=&limit=1000");
+  assert.equal(pull.status(), 200);
+  const { records } = await pull.json();
+  const household = records.find((r) => r.kind === "household" && r.fields.village === village);
+  assert.ok(household, "household on the server");
+  const mine = records.filter((r) => r.case_id === household.case_id);
+  const count = (kind) => mine.filter((r) => r.kind === kind).length;
+  assert.deepEqual(
+    { case: count("case"), household: count("household"), member: count("member"), return_event: count("return_event"), visit: count("visit"), assessment: count("assessment"), attachment: count("attachment") },
+    { case: 1, household: 1, member: 2, return_event: 1, visit: 2, assessment: 1, attachment: 2 },
+  );
+  assert.ok(mine.some((r) => r.kind === "member" && r.fields.last_name === "Gashi-Đurić"));
+  for (const a of mine.filter((r) => r.kind === "attachment")) {
+    const status = await (await page.request.get(`${BASE}/api/sync/v1/blobs/${a.fields.sha256}/status`)).json();
+    assert.equal(status.complete, true, `${a.fields.purpose} uploaded`);
+  }
+  await page.screenshot({ path: "screenshots/field-synced.png", fullPage: true });
+  await ctx.close();
+});
+
+test("two phones change the same field offline: the conflict is shown to the worker and the supervisor", async () => {
+  const village = "Babimoc " + Date.now();
+  const a = await phone(browser);
+  const pa = await a.newPage();
+  await signIn(pa, "field");
+  await pa.waitForURL(BASE + "/");
+  await openField(pa);
+  await registerHousehold(pa, village);
+  await pa.waitForFunction(() => document.querySelector('[data-testid="pending-count"]')?.textContent === "0", null, { timeout: 30000 });
+
+  const b = await phone(browser);
+  const pb = await b.newPage();
+  await signIn(pb, "field");
+  await pb.waitForURL(BASE + "/");
+  await openField(pb);
+  await pb.getByTestId("search").fill(village.toLowerCase());
+  await pb.getByTestId("case-line").first().locator("a").click();
+  await pb.getByTestId("case-view").waitFor();
+  await pa.getByTestId("case-view").waitFor();
+
+  await a.setOffline(true);
+  await b.setOffline(true);
+  for (const [page, phoneNo] of [[pa, "+383 44 111 222"], [pb, "+383 49 333 444"]]) {
+    await page.getByTestId("edit-household").click();
+    await page.getByTestId("household-form").locator('input[data-field="phone"]').first().fill(phoneNo);
+    await saveAndExpect(page, "case-view");
+  }
+  await a.setOffline(false);
+  await pa.getByTestId("sync-now").click();
+  await pa.waitForFunction(() => document.querySelector('[data-testid="pending-count"]')?.textContent === "0", null, { timeout: 30000 });
+  await b.setOffline(false);
+  await pb.getByTestId("sync-now").click();
+  await pb.waitForFunction(() => document.querySelector('[data-testid="pending-count"]')?.textContent === "0", null, { timeout: 30000 });
+
+  await pb.getByTestId("conflicts-link").click();
+  const conflict = pb.getByTestId("conflict").first();
+  await conflict.waitFor();
+  assert.equal(await conflict.getByTestId("conflict-current").textContent(), "+383 44 111 222");
+  assert.equal(await conflict.getByTestId("conflict-proposed").textContent(), "+383 49 333 444");
+  await pb.screenshot({ path: "screenshots/field-conflict.png", fullPage: true });
+
+  const s = await phone(browser);
+  const ps = await s.newPage();
+  await signIn(ps, "supervisor");
+  await ps.waitForURL(BASE + "/");
+  await openField(ps);
+  await ps.goto(BASE + "/field#conflicts");
+  await ps.locator('[data-testid="field-app"][data-loaded="true"]').waitFor();
+  const seen = ps.getByTestId("conflict").filter({ hasText: "+383 49 333 444" });
+  await seen.waitFor();
+  // The supervisor chooses the phone's value; the conflict is gone for the worker too.
+  await seen.locator("button").nth(1).click();
+  await seen.waitFor({ state: "detached" });
+  await pb.getByTestId("sync-now").click();
+  await pb.getByTestId("conflict").filter({ hasText: "+383 49 333 444" }).waitFor({ state: "detached" });
+  const pull = await (await pb.request.get(BASE + "/api/sync/v1/pull?cursor=&limit=1000")).json();
+  const household = pull.records.find((r) => r.kind === "household" && r.fields.village === village);
+  assert.equal(household.fields.phone, "+383 49 333 444");
+  await Promise.all([a.close(), b.close(), s.close()]);
+});
