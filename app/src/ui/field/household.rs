@@ -66,13 +66,14 @@ pub fn HouseholdForm(case_id: Uuid) -> impl IntoView {
     ensure_drafts(store, case_id);
     let errors = RwSignal::new(Vec::<(String, FieldError)>::new());
     let household = move || drafts_of(store, case_id, RecordKind::Household).into_iter().next();
-    let household_id = household().map(|h| h.record_id);
+    let household_id = untrack(household).map(|h| h.record_id);
     let members = move || drafts_of(store, case_id, RecordKind::Member);
-    let return_id = move || {
+    // Read once: the fields below must not be rebuilt while the worker types in them.
+    let return_id = untrack(|| {
         drafts_of(store, case_id, RecordKind::ReturnEvent)
             .first()
             .map(|d| d.record_id)
-    };
+    });
 
     let add_member = move |_| {
         if let Some(h) = household_id {
@@ -137,29 +138,33 @@ pub fn HouseholdForm(case_id: Uuid) -> impl IntoView {
                 <TextArea id=h key="notes" />
             })}
             <h3>{t!(i18n, members)}</h3>
-            {move || members().into_iter().enumerate().map(|(i, m)| {
-                let id = m.record_id;
-                let is_new = m.base_version.is_none() && store.record(id).is_none();
-                view! {
-                    <fieldset class="member" data-testid="member">
-                        <legend>{t!(i18n, person)} " " {i + 1}</legend>
-                        <TextField id key="first_name" required=true />
-                        <TextField id key="last_name" required=true />
-                        <TextField id key="birth_date" input_type="date" required=true />
-                        <ChoiceField id key="sex" choices=SEXES required=true />
-                        <ChoiceField id key="relationship" choices=RELATIONSHIPS required=true />
-                        <TextField id key="personal_number" />
-                        <LanguagesField id />
-                        <TextField id key="phone" input_type="tel" />
-                        {is_new.then(|| view! {
-                            <button type="button" class="link" on:click=move |_| store.discard_draft(id)>{t!(i18n, remove_person)}</button>
-                        })}
-                    </fieldset>
+            // Keyed: typing in one person's fields must not rebuild the others (or this one).
+            <For each=members key=|d| d.record_id let:m>
+                {
+                    let id = m.record_id;
+                    let is_new = m.base_version.is_none() && store.record(id).is_none();
+                    let number = move || members().iter().position(|x| x.record_id == id).map_or(0, |i| i + 1);
+                    view! {
+                        <fieldset class="member" data-testid="member">
+                            <legend>{t!(i18n, person)} " " {number}</legend>
+                            <TextField id key="first_name" required=true />
+                            <TextField id key="last_name" required=true />
+                            <TextField id key="birth_date" input_type="date" required=true />
+                            <ChoiceField id key="sex" choices=SEXES required=true />
+                            <ChoiceField id key="relationship" choices=RELATIONSHIPS required=true />
+                            <TextField id key="personal_number" />
+                            <LanguagesField id />
+                            <TextField id key="phone" input_type="tel" />
+                            {is_new.then(|| view! {
+                                <button type="button" class="link" on:click=move |_| store.discard_draft(id)>{t!(i18n, remove_person)}</button>
+                            })}
+                        </fieldset>
+                    }
                 }
-            }).collect_view()}
+            </For>
             <button type="button" class="secondary" data-testid="add-member" on:click=add_member>{t!(i18n, add_person)}</button>
             <h3>{t!(i18n, return_or_decision)}</h3>
-            {move || return_id().map(|r| view! {
+            {return_id.map(|r| view! {
                 <ChoiceField id=r key="category" choices=RETURN_CATEGORIES required=true />
                 <TextField id=r key="country" required=true />
                 <TextField id=r key="event_date" input_type="date" required=true />
