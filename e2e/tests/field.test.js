@@ -33,6 +33,11 @@ async function controlled(page) {
 }
 
 async function openField(page) {
+  if (!page.__logged) {
+    page.__logged = true;
+    page.on("pageerror", (e) => console.log("# page error:", e.message));
+    page.on("console", (m) => m.type() === "error" && console.log("# console:", m.text()));
+  }
   await page.goto(BASE + "/field");
   await hydrated(page);
   await page.locator('[data-testid="field-app"][data-loaded="true"]').waitFor();
@@ -91,6 +96,7 @@ test("a family registered offline survives a closed browser and reaches the serv
   const dir = mkdtempSync(join(tmpdir(), "reintegra-phone-"));
   const village = "Plemetin " + Date.now();
   let ctx = await persistentPhone(dir);
+  try {
   let page = ctx.pages()[0] || (await ctx.newPage());
   await signIn(page, "field");
   await page.waitForURL(BASE + "/");
@@ -187,12 +193,18 @@ test("a family registered offline survives a closed browser and reaches the serv
     assert.equal(status.complete, true, `${a.fields.purpose} uploaded`);
   }
   await page.screenshot({ path: "screenshots/field-synced.png", fullPage: true });
-  await ctx.close();
+  } finally {
+    // A persistent browser left open would keep the test run alive.
+    await ctx.close().catch(() => {});
+  }
 });
 
 test("two phones change the same field offline: the conflict is shown to the worker and the supervisor", async () => {
   const village = "Babimoc " + Date.now();
+  const contexts = [];
+  try {
   const a = await phone(browser);
+  contexts.push(a);
   const pa = await a.newPage();
   await signIn(pa, "field");
   await pa.waitForURL(BASE + "/");
@@ -201,6 +213,7 @@ test("two phones change the same field offline: the conflict is shown to the wor
   await pa.waitForFunction(() => document.querySelector('[data-testid="pending-count"]')?.textContent === "0", null, { timeout: 30000 });
 
   const b = await phone(browser);
+  contexts.push(b);
   const pb = await b.newPage();
   await signIn(pb, "field");
   await pb.waitForURL(BASE + "/");
@@ -232,6 +245,7 @@ test("two phones change the same field offline: the conflict is shown to the wor
   await pb.screenshot({ path: "screenshots/field-conflict.png", fullPage: true });
 
   const s = await phone(browser);
+  contexts.push(s);
   const ps = await s.newPage();
   await signIn(ps, "supervisor");
   await ps.waitForURL(BASE + "/");
@@ -248,5 +262,7 @@ test("two phones change the same field offline: the conflict is shown to the wor
   const pull = await (await pb.request.get(BASE + "/api/sync/v1/pull?cursor=&limit=1000")).json();
   const household = pull.records.find((r) => r.kind === "household" && r.fields.village === village);
   assert.equal(household.fields.phone, "+383 49 333 444");
-  await Promise.all([a.close(), b.close(), s.close()]);
+  } finally {
+    await Promise.all(contexts.map((c) => c.close().catch(() => {})));
+  }
 });

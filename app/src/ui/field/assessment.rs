@@ -219,12 +219,12 @@ fn Questions(id: Uuid, section: Section, scope: Scope, member: Option<Uuid>) -> 
                 .into_any(),
                 Answer::Text => view! {
                     <input type="text" prop:value=move || current().as_str().unwrap_or_default().to_string()
-                        on:change=move |ev| set_answer(store, id, member, q, Value::String(event_target_value(&ev))) />
+                        on:input=move |ev| set_answer(store, id, member, q, Value::String(event_target_value(&ev))) />
                 }
                 .into_any(),
                 Answer::Number { min, max } => view! {
                     <input type="number" min=min max=max step="1" prop:value=move || current().as_i64().map(|n| n.to_string()).unwrap_or_default()
-                        on:change=move |ev| {
+                        on:input=move |ev| {
                             let v = event_target_value(&ev).trim().parse::<i64>().map_or(Value::Null, |n| json!(n));
                             set_answer(store, id, member, q, v);
                         } />

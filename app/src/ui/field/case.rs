@@ -53,7 +53,7 @@ pub fn CaseView(case_id: Uuid) -> impl IntoView {
     };
     view! {
         <section class="card" data-testid="case-view">
-            <a href="#">{t!(i18n, back_to_caseload)}</a>
+            <a rel="external" href="#">{t!(i18n, back_to_caseload)}</a>
             <h2>{move || text(&household(), "village")} " · " {move || text(&household(), "address")}</h2>
             <p class="muted">{move || text(&household(), "phone")}</p>
             <h3>{t!(i18n, members)}</h3>
@@ -81,7 +81,7 @@ pub fn CaseView(case_id: Uuid) -> impl IntoView {
                 }
             })}
             <div class="actions">
-                <a class="button secondary" href=Screen::Household(case_id).href() data-testid="edit-household">{t!(i18n, edit_household)}</a>
+                <a rel="external" class="button secondary" href=Screen::Household(case_id).href() data-testid="edit-household">{t!(i18n, edit_household)}</a>
                 <button type="button" data-testid="new-visit" on:click=new_visit>{t!(i18n, new_visit)}</button>
                 <button type="button" data-testid="new-assessment" on:click=new_assessment>{t!(i18n, new_assessment)}</button>
             </div>
@@ -91,7 +91,7 @@ pub fn CaseView(case_id: Uuid) -> impl IntoView {
                     let kind = text(&v.fields, "kind");
                     view! {
                         <li>
-                            <a href=Screen::Visit(case_id, v.id).href()>
+                            <a rel="external" href=Screen::Visit(case_id, v.id).href()>
                                 {super::local_time(text(&v.fields, "visited_at").parse().unwrap_or_else(|_| Utc::now()))}
                                 " · " {move || label(i18n, &format!("c_{kind}"))}
                             </a>
@@ -104,7 +104,7 @@ pub fn CaseView(case_id: Uuid) -> impl IntoView {
             <ul class="list" data-testid="assessments">
                 {move || of(RecordKind::Assessment).into_iter().map(|a| view! {
                     <li>
-                        <a href=Screen::Assessment(case_id, a.id).href()>{text(&a.fields, "completed_at")}</a>
+                        <a rel="external" href=Screen::Assessment(case_id, a.id).href()>{text(&a.fields, "completed_at")}</a>
                         {a.pending.then(|| view! { " " <span class="badge">{t!(i18n, not_sent)}</span> })}
                     </li>
                 }).collect_view()}

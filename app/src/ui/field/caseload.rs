@@ -143,7 +143,7 @@ pub fn Caseload() -> impl IntoView {
                                 .map(|(screen, kind)| {
                                     view! {
                                         <li>
-                                            <a href=screen.href()>{move || label(i18n, &format!("k_{}", kind.as_str()))}</a>
+                                            <a rel="external" href=screen.href()>{move || label(i18n, &format!("k_{}", kind.as_str()))}</a>
                                         </li>
                                     }
                                 })
@@ -168,7 +168,7 @@ pub fn Caseload() -> impl IntoView {
                         .map(|l| {
                             view! {
                                 <li data-testid="case-line">
-                                    <a href=Screen::Case(l.case_id).href()>
+                                    <a rel="external" href=Screen::Case(l.case_id).href()>
                                         <strong>{if l.title.trim().is_empty() { "—".to_string() } else { l.title.clone() }}</strong>
                                         <span class="muted">" · " {l.village.clone()}</span>
                                     </a>

@@ -56,7 +56,9 @@ impl Screen {
     }
 }
 
-/// Moves to another screen (a history entry, so the phone's back button works).
+/// Moves to another screen (a history entry, so the phone's back button works). Links to
+/// screens carry `rel="external"`: the router would otherwise take the click and change the
+/// URL with `pushState`, which fires no `hashchange`.
 pub(crate) fn go(screen: Screen) {
     #[cfg(feature = "hydrate")]
     if let Some(w) = web_sys::window() {
@@ -153,6 +155,17 @@ fn SyncBar() -> impl IntoView {
             })
             .collect::<Vec<_>>()
     };
+    // Changes the server said "not yet" to (their case has not arrived, the server was busy).
+    let held = move || {
+        store
+            .my_outbox()
+            .into_iter()
+            .filter_map(|i| match i.state {
+                crate::field::model::SendState::Waiting { note: Some(note) } => Some((i.change.kind, note)),
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+    };
     view! {
         <section class="syncbar" data-testid="sync-bar" aria-live="polite">
             <p>
@@ -212,6 +225,21 @@ fn SyncBar() -> impl IntoView {
                         .collect_view()
                 }}
             </ul>
+            <ul class="refused" data-testid="held">
+                {move || {
+                    held()
+                        .into_iter()
+                        .map(|(kind, note)| {
+                            view! {
+                                <li class="muted">
+                                    {move || label(i18n, &format!("k_{}", kind.as_str()))} ": " {note} " — "
+                                    {t!(i18n, will_retry)}
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </ul>
             <div class="actions">
                 <button type="button" data-testid="sync-now" disabled=move || status().syncing on:click=move |_| sync_now(false)>
                     {move || if status().syncing { t_string!(i18n, syncing).to_string() } else { t_string!(i18n, sync_now).to_string() }}
@@ -219,7 +247,7 @@ fn SyncBar() -> impl IntoView {
                 <Show when=move || status().photos_held>
                     <button type="button" on:click=move |_| sync_now(true)>{t!(i18n, send_photos_now)}</button>
                 </Show>
-                <a href="#conflicts" class="button secondary" data-testid="conflicts-link">
+                <a rel="external" href="#conflicts" class="button secondary" data-testid="conflicts-link">
                     {t!(i18n, conflicts)} " (" {move || store.conflicts.with(Vec::len)} ")"
                 </a>
                 <button type="button" class="link" on:click=rebuild>{t!(i18n, refresh_caseload)}</button>
@@ -267,7 +295,7 @@ fn Conflicts() -> impl IntoView {
                                     <p>
                                         <strong>{move || label(i18n, &format!("k_{}", kind.as_str()))}</strong> " · "
                                         {move || label(i18n, &format!("f_{field}"))}
-                                        " · " <a href=Screen::Case(c.case_id).href()>{t!(i18n, open_case)}</a>
+                                        " · " <a rel="external" href=Screen::Case(c.case_id).href()>{t!(i18n, open_case)}</a>
                                     </p>
                                     <div class="two">
                                         <div>
@@ -287,7 +315,7 @@ fn Conflicts() -> impl IntoView {
                         .collect_view()
                 }}
             </ul>
-            <a href="#">{t!(i18n, back_to_caseload)}</a>
+            <a rel="external" href="#">{t!(i18n, back_to_caseload)}</a>
         </section>
     }
 }
