@@ -104,7 +104,9 @@ pub fn CaseView(case_id: Uuid) -> impl IntoView {
             <ul class="list" data-testid="assessments">
                 {move || of(RecordKind::Assessment).into_iter().map(|a| view! {
                     <li>
-                        <a rel="external" href=Screen::Assessment(case_id, a.id).href()>{text(&a.fields, "completed_at")}</a>
+                        <a rel="external" href=Screen::Assessment(case_id, a.id).href()>
+                            {text(&a.fields, "completed_at").parse().map(super::local_time).unwrap_or_default()}
+                        </a>
                         {a.pending.then(|| view! { " " <span class="badge">{t!(i18n, not_sent)}</span> })}
                     </li>
                 }).collect_view()}
