@@ -66,6 +66,15 @@ macro_rules! dynamic_labels {
 }
 
 dynamic_labels!(
+    agenda_overdue,
+    agenda_today,
+    agenda_week,
+    fu_first_visit,
+    fu_monitoring,
+    fu_quarterly_review,
+    fu_housing_review,
+    fu_final_assessment,
+    fu_referral,
     k_case,
     k_household,
     k_member,

@@ -32,6 +32,14 @@ async function controlled(page) {
   }, null, { timeout: 20000 });
 }
 
+/** Signs in and waits until the home page has settled (hydrated, user shown). */
+async function signInAs(page, username) {
+  await signIn(page, username);
+  await page.waitForURL(BASE + "/");
+  await page.getByTestId("user-name").waitFor();
+  await hydrated(page);
+}
+
 async function openField(page) {
   if (!page.__logged) {
     page.__logged = true;
@@ -98,8 +106,7 @@ test("a family registered offline survives a closed browser and reaches the serv
   let ctx = await persistentPhone(dir);
   try {
   let page = ctx.pages()[0] || (await ctx.newPage());
-  await signIn(page, "field");
-  await page.waitForURL(BASE + "/");
+  await signInAs(page, "field");
   await controlled(page);
   await openField(page);
   await page.reload();
@@ -107,6 +114,14 @@ test("a family registered offline survives a closed browser and reaches the serv
 
   await ctx.setOffline(true);
   await registerHousehold(page, village);
+
+  // Before any sync, the phone's agenda has the first visit due the third day after the return.
+  const firstVisitDue = daysAgo(-1);
+  await page.goto(BASE + "/field#");
+  const due = page.getByTestId("agenda").locator(`[data-kind="fu_first_visit"][data-due="${firstVisitDue}"]`);
+  await due.waitFor();
+  await due.locator("a").click();
+  await page.getByTestId("case-view").waitFor();
 
   // A visit.
   await page.getByTestId("new-visit").click();
@@ -192,6 +207,14 @@ test("a family registered offline survives a closed browser and reaches the serv
     const status = await (await page.request.get(`${BASE}/api/sync/v1/blobs/${a.fields.sha256}/status`)).json();
     assert.equal(status.complete, true, `${a.fields.purpose} uploaded`);
   }
+  // The server computes the same deadline; the visit has fulfilled it.
+  const followUps = await (await page.request.get(BASE + "/api/sync/v1/follow-ups")).json();
+  const first = followUps.find((f) => f.case_id === household.case_id && f.kind.kind === "first_visit");
+  assert.equal(first.due_on, firstVisitDue);
+  assert.equal(first.status, "done");
+  await page.goto(BASE + "/field#");
+  await page.getByTestId("agenda").waitFor();
+  assert.equal(await page.getByTestId("agenda").locator(`[data-kind="fu_first_visit"][data-due="${firstVisitDue}"]`).count(), 0);
   await page.screenshot({ path: "screenshots/field-synced.png", fullPage: true });
   } finally {
     // A persistent browser left open would keep the test run alive.
@@ -206,8 +229,7 @@ test("two phones change the same field offline: the conflict is shown to the wor
   const a = await phone(browser);
   contexts.push(a);
   const pa = await a.newPage();
-  await signIn(pa, "field");
-  await pa.waitForURL(BASE + "/");
+  await signInAs(pa, "field");
   await openField(pa);
   await registerHousehold(pa, village);
   await pa.waitForFunction(() => document.querySelector('[data-testid="pending-count"]')?.textContent === "0", null, { timeout: 30000 });
@@ -215,8 +237,7 @@ test("two phones change the same field offline: the conflict is shown to the wor
   const b = await phone(browser);
   contexts.push(b);
   const pb = await b.newPage();
-  await signIn(pb, "field");
-  await pb.waitForURL(BASE + "/");
+  await signInAs(pb, "field");
   await openField(pb);
   await pb.getByTestId("search").fill(village.toLowerCase());
   await pb.getByTestId("case-line").first().locator("a").click();
@@ -247,8 +268,7 @@ test("two phones change the same field offline: the conflict is shown to the wor
   const s = await phone(browser);
   contexts.push(s);
   const ps = await s.newPage();
-  await signIn(ps, "supervisor");
-  await ps.waitForURL(BASE + "/");
+  await signInAs(ps, "supervisor");
   await openField(ps);
   await ps.goto(BASE + "/field#conflicts");
   await ps.locator('[data-testid="field-app"][data-loaded="true"]').waitFor();

@@ -9,6 +9,7 @@ use crate::storage::{
 };
 use app::domain::access::{case_view, may_work_on_case, CaseView};
 use app::domain::assessment::MemberFacts;
+use app::domain::follow_up::{self, FollowUp, ReferralDays};
 use app::domain::record::{check_change_fields, validate, Context};
 use app::domain::sync::{
     self, BlobStatus, Change, ChangeResult, Choice, ConflictView, Outcome, PullPage, PushRequest, PushResponse,
@@ -446,6 +447,31 @@ impl SyncService {
             next_cursor: next.to_string(),
             more,
         })
+    }
+
+    /// Every follow-up of the caller's cases, computed from the stored records by the same rules
+    /// the phone runs. Supervisors see their whole municipality: that is where overdue work is
+    /// escalated.
+    pub async fn follow_ups(&self, actor: &SessionUser, now: DateTime<Utc>) -> Result<Vec<FollowUp>, SyncError> {
+        let scope = scope_of(actor)?;
+        let records = self.store.pull(scope, 0, i64::MAX).await?;
+        let mut by_case: std::collections::BTreeMap<Uuid, Vec<&StoredRecord>> = Default::default();
+        for r in &records {
+            by_case.entry(r.case_id).or_default().push(r);
+        }
+        let days = ReferralDays::default();
+        let mut out = Vec::new();
+        for (case_id, rs) in by_case {
+            let facts = follow_up::facts_from_records(case_id, rs.iter().map(|r| (r.kind, r.id, &r.fields)));
+            out.extend(follow_up::schedule(&facts, &days, now));
+        }
+        out.sort_by(|a, b| {
+            a.due_on
+                .cmp(&b.due_on)
+                .then(a.case_id.cmp(&b.case_id))
+                .then(a.key.cmp(&b.key))
+        });
+        Ok(out)
     }
 
     /// Settles a conflict by choosing the kept value or the proposed one.

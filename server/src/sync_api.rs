@@ -62,6 +62,7 @@ pub fn router<S: Clone + Send + Sync + 'static>(state: SyncState) -> Router<S> {
         .route("/push", post(push))
         .route("/pull", get(pull))
         .route("/conflicts/{id}/resolve", post(resolve))
+        .route("/follow-ups", get(follow_ups))
         .route("/blobs/{sha256}", get(download).put(upload))
         .route("/blobs/{sha256}/status", get(blob_status))
         // Bodies are read with explicit limits below, so the refusal is JSON like every other.
@@ -114,6 +115,11 @@ async fn pull(
     let user = actor(&session, &s.backend).await?;
     let Query(q) = query.map_err(|e| SyncError::BadRequest(e.body_text()))?;
     Ok(Json(s.sync.pull(&user, &q.cursor, q.limit).await?).into_response())
+}
+
+async fn follow_ups(State(s): State<SyncState>, session: Session) -> Result<Response, SyncError> {
+    let user = actor(&session, &s.backend).await?;
+    Ok(Json(s.sync.follow_ups(&user, chrono::Utc::now()).await?).into_response())
 }
 
 async fn resolve(

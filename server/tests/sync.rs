@@ -642,7 +642,49 @@ async fn photos_upload_in_pieces_checked_by_hash(store: Arc<dyn Storage>) {
     assert_eq!(w.sync.blob_status(&w.worker, &claimed).await.unwrap().received, 0);
 }
 
+async fn follow_ups_match_the_phone_rules_and_reach_the_supervisor(store: Arc<dyn Storage>) {
+    use app::domain::follow_up::{FollowUpKind, Status};
+    let w = world(store).await;
+    let device = Uuid::now_v7();
+    // family() returns two days ago: the first visit is due tomorrow (Kosovo time).
+    let f = family(device);
+    assert!(push(&w, &w.worker, f.changes.clone()).await.iter().all(applied));
+    let now = Utc::now();
+    let today = app::domain::follow_up::local_today(now);
+    let mine = w.sync.follow_ups(&w.worker, now).await.unwrap();
+    let first = mine.iter().find(|x| x.kind == FollowUpKind::FirstVisit).unwrap();
+    assert_eq!(
+        (first.status, first.due_on),
+        (Status::Due, today + chrono::Days::new(1))
+    );
+    // Rebuilding gives exactly the same.
+    assert_eq!(w.sync.follow_ups(&w.worker, now).await.unwrap(), mine);
+    // Overdue a week later, and the supervisor sees it; a colleague does not.
+    let later = now + Duration::days(7);
+    let seen = w.sync.follow_ups(&w.supervisor, later).await.unwrap();
+    assert!(seen
+        .iter()
+        .any(|x| x.case_id == f.case && x.kind == FollowUpKind::FirstVisit && x.status == Status::Overdue));
+    assert!(w.sync.follow_ups(&w.colleague, later).await.unwrap().is_empty());
+    // A visit fulfils it.
+    let visit = change(
+        RecordKind::Visit,
+        Uuid::now_v7(),
+        f.case,
+        None,
+        device,
+        json!({ "visited_at": now.to_rfc3339(), "kind": "initial", "village": "Plemetin" }),
+    );
+    assert!(applied(&push(&w, &w.worker, vec![visit]).await[0]));
+    let done = w.sync.follow_ups(&w.worker, later).await.unwrap();
+    assert_eq!(
+        done.iter().find(|x| x.kind == FollowUpKind::FirstVisit).unwrap().status,
+        Status::Done
+    );
+}
+
 on_both_databases!(
+    follow_ups_match_the_phone_rules_and_reach_the_supervisor,
     same_batch_twice_gives_one_record,
     out_of_order_delivery_is_retried_not_lost,
     different_fields_merge_same_field_conflicts,

@@ -5,6 +5,8 @@
 
 pub mod access;
 pub mod assessment;
+pub mod duplicate;
+pub mod follow_up;
 pub mod institution;
 pub mod record;
 pub mod role;

@@ -21,8 +21,13 @@ pub fn LoginPage() -> impl IntoView {
     view! {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
-                // Already signed in: nothing to do here.
+                // Already signed in: nothing to do here. Right after signing in, the page is
+                // already loading "/" as a full document; a router redirect as well would start
+                // a second navigation that interrupts whatever the user does next.
                 if let Ok(Some(_)) = user.await {
+                    if login.value().get_untracked().is_some() {
+                        return view! { <Loading /> }.into_any();
+                    }
                     return view! { <Redirect path="/" /> }.into_any();
                 }
                 view! {

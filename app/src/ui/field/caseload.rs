@@ -2,6 +2,7 @@
 
 use super::inputs::new_draft;
 use super::{go, Screen};
+use crate::domain::follow_up::{self, FollowUpKind, Status};
 use crate::domain::text;
 use crate::domain::RecordKind;
 use crate::field::model::{text as field, LocalRecord};
@@ -60,6 +61,115 @@ fn lines(records: &[LocalRecord]) -> Vec<CaseLine> {
         .collect();
     out.sort_by(|a, b| b.returned.cmp(&a.returned).then(a.title.cmp(&b.title)));
     out
+}
+
+/// One thing to do on the agenda.
+#[derive(Clone, PartialEq)]
+struct AgendaLine {
+    case_id: Uuid,
+    village: String,
+    who: String,
+    kind: FollowUpKind,
+    due_on: chrono::NaiveDate,
+}
+
+fn kind_key(kind: FollowUpKind) -> &'static str {
+    match kind {
+        FollowUpKind::FirstVisit => "fu_first_visit",
+        FollowUpKind::Monitoring => "fu_monitoring",
+        FollowUpKind::QuarterlyReview => "fu_quarterly_review",
+        FollowUpKind::HousingReview => "fu_housing_review",
+        FollowUpKind::FinalAssessment => "fu_final_assessment",
+        FollowUpKind::Referral(_) => "fu_referral",
+    }
+}
+
+/// What is overdue, due today and due this week, from the phone's own copy and the same rules
+/// the server runs: a record saved offline moves the agenda at once.
+#[component]
+fn AgendaView(lines: Memo<Vec<CaseLine>>) -> impl IntoView {
+    let store = expect_context::<FieldStore>();
+    let i18n = use_i18n();
+    let agenda = Memo::new(move |_| {
+        let records = store.local();
+        let now = chrono::Utc::now();
+        let mut all = Vec::new();
+        for line in lines.get() {
+            let facts = follow_up::facts_from_records(
+                line.case_id,
+                records
+                    .iter()
+                    .filter(|r| r.case_id == line.case_id)
+                    .map(|r| (r.kind, r.id, &r.fields)),
+            );
+            for f in follow_up::schedule(&facts, &follow_up::ReferralDays::default(), now) {
+                let l = AgendaLine {
+                    case_id: f.case_id,
+                    village: line.village.clone(),
+                    who: line.title.clone(),
+                    kind: f.kind,
+                    due_on: f.due_on,
+                };
+                all.push((l, f));
+            }
+        }
+        let mut by_status: [Vec<AgendaLine>; 3] = Default::default();
+        let today = follow_up::local_today(now);
+        for (line, f) in all {
+            let slot = match f.status {
+                Status::Overdue => 0,
+                Status::Due if f.due_on == today => 1,
+                Status::Due if f.due_on <= today + chrono::Days::new(7) => 2,
+                _ => continue,
+            };
+            by_status[slot].push(line);
+        }
+        for list in &mut by_status {
+            list.sort_by(|a, b| a.village.cmp(&b.village).then(a.due_on.cmp(&b.due_on)));
+        }
+        by_status
+    });
+    let section = move |slot: usize, testid: &'static str, title: &'static str| {
+        view! {
+            <div class="agenda-part" data-testid=testid>
+                <h3>{move || label(i18n, title)} " (" {move || agenda.with(|a| a[slot].len())} ")"</h3>
+                <ul class="list">
+                    {move || {
+                        let mut village = String::new();
+                        agenda
+                            .get()[slot]
+                            .clone()
+                            .into_iter()
+                            .map(|l| {
+                                let heading = (l.village != village).then(|| {
+                                    village = l.village.clone();
+                                    view! { <li class="eyebrow">{l.village.clone()}</li> }
+                                });
+                                let key = kind_key(l.kind);
+                                view! {
+                                    {heading}
+                                    <li data-testid="agenda-item" data-kind=key data-due=l.due_on.to_string()>
+                                        <a rel="external" href=Screen::Case(l.case_id).href()>
+                                            {move || label(i18n, key)} " · " {l.who.clone()}
+                                        </a>
+                                        <span class="muted">" · " {l.due_on.to_string()}</span>
+                                    </li>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </ul>
+            </div>
+        }
+    };
+    view! {
+        <section class="card agenda" data-testid="agenda">
+            <h2>{t!(i18n, agenda)}</h2>
+            {section(0, "agenda-overdue", "agenda_overdue")}
+            {section(1, "agenda-today", "agenda_today")}
+            {section(2, "agenda-week", "agenda_week")}
+        </section>
+    }
 }
 
 #[component]
@@ -128,6 +238,7 @@ pub fn Caseload() -> impl IntoView {
         seen
     };
     view! {
+        <AgendaView lines=all />
         <section class="card">
             <div class="row">
                 <h2>{t!(i18n, caseload)}</h2>

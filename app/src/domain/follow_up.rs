@@ -1,0 +1,546 @@
+//! The plans' clock: what is due on a case, and when, computed from its records.
+//!
+//! One pure function, [`schedule`], turns the facts of a case into its follow-ups. The phone
+//! runs it on its own copy the moment a record is saved offline; the server runs it on what it
+//! stores. Calendar dates are Kosovo's (Europe/Belgrade): a follow-up due on a day is overdue
+//! from the next local midnight, whatever the daylight-saving change in between.
+
+use super::record::{Fields, RecordKind};
+use chrono::{DateTime, Days, Months, NaiveDate, TimeZone, Utc};
+use chrono_tz::Europe::Belgrade;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReferralKind {
+    Psychosocial,
+    Housing,
+    Schooling,
+    CivilDocuments,
+    Employment,
+    Health,
+    SocialAssistance,
+}
+
+impl ReferralKind {
+    pub const ALL: [ReferralKind; 7] = [
+        ReferralKind::Psychosocial,
+        ReferralKind::Housing,
+        ReferralKind::Schooling,
+        ReferralKind::CivilDocuments,
+        ReferralKind::Employment,
+        ReferralKind::Health,
+        ReferralKind::SocialAssistance,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReferralKind::Psychosocial => "psychosocial",
+            ReferralKind::Housing => "housing",
+            ReferralKind::Schooling => "schooling",
+            ReferralKind::CivilDocuments => "civil_documents",
+            ReferralKind::Employment => "employment",
+            ReferralKind::Health => "health",
+            ReferralKind::SocialAssistance => "social_assistance",
+        }
+    }
+}
+
+/// Days from sending a referral to its follow-up. The plans give no numbers: these defaults are
+/// ours, and each municipality can change them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReferralDays(pub Vec<(ReferralKind, u32)>);
+
+impl Default for ReferralDays {
+    fn default() -> Self {
+        use ReferralKind::*;
+        ReferralDays(vec![
+            (Psychosocial, 7),
+            (Housing, 30),
+            (Schooling, 14),
+            (CivilDocuments, 30),
+            (Employment, 30),
+            (Health, 14),
+            (SocialAssistance, 30),
+        ])
+    }
+}
+
+impl ReferralDays {
+    pub fn days(&self, kind: ReferralKind) -> u32 {
+        self.0.iter().find(|(k, _)| *k == kind).map_or(30, |(_, d)| *d)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "of")]
+pub enum FollowUpKind {
+    /// The home visit within 72 hours of the return (foreigners: of the decision).
+    FirstVisit,
+    /// Monthly monitoring while an individual plan is active.
+    Monitoring,
+    /// The quarterly review of the plan's impact.
+    QuarterlyReview,
+    /// At 12 months, where the programme pays the family's rent.
+    HousingReview,
+    /// The final assessment and closure at 18 months.
+    FinalAssessment,
+    Referral(ReferralKind),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Due,
+    Done,
+    Overdue,
+    Cancelled,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FollowUp {
+    pub case_id: Uuid,
+    /// Stable identity within the case (`first_visit`, `monitoring:3`, `referral:<id>`), so a
+    /// rebuild finds the same follow-up again.
+    pub key: String,
+    pub kind: FollowUpKind,
+    /// The last local day it is on time.
+    pub due_on: NaiveDate,
+    pub status: Status,
+    /// The record that fulfilled it.
+    pub done_by: Option<Uuid>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VisitFact {
+    pub id: Uuid,
+    pub on: NaiveDate,
+    pub monitoring: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReferralFact {
+    pub id: Uuid,
+    pub kind: ReferralKind,
+    pub sent_on: NaiveDate,
+    /// The partner answered (accepted or declined), with the record that says so.
+    pub answered: Option<Uuid>,
+    pub cancelled: bool,
+}
+
+/// What the rules need to know about a case.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CaseFacts {
+    pub case_id: Uuid,
+    /// The day of the return (foreigners: of the protection or permit decision).
+    pub returned_on: Option<NaiveDate>,
+    pub visits: Vec<VisitFact>,
+    /// Assessments after the first, by day: they are the quarterly reviews.
+    pub assessments: Vec<(Uuid, NaiveDate)>,
+    pub plan_active_since: Option<NaiveDate>,
+    pub rent_paid_by_programme: bool,
+    pub closed_on: Option<NaiveDate>,
+    pub closure_record: Option<Uuid>,
+    pub referrals: Vec<ReferralFact>,
+}
+
+/// Today in Kosovo.
+pub fn local_today(now: DateTime<Utc>) -> NaiveDate {
+    now.with_timezone(&Belgrade).date_naive()
+}
+
+/// The instant a follow-up due on `day` becomes overdue: the next local midnight.
+pub fn overdue_from(day: NaiveDate) -> DateTime<Utc> {
+    let next = day + Days::new(1);
+    let midnight = next.and_hms_opt(0, 0, 0).unwrap_or_default();
+    // Midnight always exists in Belgrade (the clocks change at 02:00 and 03:00).
+    Belgrade
+        .from_local_datetime(&midnight)
+        .earliest()
+        .map_or_else(|| midnight.and_utc(), |t| t.with_timezone(&Utc))
+}
+
+fn status(due_on: NaiveDate, done: Option<Uuid>, cancelled: bool, now: DateTime<Utc>) -> Status {
+    if done.is_some() {
+        Status::Done
+    } else if cancelled {
+        Status::Cancelled
+    } else if now >= overdue_from(due_on) {
+        Status::Overdue
+    } else {
+        Status::Due
+    }
+}
+
+/// How far ahead recurring follow-ups are listed.
+const HORIZON_MONTHS: u32 = 3;
+
+/// Every follow-up of the case as of `now`. Deterministic: the same facts and instant give the
+/// same list, so rebuilding from the records reproduces what is stored.
+pub fn schedule(facts: &CaseFacts, days: &ReferralDays, now: DateTime<Utc>) -> Vec<FollowUp> {
+    let mut out = Vec::new();
+    let closed = facts.closed_on.is_some();
+    let mut push = |key: String, kind, due_on, done_by: Option<Uuid>| {
+        let cancelled = closed && done_by.is_none();
+        out.push(FollowUp {
+            case_id: facts.case_id,
+            key,
+            kind,
+            due_on,
+            status: status(due_on, done_by, cancelled, now),
+            done_by,
+        });
+    };
+    let horizon = local_today(now) + Months::new(HORIZON_MONTHS);
+
+    if let Some(returned) = facts.returned_on {
+        // 72 hours from the day of the return: on time through the third day after it.
+        let due = returned + Days::new(3);
+        let done = facts
+            .visits
+            .iter()
+            .filter(|v| v.on >= returned)
+            .min_by_key(|v| v.on)
+            .map(|v| v.id);
+        push("first_visit".into(), FollowUpKind::FirstVisit, due, done);
+
+        let final_due = returned + Months::new(18);
+        push(
+            "final_assessment".into(),
+            FollowUpKind::FinalAssessment,
+            final_due,
+            facts.closure_record,
+        );
+
+        if facts.rent_paid_by_programme {
+            push(
+                "housing_review".into(),
+                FollowUpKind::HousingReview,
+                returned + Months::new(12),
+                None,
+            );
+        }
+    }
+
+    if let Some(start) = facts.plan_active_since {
+        let end = facts.closed_on.unwrap_or(horizon).min(horizon);
+        for n in 1u32.. {
+            let due = start + Months::new(n);
+            if due > end {
+                break;
+            }
+            let from = start + Months::new(n - 1);
+            let done = facts
+                .visits
+                .iter()
+                .find(|v| v.monitoring && v.on > from && v.on <= due)
+                .map(|v| v.id);
+            push(format!("monitoring:{n}"), FollowUpKind::Monitoring, due, done);
+            if n % 3 == 0 {
+                let from = start + Months::new(n - 3);
+                let review = facts
+                    .assessments
+                    .iter()
+                    .find(|(_, on)| *on > from && *on <= due)
+                    .map(|(id, _)| *id);
+                push(
+                    format!("quarterly_review:{}", n / 3),
+                    FollowUpKind::QuarterlyReview,
+                    due,
+                    review,
+                );
+            }
+        }
+    }
+
+    for r in &facts.referrals {
+        let due = r.sent_on + Days::new(u64::from(days.days(r.kind)));
+        let key = format!("referral:{}", r.id);
+        let cancelled = r.cancelled || closed;
+        out_push_referral(&mut out, facts.case_id, key, r.kind, due, r.answered, cancelled, now);
+    }
+    out.sort_by(|a, b| a.due_on.cmp(&b.due_on).then(a.key.cmp(&b.key)));
+    out
+}
+
+#[allow(clippy::too_many_arguments)]
+fn out_push_referral(
+    out: &mut Vec<FollowUp>,
+    case_id: Uuid,
+    key: String,
+    kind: ReferralKind,
+    due_on: NaiveDate,
+    answered: Option<Uuid>,
+    cancelled: bool,
+    now: DateTime<Utc>,
+) {
+    out.push(FollowUp {
+        case_id,
+        key,
+        kind: FollowUpKind::Referral(kind),
+        due_on,
+        status: status(due_on, answered, cancelled, now),
+        done_by: answered,
+    });
+}
+
+/// The worker's agenda: what is overdue, due today, and due in the next seven days.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Agenda {
+    pub overdue: Vec<FollowUp>,
+    pub today: Vec<FollowUp>,
+    pub this_week: Vec<FollowUp>,
+}
+
+pub fn agenda(follow_ups: impl IntoIterator<Item = FollowUp>, now: DateTime<Utc>) -> Agenda {
+    let today = local_today(now);
+    let week = today + Days::new(7);
+    let mut a = Agenda::default();
+    for f in follow_ups {
+        match f.status {
+            Status::Overdue => a.overdue.push(f),
+            Status::Due if f.due_on == today => a.today.push(f),
+            Status::Due if f.due_on <= week => a.this_week.push(f),
+            _ => {}
+        }
+    }
+    a
+}
+
+/// The facts of one case from its records (kind, ID, fields), as both the phone and the server
+/// hold them. Plans, referrals and closure dates join here as those records are added.
+pub fn facts_from_records<'a>(
+    case_id: Uuid,
+    records: impl IntoIterator<Item = (RecordKind, Uuid, &'a Fields)>,
+) -> CaseFacts {
+    let day_of = |v: Option<&serde_json::Value>| {
+        v.and_then(serde_json::Value::as_str)
+            .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
+            .map(|t| local_today(t.with_timezone(&Utc)))
+    };
+    let mut facts = CaseFacts {
+        case_id,
+        ..Default::default()
+    };
+    let mut assessments = Vec::new();
+    for (kind, id, fields) in records {
+        match kind {
+            RecordKind::ReturnEvent => {
+                let on = fields
+                    .get("event_date")
+                    .and_then(serde_json::Value::as_str)
+                    .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok());
+                // The earliest return of the household starts the clock.
+                facts.returned_on = match (facts.returned_on, on) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
+                };
+            }
+            RecordKind::Visit => {
+                if let Some(on) = day_of(fields.get("visited_at")) {
+                    let monitoring = fields.get("kind").and_then(serde_json::Value::as_str) == Some("monitoring");
+                    facts.visits.push(VisitFact { id, on, monitoring });
+                }
+            }
+            RecordKind::Assessment => {
+                if let Some(on) = day_of(fields.get("completed_at")) {
+                    assessments.push((id, on));
+                }
+            }
+            _ => {}
+        }
+    }
+    facts.visits.sort_by_key(|v| (v.on, v.id));
+    assessments.sort_by_key(|(id, on)| (*on, *id));
+    // The first assessment is the needs assessment; the later ones review the plan.
+    facts.assessments = assessments.into_iter().skip(1).collect();
+    facts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn at(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    fn case(returned: &str) -> CaseFacts {
+        CaseFacts {
+            case_id: Uuid::nil(),
+            returned_on: Some(day(returned)),
+            ..Default::default()
+        }
+    }
+
+    fn first_visit(f: &CaseFacts, now: &str) -> FollowUp {
+        schedule(f, &ReferralDays::default(), at(now))
+            .into_iter()
+            .find(|x| x.key == "first_visit")
+            .unwrap()
+    }
+
+    #[test]
+    fn the_72_hour_visit_is_due_on_the_third_day_and_overdue_from_the_next_local_midnight() {
+        let f = case("2026-11-20");
+        assert_eq!(first_visit(&f, "2026-11-23T22:59:59Z").due_on, day("2026-11-23"));
+        // Belgrade is UTC+1 in November: midnight of the 24th is 23:00 UTC on the 23rd.
+        assert_eq!(first_visit(&f, "2026-11-23T22:59:59Z").status, Status::Due);
+        assert_eq!(first_visit(&f, "2026-11-23T23:00:00Z").status, Status::Overdue);
+    }
+
+    #[test]
+    fn a_visit_on_or_after_the_return_fulfils_it() {
+        let mut f = case("2026-11-20");
+        f.visits.push(VisitFact {
+            id: Uuid::from_u128(1),
+            on: day("2026-11-19"),
+            monitoring: false,
+        });
+        assert_eq!(first_visit(&f, "2026-11-21T10:00:00Z").status, Status::Due);
+        f.visits.push(VisitFact {
+            id: Uuid::from_u128(2),
+            on: day("2026-11-25"),
+            monitoring: false,
+        });
+        let fv = first_visit(&f, "2026-11-30T10:00:00Z");
+        assert_eq!((fv.status, fv.done_by), (Status::Done, Some(Uuid::from_u128(2))));
+    }
+
+    #[test]
+    fn daylight_saving_changes_do_not_move_the_deadline() {
+        // Clocks go forward on 29 March 2026 and back on 25 October 2026.
+        let spring = case("2026-03-27");
+        assert_eq!(first_visit(&spring, "2026-03-30T21:59:59Z").status, Status::Due);
+        assert_eq!(first_visit(&spring, "2026-03-30T22:00:00Z").status, Status::Overdue);
+        let autumn = case("2026-10-23");
+        assert_eq!(first_visit(&autumn, "2026-10-26T22:59:59Z").status, Status::Due);
+        assert_eq!(first_visit(&autumn, "2026-10-26T23:00:00Z").status, Status::Overdue);
+    }
+
+    #[test]
+    fn month_ends_and_29_february() {
+        let mut f = case("2027-08-31");
+        f.plan_active_since = Some(day("2027-08-31"));
+        let all = schedule(&f, &ReferralDays::default(), at("2027-12-15T09:00:00Z"));
+        let monitoring: Vec<_> = all
+            .iter()
+            .filter(|x| x.kind == FollowUpKind::Monitoring)
+            .map(|x| x.due_on)
+            .collect();
+        assert_eq!(
+            &monitoring[..4],
+            &[
+                day("2027-09-30"),
+                day("2027-10-31"),
+                day("2027-11-30"),
+                day("2027-12-31")
+            ]
+        );
+        assert!(all
+            .iter()
+            .any(|x| x.kind == FollowUpKind::QuarterlyReview && x.due_on == day("2027-11-30")));
+        // 18 months from 31 August 2027 is 29 February 2029? No: 2029 is not a leap year.
+        assert_eq!(
+            all.iter()
+                .find(|x| x.kind == FollowUpKind::FinalAssessment)
+                .unwrap()
+                .due_on,
+            day("2029-02-28")
+        );
+        let leap = case("2026-08-31");
+        let fa = schedule(&leap, &ReferralDays::default(), at("2026-09-01T00:00:00Z"));
+        assert_eq!(
+            fa.iter()
+                .find(|x| x.kind == FollowUpKind::FinalAssessment)
+                .unwrap()
+                .due_on,
+            day("2028-02-29")
+        );
+        let feb29 = case("2028-02-29");
+        assert_eq!(first_visit(&feb29, "2028-03-01T00:00:00Z").due_on, day("2028-03-03"));
+    }
+
+    #[test]
+    fn referrals_follow_their_kind_and_close_with_the_answer_or_the_case() {
+        let mut f = case("2026-11-01");
+        let r = Uuid::from_u128(7);
+        f.referrals.push(ReferralFact {
+            id: r,
+            kind: ReferralKind::Psychosocial,
+            sent_on: day("2026-11-02"),
+            answered: None,
+            cancelled: false,
+        });
+        let mut days = ReferralDays::default();
+        let due = |f: &CaseFacts, days: &ReferralDays, now| {
+            schedule(f, days, at(now))
+                .into_iter()
+                .find(|x| x.key == format!("referral:{r}"))
+                .unwrap()
+        };
+        assert_eq!(due(&f, &days, "2026-11-05T10:00:00Z").due_on, day("2026-11-09"));
+        days.0.retain(|(k, _)| *k != ReferralKind::Psychosocial);
+        days.0.push((ReferralKind::Psychosocial, 3));
+        assert_eq!(due(&f, &days, "2026-11-06T10:00:00Z").status, Status::Overdue);
+        f.referrals[0].answered = Some(Uuid::from_u128(8));
+        assert_eq!(due(&f, &days, "2026-11-06T10:00:00Z").status, Status::Done);
+        f.referrals[0].answered = None;
+        f.closed_on = Some(day("2026-11-05"));
+        assert_eq!(due(&f, &days, "2026-11-06T10:00:00Z").status, Status::Cancelled);
+    }
+
+    #[test]
+    fn the_agenda_sorts_overdue_today_and_this_week() {
+        let now = at("2026-11-23T09:00:00Z");
+        let facts = [
+            case("2026-11-18"),
+            case("2026-11-20"),
+            case("2026-11-21"),
+            case("2026-12-20"),
+        ];
+        let all = facts.iter().flat_map(|f| schedule(f, &ReferralDays::default(), now));
+        let a = agenda(all, now);
+        let days = |v: &Vec<FollowUp>| v.iter().map(|f| f.due_on).collect::<Vec<_>>();
+        assert_eq!(days(&a.overdue), vec![day("2026-11-21")]);
+        assert_eq!(days(&a.today), vec![day("2026-11-23")]);
+        assert_eq!(days(&a.this_week), vec![day("2026-11-24")]);
+    }
+
+    #[test]
+    fn facts_come_from_the_records_in_local_days() {
+        let case_id = Uuid::from_u128(1);
+        let ret: Fields = serde_json::from_value(serde_json::json!({"event_date": "2026-11-20"})).unwrap();
+        // 23:30 UTC on the 21st is already the 22nd in Kosovo.
+        let visit: Fields =
+            serde_json::from_value(serde_json::json!({"visited_at": "2026-11-21T23:30:00Z", "kind": "initial"}))
+                .unwrap();
+        let facts = facts_from_records(
+            case_id,
+            [
+                (RecordKind::ReturnEvent, Uuid::from_u128(2), &ret),
+                (RecordKind::Visit, Uuid::from_u128(3), &visit),
+            ],
+        );
+        assert_eq!(facts.returned_on, Some(day("2026-11-20")));
+        assert_eq!(facts.visits[0].on, day("2026-11-22"));
+        assert_eq!(first_visit(&facts, "2026-11-25T09:00:00Z").status, Status::Done);
+    }
+
+    #[test]
+    fn scheduling_is_deterministic() {
+        let mut f = case("2026-01-31");
+        f.plan_active_since = Some(day("2026-02-15"));
+        f.rent_paid_by_programme = true;
+        let now = at("2026-11-23T09:00:00Z");
+        assert_eq!(
+            schedule(&f, &ReferralDays::default(), now),
+            schedule(&f.clone(), &ReferralDays::default(), now)
+        );
+    }
+}
