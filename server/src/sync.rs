@@ -5,10 +5,12 @@
 //! to, and writes the audit trail.
 
 use crate::storage::{
-    AppliedChange, AuditEvent, CaseScope, Commit, CommitResult, ConflictRow, Storage, StorageError, StoredRecord,
+    AppliedChange, AuditEvent, CaseScope, Commit, CommitResult, ConflictRow, DuplicateRow, Storage, StorageError,
+    StoredRecord,
 };
 use app::domain::access::{case_view, may_work_on_case, CaseView};
 use app::domain::assessment::MemberFacts;
+use app::domain::duplicate::{self, DuplicateView, MatchReason, PersonFacts, PersonSummary};
 use app::domain::follow_up::{self, FollowUp, ReferralDays};
 use app::domain::record::{check_change_fields, validate, Context};
 use app::domain::sync::{
@@ -139,6 +141,35 @@ fn members_of(records: &[StoredRecord]) -> Vec<MemberFacts> {
         .collect()
 }
 
+fn field_text(r: &StoredRecord, key: &str) -> String {
+    r.fields
+        .get(key)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string()
+}
+
+fn person_facts(r: &StoredRecord) -> PersonFacts {
+    let s = person_summary(r);
+    PersonFacts {
+        first_name: s.first_name,
+        last_name: s.last_name,
+        birth_date: s.birth_date,
+        personal_number: s.personal_number,
+    }
+}
+
+fn person_summary(r: &StoredRecord) -> PersonSummary {
+    PersonSummary {
+        id: r.id,
+        case_id: r.case_id,
+        first_name: field_text(r, "first_name"),
+        last_name: field_text(r, "last_name"),
+        birth_date: NaiveDate::parse_from_str(&field_text(r, "birth_date"), "%Y-%m-%d").ok(),
+        personal_number: Some(field_text(r, "personal_number")).filter(|s| !s.trim().is_empty()),
+    }
+}
+
 pub fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -203,6 +234,14 @@ impl SyncService {
                     Outcome::rejected(Rejection::Busy, vec![])
                 }
             };
+            if change.kind == RecordKind::Member
+                && matches!(outcome, Outcome::Applied { .. } | Outcome::Conflict { .. })
+            {
+                if let Err(e) = self.look_for_duplicates(change.record_id).await {
+                    // The change is stored; a missed suggestion is logged, not a failed push.
+                    tracing::error!(error = %e, member = %change.record_id, "duplicate check failed");
+                }
+            }
             match &outcome {
                 Outcome::Applied { version } | Outcome::Conflict { version, .. } => {
                     let action = if change.base_version.is_none() {
@@ -447,6 +486,105 @@ impl SyncService {
             next_cursor: next.to_string(),
             more,
         })
+    }
+
+    /// Compares a member who just arrived with every member of the municipality and keeps a
+    /// suggestion for each likely match. Never merges.
+    async fn look_for_duplicates(&self, member_id: Uuid) -> Result<(), SyncError> {
+        let Some(member) = self.store.record(member_id).await? else {
+            return Ok(());
+        };
+        let me = person_facts(&member);
+        for other in self
+            .store
+            .records_of_kind(member.municipality_id, RecordKind::Member)
+            .await?
+        {
+            if other.id == member.id {
+                continue;
+            }
+            if let Some(reason) = duplicate::same_person(&me, &person_facts(&other)) {
+                let (a, b) = if member.id < other.id {
+                    (member.id, other.id)
+                } else {
+                    (other.id, member.id)
+                };
+                self.store
+                    .insert_duplicate(&DuplicateRow {
+                        id: Uuid::now_v7(),
+                        municipality_id: member.municipality_id,
+                        member_id: a,
+                        other_member_id: b,
+                        reason: match reason {
+                            MatchReason::PersonalNumber => "personal_number".into(),
+                            MatchReason::NamesAndBirthDate => "names_and_birth_date".into(),
+                        },
+                        created_at: now(),
+                        decided_at: None,
+                        decided_by: None,
+                        decision: None,
+                    })
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Open duplicate suggestions of the caller's municipality (supervisors and case managers).
+    pub async fn duplicates(&self, actor: &SessionUser) -> Result<Vec<DuplicateView>, SyncError> {
+        if case_view(actor) != Some(CaseView::Municipality) {
+            return Err(SyncError::Forbidden);
+        }
+        let mut out = Vec::new();
+        for d in self.store.open_duplicates(actor.municipality_id).await? {
+            let (Some(a), Some(b)) = (
+                self.store.record(d.member_id).await?,
+                self.store.record(d.other_member_id).await?,
+            ) else {
+                continue;
+            };
+            let reason = if d.reason == "personal_number" {
+                MatchReason::PersonalNumber
+            } else {
+                MatchReason::NamesAndBirthDate
+            };
+            out.push(DuplicateView {
+                id: d.id,
+                reason,
+                member: person_summary(&a),
+                other: person_summary(&b),
+            });
+        }
+        if !out.is_empty() {
+            self.audit(
+                actor,
+                "duplicate.read",
+                "member",
+                None,
+                format!("{} suggestions", out.len()),
+            )
+            .await;
+        }
+        Ok(out)
+    }
+
+    /// Dismisses a suggestion: the two are different people.
+    pub async fn dismiss_duplicate(&self, actor: &SessionUser, id: Uuid) -> Result<(), SyncError> {
+        let d = self.store.duplicate(id).await?.ok_or(SyncError::NotFound)?;
+        if case_view(actor) != Some(CaseView::Municipality) || d.municipality_id != actor.municipality_id {
+            return Err(SyncError::NotFound);
+        }
+        if self.store.decide_duplicate(id, actor.id, now(), "dismissed").await? {
+            self.audit(
+                actor,
+                "duplicate.dismiss",
+                "member",
+                Some(d.member_id.to_string()),
+                d.other_member_id.to_string(),
+            )
+            .await;
+        }
+        Ok(())
     }
 
     /// Every follow-up of the caller's cases, computed from the stored records by the same rules

@@ -63,6 +63,8 @@ pub fn router<S: Clone + Send + Sync + 'static>(state: SyncState) -> Router<S> {
         .route("/pull", get(pull))
         .route("/conflicts/{id}/resolve", post(resolve))
         .route("/follow-ups", get(follow_ups))
+        .route("/duplicates", get(duplicates))
+        .route("/duplicates/{id}/dismiss", post(dismiss_duplicate))
         .route("/blobs/{sha256}", get(download).put(upload))
         .route("/blobs/{sha256}/status", get(blob_status))
         // Bodies are read with explicit limits below, so the refusal is JSON like every other.
@@ -120,6 +122,21 @@ async fn pull(
 async fn follow_ups(State(s): State<SyncState>, session: Session) -> Result<Response, SyncError> {
     let user = actor(&session, &s.backend).await?;
     Ok(Json(s.sync.follow_ups(&user, chrono::Utc::now()).await?).into_response())
+}
+
+async fn duplicates(State(s): State<SyncState>, session: Session) -> Result<Response, SyncError> {
+    let user = actor(&session, &s.backend).await?;
+    Ok(Json(s.sync.duplicates(&user).await?).into_response())
+}
+
+async fn dismiss_duplicate(
+    State(s): State<SyncState>,
+    session: Session,
+    Path(id): Path<Uuid>,
+) -> Result<Response, SyncError> {
+    let user = actor(&session, &s.backend).await?;
+    s.sync.dismiss_duplicate(&user, id).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 async fn resolve(

@@ -683,7 +683,66 @@ async fn follow_ups_match_the_phone_rules_and_reach_the_supervisor(store: Arc<dy
     );
 }
 
+async fn the_same_person_twice_is_suggested_never_merged(store: Arc<dyn Storage>) {
+    let w = world(store).await;
+    let device = Uuid::now_v7();
+    let first = family(device);
+    assert!(push(&w, &w.worker, first.changes.clone()).await.iter().all(applied));
+    // The same mother registered again by a colleague, typed without diacritics and in
+    // Cyrillic; a Turkish name with one slip; and someone else entirely.
+    let other = family(device);
+    let mut changes = other.changes[..2].to_vec();
+    let member = |first: &str, last: &str, born: &str, number: Option<&str>| {
+        let mut f = json!({ "household_id": other.household, "first_name": first, "last_name": last,
+                            "birth_date": born, "sex": "female", "relationship": "other_relative" });
+        if let Some(n) = number {
+            f["personal_number"] = json!(n);
+        }
+        change(RecordKind::Member, Uuid::now_v7(), other.case, None, device, f)
+    };
+    changes.push(member("Sukrije", "Гаши-Ђурић", "1984-03-02", None));
+    changes.push(member("Gönül", "Yılmaz", "1990-05-05", Some("1234567890")));
+    changes.push(member("Gonul", "Yilmazz", "1990-05-05", None));
+    changes.push(member("Mimoza", "Berisha", "1984-03-02", None));
+    assert!(push(&w, &w.colleague, changes).await.iter().all(applied));
+    let found = w.sync.duplicates(&w.supervisor).await.unwrap();
+    let pairs: Vec<(String, String)> = found
+        .iter()
+        .map(|d| {
+            let mut names = [d.member.first_name.clone(), d.other.first_name.clone()];
+            names.sort();
+            (names[0].clone(), names[1].clone())
+        })
+        .collect();
+    assert_eq!(pairs.len(), 2, "{pairs:?}");
+    assert!(pairs.contains(&("Sukrije".into(), "Şükrije".into())));
+    assert!(pairs.contains(&("Gonul".into(), "Gönül".into())));
+    // Nothing was merged: both families keep their members.
+    assert_eq!(
+        pull_all(&w, &w.worker)
+            .await
+            .records
+            .iter()
+            .filter(|r| r.kind == RecordKind::Member)
+            .count(),
+        2
+    );
+    // Field workers do not browse the municipality's people; the supervisor dismisses one.
+    assert!(matches!(w.sync.duplicates(&w.worker).await, Err(SyncError::Forbidden)));
+    assert!(matches!(
+        w.sync.dismiss_duplicate(&w.elsewhere, found[0].id).await,
+        Err(SyncError::NotFound)
+    ));
+    w.sync.dismiss_duplicate(&w.supervisor, found[0].id).await.unwrap();
+    assert_eq!(w.sync.duplicates(&w.supervisor).await.unwrap().len(), 1);
+    // A second registration of the same woman is suggested against the first.
+    let again = member("Mimoza", "Berisha", "1984-03-02", None);
+    assert!(applied(&push(&w, &w.colleague, vec![again]).await[0]));
+    assert_eq!(w.sync.duplicates(&w.supervisor).await.unwrap().len(), 2);
+}
+
 on_both_databases!(
+    the_same_person_twice_is_suggested_never_merged,
     follow_ups_match_the_phone_rules_and_reach_the_supervisor,
     same_batch_twice_gives_one_record,
     out_of_order_delivery_is_retried_not_lost,

@@ -67,6 +67,26 @@ pub fn same_person(a: &PersonFacts, b: &PersonFacts) -> Option<MatchReason> {
         .then_some(MatchReason::NamesAndBirthDate)
 }
 
+/// A member as a duplicate suggestion shows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonSummary {
+    pub id: uuid::Uuid,
+    pub case_id: uuid::Uuid,
+    pub first_name: String,
+    pub last_name: String,
+    pub birth_date: Option<NaiveDate>,
+    pub personal_number: Option<String>,
+}
+
+/// Two members who may be the same person, waiting for a person to decide.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DuplicateView {
+    pub id: uuid::Uuid,
+    pub reason: MatchReason,
+    pub member: PersonSummary,
+    pub other: PersonSummary,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

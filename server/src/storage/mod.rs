@@ -16,7 +16,9 @@ use std::sync::Arc;
 use std::time::Duration;
 use uuid::Uuid;
 
-pub use record::{AppliedChange, BlobRow, CaseScope, Commit, CommitResult, ConflictRow, RecordStore, StoredRecord};
+pub use record::{
+    AppliedChange, BlobRow, CaseScope, Commit, CommitResult, ConflictRow, DuplicateRow, RecordStore, StoredRecord,
+};
 pub use sql::{PostgresStorage, SqliteStorage};
 
 #[derive(Debug, thiserror::Error)]

@@ -91,6 +91,20 @@ pub struct BlobRow {
     pub complete: bool,
 }
 
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DuplicateRow {
+    pub id: Uuid,
+    pub municipality_id: Uuid,
+    /// The smaller of the two member IDs, so a pair is stored once.
+    pub member_id: Uuid,
+    pub other_member_id: Uuid,
+    pub reason: String,
+    pub created_at: DateTime<Utc>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub decided_by: Option<Uuid>,
+    pub decision: Option<String>,
+}
+
 /// Which cases a reader sees: a municipality, and within it one worker's caseload or all.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CaseScope {
@@ -121,6 +135,14 @@ pub trait RecordStore: Send + Sync {
     /// Drops the pieces (the assembled bytes did not match the hash).
     async fn discard_chunks(&self, sha256: &str) -> Result<()>;
     async fn blob_data(&self, sha256: &str) -> Result<Option<Vec<u8>>>;
+    async fn records_of_kind(&self, municipality_id: Uuid, kind: RecordKind) -> Result<Vec<StoredRecord>>;
+    /// Keeps a suggestion; a pair already suggested (or decided) is left as it is.
+    async fn insert_duplicate(&self, d: &DuplicateRow) -> Result<()>;
+    /// Undecided suggestions of the municipality, oldest first.
+    async fn open_duplicates(&self, municipality_id: Uuid) -> Result<Vec<DuplicateRow>>;
+    async fn duplicate(&self, id: Uuid) -> Result<Option<DuplicateRow>>;
+    /// Returns false when it was already decided.
+    async fn decide_duplicate(&self, id: Uuid, by: Uuid, at: DateTime<Utc>, decision: &str) -> Result<bool>;
 }
 
 fn parse_kind(s: &str) -> Result<RecordKind> {
@@ -191,6 +213,20 @@ macro_rules! record_store {
                     record_id: row.try_get("record_id")?,
                     outcome: row.try_get("outcome")?,
                     received_at: row.try_get("received_at")?,
+                })
+            }
+
+            fn duplicate_from_row(row: &$row) -> Result<DuplicateRow> {
+                Ok(DuplicateRow {
+                    id: row.try_get("id")?,
+                    municipality_id: row.try_get("municipality_id")?,
+                    member_id: row.try_get("member_id")?,
+                    other_member_id: row.try_get("other_member_id")?,
+                    reason: row.try_get("reason")?,
+                    created_at: row.try_get("created_at")?,
+                    decided_at: row.try_get("decided_at")?,
+                    decided_by: row.try_get("decided_by")?,
+                    decision: row.try_get("decision")?,
                 })
             }
 
@@ -469,6 +505,68 @@ macro_rules! record_store {
                     .fetch_optional(&self.pool)
                     .await?;
                 row.map(|r| r.try_get("data")).transpose().map_err(Into::into).map(Option::flatten)
+            }
+
+            async fn records_of_kind(&self, municipality_id: Uuid, kind: RecordKind) -> Result<Vec<StoredRecord>> {
+                let sql = format!(
+                    "SELECT {RECORD_COLUMNS} FROM record r WHERE r.municipality_id = $1 AND r.kind = $2 ORDER BY r.seq"
+                );
+                let rows = sqlx::query(&sql).bind(municipality_id).bind(kind.as_str()).fetch_all(&self.pool).await?;
+                rows.iter().map(Self::record_from_row).collect()
+            }
+
+            async fn insert_duplicate(&self, d: &DuplicateRow) -> Result<()> {
+                sqlx::query(
+                    "INSERT INTO duplicate_suggestion (id, municipality_id, member_id, other_member_id, reason, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (member_id, other_member_id) DO NOTHING",
+                )
+                .bind(d.id)
+                .bind(d.municipality_id)
+                .bind(d.member_id)
+                .bind(d.other_member_id)
+                .bind(&d.reason)
+                .bind(d.created_at)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn open_duplicates(&self, municipality_id: Uuid) -> Result<Vec<DuplicateRow>> {
+                let rows = sqlx::query(
+                    "SELECT id, municipality_id, member_id, other_member_id, reason, created_at, decided_at, \
+                     decided_by, decision FROM duplicate_suggestion WHERE municipality_id = $1 AND decided_at IS NULL \
+                     ORDER BY created_at, id",
+                )
+                .bind(municipality_id)
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter().map(Self::duplicate_from_row).collect()
+            }
+
+            async fn duplicate(&self, id: Uuid) -> Result<Option<DuplicateRow>> {
+                let row = sqlx::query(
+                    "SELECT id, municipality_id, member_id, other_member_id, reason, created_at, decided_at, \
+                     decided_by, decision FROM duplicate_suggestion WHERE id = $1",
+                )
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+                row.as_ref().map(Self::duplicate_from_row).transpose()
+            }
+
+            async fn decide_duplicate(&self, id: Uuid, by: Uuid, at: DateTime<Utc>, decision: &str) -> Result<bool> {
+                let n = sqlx::query(
+                    "UPDATE duplicate_suggestion SET decided_at = $2, decided_by = $3, decision = $4 \
+                     WHERE id = $1 AND decided_at IS NULL",
+                )
+                .bind(id)
+                .bind(at)
+                .bind(by)
+                .bind(decision)
+                .execute(&self.pool)
+                .await?
+                .rows_affected();
+                Ok(n > 0)
             }
         }
     };
