@@ -122,12 +122,7 @@ pub fn AssessmentForm(case_id: Uuid, assessment_id: Uuid) -> impl IntoView {
         if found.is_empty() {
             let mut all = vec![draft];
             all.extend(attachments);
-            store.finish(all);
-            go(Screen::Case(case_id));
-            #[cfg(feature = "hydrate")]
-            if web_sys::window().is_some_and(|w| w.navigator().on_line()) {
-                leptos::task::spawn_local(store.sync(false));
-            }
+            super::finish_and_return(store, all, case_id);
         }
     };
     let cancel = move |_| {

@@ -104,12 +104,7 @@ pub fn HouseholdForm(case_id: Uuid) -> impl IntoView {
         }
         errors.set(found.clone());
         if found.is_empty() {
-            store.finish(drafts);
-            go(Screen::Case(case_id));
-            #[cfg(feature = "hydrate")]
-            if web_sys::window().is_some_and(|w| w.navigator().on_line()) {
-                leptos::task::spawn_local(store.sync(false));
-            }
+            super::finish_and_return(store, drafts, case_id);
         }
     };
     let cancel = move |_| {

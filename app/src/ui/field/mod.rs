@@ -320,6 +320,17 @@ fn Conflicts() -> impl IntoView {
     }
 }
 
+/// A form's "save": its drafts go to the outbox, the case opens again, and with a network the
+/// changes leave at once.
+pub(crate) fn finish_and_return(store: FieldStore, drafts: Vec<crate::field::model::Draft>, case_id: Uuid) {
+    store.finish(drafts);
+    go(Screen::Case(case_id));
+    #[cfg(feature = "hydrate")]
+    if web_sys::window().is_some_and(|w| w.navigator().on_line()) {
+        leptos::task::spawn_local(store.sync(false));
+    }
+}
+
 pub(crate) fn confirm(message: &str) -> bool {
     #[cfg(feature = "hydrate")]
     return web_sys::window()

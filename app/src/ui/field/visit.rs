@@ -104,12 +104,7 @@ pub fn VisitForm(case_id: Uuid, visit_id: Uuid) -> impl IntoView {
             .collect();
         errors.set(found.clone());
         if found.is_empty() {
-            store.finish(vec![draft]);
-            go(Screen::Case(case_id));
-            #[cfg(feature = "hydrate")]
-            if web_sys::window().is_some_and(|w| w.navigator().on_line()) {
-                leptos::task::spawn_local(store.sync(false));
-            }
+            super::finish_and_return(store, vec![draft], case_id);
         }
     };
     let cancel = move |_| {
