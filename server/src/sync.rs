@@ -13,6 +13,7 @@ use app::domain::assessment::MemberFacts;
 use app::domain::duplicate::{self, DuplicateView, MatchReason, PersonFacts, PersonSummary};
 use app::domain::follow_up::{self, FollowUp, ReferralDays};
 use app::domain::record::{check_change_fields, validate, Context};
+use app::domain::referral::{self, IncomingReferral};
 use app::domain::sync::{
     self, BlobStatus, Change, ChangeResult, Choice, ConflictView, Outcome, PullPage, PushRequest, PushResponse,
     RecordState, Rejection,
@@ -424,6 +425,28 @@ impl SyncService {
                 (record, Some(current.version), changed, conflicts)
             }
         };
+        if record.kind == RecordKind::Referral {
+            // Only to an institution of the case's own municipality.
+            let institution = record
+                .fields
+                .get("institution_id")
+                .and_then(Value::as_str)
+                .and_then(|s| Uuid::parse_str(s).ok());
+            let known = match institution {
+                Some(id) => self
+                    .store
+                    .institution(id)
+                    .await?
+                    .is_some_and(|i| i.municipality_id == record.municipality_id),
+                None => false,
+            };
+            if !known {
+                return reject(
+                    Rejection::Invalid,
+                    vec![FieldError::new("institution_id", app::domain::Problem::Unknown)],
+                );
+            }
+        }
         let outcome = if conflicts.is_empty() {
             Outcome::Applied {
                 version: record.version,
@@ -474,6 +497,7 @@ impl SyncService {
         let records: Vec<_> = records.into_iter().take(limit as usize).collect();
         let next = records.last().map_or(after, |r| r.seq);
         let conflicts = self.store.open_conflicts(scope).await?;
+        let institutions = self.store.institutions(actor.municipality_id).await?;
         if !records.is_empty() {
             let cases: std::collections::BTreeSet<Uuid> = records.iter().map(|r| r.case_id).collect();
             let detail = format!("{} records of {} cases after {after}", records.len(), cases.len());
@@ -483,6 +507,7 @@ impl SyncService {
             user_id: actor.id,
             records: records.iter().map(state_of).collect(),
             conflicts: conflicts.iter().map(conflict_view).collect(),
+            institutions,
             next_cursor: next.to_string(),
             more,
         })
@@ -585,6 +610,134 @@ impl SyncService {
             .await;
         }
         Ok(())
+    }
+
+    /// The partner institution of the caller (partners only).
+    async fn partner_institution(&self, actor: &SessionUser) -> Result<Uuid, SyncError> {
+        if !actor.active || !actor.has_role(Role::Partner) {
+            return Err(SyncError::Forbidden);
+        }
+        let user = self.store.user_by_id(actor.id).await?.ok_or(SyncError::Forbidden)?;
+        user.institution_id.ok_or(SyncError::Forbidden)
+    }
+
+    async fn incoming_view(&self, r: &StoredRecord) -> Result<IncomingReferral, SyncError> {
+        let case = self.store.records_of_case(r.case_id).await?;
+        let members: Vec<&StoredRecord> = case.iter().filter(|x| x.kind == RecordKind::Member).collect();
+        let head = members
+            .iter()
+            .find(|m| field_text(m, "relationship") == "head")
+            .or(members.first());
+        let family = head
+            .map(|m| format!("{} {}", field_text(m, "first_name"), field_text(m, "last_name")))
+            .unwrap_or_default();
+        let village = case
+            .iter()
+            .find(|x| x.kind == RecordKind::Household)
+            .map(|h| field_text(h, "village"))
+            .unwrap_or_default();
+        let state = field_text(r, "state");
+        Ok(IncomingReferral {
+            id: r.id,
+            kind: field_text(r, "kind"),
+            state: if state.is_empty() { "sent".into() } else { state },
+            sent_on: field_text(r, "sent_on"),
+            note: field_text(r, "note"),
+            feedback: field_text(r, "feedback"),
+            family,
+            village,
+        })
+    }
+
+    /// The referrals sent to the caller's institution, and nothing else of the case.
+    pub async fn incoming_referrals(&self, actor: &SessionUser) -> Result<Vec<IncomingReferral>, SyncError> {
+        let institution = self.partner_institution(actor).await?.to_string();
+        let mut out = Vec::new();
+        for r in self
+            .store
+            .records_of_kind(actor.municipality_id, RecordKind::Referral)
+            .await?
+        {
+            if field_text(&r, "institution_id") == institution {
+                out.push(self.incoming_view(&r).await?);
+            }
+        }
+        self.audit(
+            actor,
+            "referral.read",
+            "referral",
+            None,
+            format!("{} referrals", out.len()),
+        )
+        .await;
+        Ok(out)
+    }
+
+    /// The partner's answer: the next state, dated, with feedback. The case worker's phone
+    /// receives it at its next pull.
+    pub async fn answer_referral(
+        &self,
+        actor: &SessionUser,
+        id: Uuid,
+        answer: referral::Answer,
+        now_at: DateTime<Utc>,
+    ) -> Result<IncomingReferral, SyncError> {
+        let institution = self.partner_institution(actor).await?.to_string();
+        for _ in 0..RACE_RETRIES {
+            let r = self.store.record(id).await?.ok_or(SyncError::NotFound)?;
+            if r.kind != RecordKind::Referral || field_text(&r, "institution_id") != institution {
+                return Err(SyncError::NotFound);
+            }
+            let current = self.incoming_view(&r).await?.state;
+            if !referral::partner_next(&current).contains(&answer.state.as_str()) {
+                return Err(SyncError::BadRequest(format!(
+                    "a referral that is {current} cannot become {}",
+                    answer.state
+                )));
+            }
+            if answer.feedback.chars().count() > 4000 {
+                return Err(SyncError::BadRequest("feedback is longer than 4000 characters".into()));
+            }
+            let mut change = Fields::new();
+            change.insert("state".into(), Value::String(answer.state.clone()));
+            change.insert(
+                "answered_on".into(),
+                Value::String(follow_up::local_today(now_at).to_string()),
+            );
+            if !answer.feedback.trim().is_empty() {
+                change.insert("feedback".into(), Value::String(answer.feedback.trim().to_string()));
+            }
+            let m = sync::merge(&r.fields, &r.stamps, r.version, r.version, Uuid::nil(), &change);
+            let at = now();
+            let mut next = r.clone();
+            next.fields = m.fields;
+            next.stamps = m.stamps;
+            next.version = m.version;
+            next.updated_by = actor.id;
+            next.updated_at = at;
+            let commit = Commit {
+                record: next.clone(),
+                expected_version: Some(r.version),
+                write_record: true,
+                change: None,
+                conflicts: vec![],
+                resolve: None,
+            };
+            if self.store.commit(&commit).await? == CommitResult::Done {
+                self.audit(
+                    actor,
+                    "referral.answer",
+                    "referral",
+                    Some(id.to_string()),
+                    answer.state.clone(),
+                )
+                .await;
+                return self.incoming_view(&next).await;
+            }
+        }
+        Err(SyncError::Storage(StorageError::Corrupt(
+            "referral kept changing".into(),
+        )))
     }
 
     /// Every follow-up of the caller's cases, computed from the stored records by the same rules

@@ -63,6 +63,8 @@ pub fn router<S: Clone + Send + Sync + 'static>(state: SyncState) -> Router<S> {
         .route("/pull", get(pull))
         .route("/conflicts/{id}/resolve", post(resolve))
         .route("/follow-ups", get(follow_ups))
+        .route("/referrals/incoming", get(incoming_referrals))
+        .route("/referrals/{id}/answer", post(answer_referral))
         .route("/duplicates", get(duplicates))
         .route("/duplicates/{id}/dismiss", post(dismiss_duplicate))
         .route("/blobs/{sha256}", get(download).put(upload))
@@ -122,6 +124,24 @@ async fn pull(
 async fn follow_ups(State(s): State<SyncState>, session: Session) -> Result<Response, SyncError> {
     let user = actor(&session, &s.backend).await?;
     Ok(Json(s.sync.follow_ups(&user, chrono::Utc::now()).await?).into_response())
+}
+
+async fn incoming_referrals(State(s): State<SyncState>, session: Session) -> Result<Response, SyncError> {
+    let user = actor(&session, &s.backend).await?;
+    Ok(Json(s.sync.incoming_referrals(&user).await?).into_response())
+}
+
+async fn answer_referral(
+    State(s): State<SyncState>,
+    session: Session,
+    Path(id): Path<Uuid>,
+    body: Body,
+) -> Result<Response, SyncError> {
+    let user = actor(&session, &s.backend).await?;
+    let bytes = read_body(body, 16 * 1024).await?;
+    let answer: app::domain::referral::Answer = serde_json::from_slice(&bytes)
+        .map_err(|e| SyncError::BadRequest(format!("expected {{\"state\": …, \"feedback\": …}}: {e}")))?;
+    Ok(Json(s.sync.answer_referral(&user, id, answer, chrono::Utc::now()).await?).into_response())
 }
 
 async fn duplicates(State(s): State<SyncState>, session: Session) -> Result<Response, SyncError> {

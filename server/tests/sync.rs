@@ -22,6 +22,10 @@ struct World {
     supervisor: SessionUser,
     school: SessionUser,
     elsewhere: SessionUser,
+    employment_office: app::domain::Institution,
+    employment: SessionUser,
+    health: SessionUser,
+    gjilan_office: app::domain::Institution,
 }
 
 async fn world(store: Arc<dyn Storage>) -> World {
@@ -40,7 +44,46 @@ async fn world(store: Arc<dyn Storage>) -> World {
             SessionUser::from(&u)
         }
     };
+    let institution = |m: &reintegra::storage::Municipality, kind, name: &str| app::domain::Institution {
+        id: Uuid::now_v7(),
+        municipality_id: m.id,
+        kind,
+        name: name.into(),
+    };
+    use app::domain::InstitutionKind;
+    let employment_office = institution(&obiliq, InstitutionKind::EmploymentOffice, "Zyra e Punësimit Obiliq");
+    let health_centre = institution(&obiliq, InstitutionKind::HealthCentre, "QKMF Obiliq");
+    let gjilan_office = institution(
+        &gjilan,
+        InstitutionKind::EmploymentOffice,
+        "Zavod za zapošljavanje Gnjilane",
+    );
+    for i in [&employment_office, &health_centre, &gjilan_office] {
+        store.insert_institution(i).await.unwrap();
+    }
+    let partner = |name: &'static str, inst: Uuid| {
+        let store = store.clone();
+        let obiliq = obiliq.clone();
+        async move {
+            let u = seed::create_user(
+                store.as_ref(),
+                &obiliq,
+                name,
+                name,
+                &[Role::Partner],
+                Some(inst),
+                "a-long-password",
+            )
+            .await
+            .unwrap();
+            SessionUser::from(&u)
+        }
+    };
     World {
+        employment: partner("employment", employment_office.id).await,
+        health: partner("health", health_centre.id).await,
+        employment_office,
+        gjilan_office,
         worker: user(&obiliq, "field.a", Role::FieldWorker).await,
         colleague: user(&obiliq, "field.b", Role::FieldWorker).await,
         supervisor: user(&obiliq, "supervisor", Role::Supervisor).await,
@@ -741,7 +784,123 @@ async fn the_same_person_twice_is_suggested_never_merged(store: Arc<dyn Storage>
     assert_eq!(w.sync.duplicates(&w.supervisor).await.unwrap().len(), 2);
 }
 
+async fn referrals_go_to_their_partner_and_come_back_on_the_phone(store: Arc<dyn Storage>) {
+    use app::domain::follow_up::{FollowUpKind, ReferralKind, Status};
+    use app::domain::referral::Answer;
+    let w = world(store).await;
+    let device = Uuid::now_v7();
+    let f = family(device);
+    assert!(push(&w, &w.worker, f.changes.clone()).await.iter().all(applied));
+    let today = Utc::now().date_naive();
+    let referral = |institution: Uuid| {
+        change(
+            RecordKind::Referral,
+            Uuid::now_v7(),
+            f.case,
+            None,
+            device,
+            json!({ "kind": "employment", "institution_id": institution, "sent_on": (today - Duration::days(40)).to_string(),
+                    "note": "Regjistrim si punëkërkuese; kurs për rrobaqepëse" }),
+        )
+    };
+    // Only to the municipality's own institutions.
+    let refused = push(
+        &w,
+        &w.worker,
+        vec![referral(w.gjilan_office.id), referral(Uuid::now_v7())],
+    )
+    .await;
+    assert!(
+        refused.iter().all(|o| matches!(
+            o,
+            Outcome::Rejected {
+                reason: Rejection::Invalid,
+                ..
+            }
+        )),
+        "{refused:?}"
+    );
+    let sent = referral(w.employment_office.id);
+    let id: Uuid = serde_json::from_value(sent["record_id"].clone()).unwrap();
+    assert!(applied(&push(&w, &w.worker, vec![sent]).await[0]));
+
+    // Sent 40 days ago, employment referrals are followed up after 30: overdue, and the
+    // supervisor sees it.
+    let now = Utc::now();
+    let overdue = w.sync.follow_ups(&w.supervisor, now).await.unwrap();
+    let fu = overdue.iter().find(|x| x.key == format!("referral:{id}")).unwrap();
+    assert_eq!(
+        (fu.kind, fu.status),
+        (FollowUpKind::Referral(ReferralKind::Employment), Status::Overdue)
+    );
+
+    // The employment office sees it (family and village, nothing else); the health centre does not.
+    let incoming = w.sync.incoming_referrals(&w.employment).await.unwrap();
+    assert_eq!(incoming.len(), 1);
+    assert_eq!(
+        (incoming[0].family.as_str(), incoming[0].state.as_str()),
+        ("Şükrije Gashi-Đurić", "sent")
+    );
+    assert!(w.sync.incoming_referrals(&w.health).await.unwrap().is_empty());
+    assert!(matches!(
+        w.sync.incoming_referrals(&w.worker).await,
+        Err(SyncError::Forbidden)
+    ));
+    let accept = |state: &str| Answer {
+        state: state.into(),
+        feedback: "E regjistruar më 20.11; kursi fillon në janar".into(),
+    };
+    assert!(matches!(
+        w.sync.answer_referral(&w.health, id, accept("accepted"), now).await,
+        Err(SyncError::NotFound)
+    ));
+    assert!(matches!(
+        w.sync
+            .answer_referral(&w.employment, id, accept("service_given"), now)
+            .await,
+        Err(SyncError::BadRequest(_))
+    ));
+    let answered = w
+        .sync
+        .answer_referral(&w.employment, id, accept("accepted"), now)
+        .await
+        .unwrap();
+    assert_eq!(answered.state, "accepted");
+
+    // The worker's phone gets the answer at its next pull; the follow-up is done.
+    let page = pull_all(&w, &w.worker).await;
+    let r = page.records.iter().find(|r| r.id == id).unwrap();
+    assert_eq!((r.fields["state"].as_str(), r.version), (Some("accepted"), 2));
+    assert_eq!(
+        r.fields["feedback"],
+        json!("E regjistruar më 20.11; kursi fillon në janar")
+    );
+    assert_eq!(page.institutions.len(), 2);
+    let done = w.sync.follow_ups(&w.worker, now).await.unwrap();
+    assert_eq!(
+        done.iter().find(|x| x.key == format!("referral:{id}")).unwrap().status,
+        Status::Done
+    );
+    // The worker cannot set the partner's answer themselves.
+    let forged = change(
+        RecordKind::Referral,
+        id,
+        f.case,
+        Some(2),
+        device,
+        json!({ "state": "closed" }),
+    );
+    assert!(matches!(
+        push(&w, &w.worker, vec![forged]).await[0],
+        Outcome::Rejected {
+            reason: Rejection::Invalid,
+            ..
+        }
+    ));
+}
+
 on_both_databases!(
+    referrals_go_to_their_partner_and_come_back_on_the_phone,
     the_same_person_twice_is_suggested_never_merged,
     follow_ups_match_the_phone_rules_and_reach_the_supervisor,
     same_batch_twice_gives_one_record,

@@ -348,6 +348,24 @@ pub fn facts_from_records<'a>(
                     assessments.push((id, on));
                 }
             }
+            RecordKind::Referral => {
+                let text = |k: &str| fields.get(k).and_then(serde_json::Value::as_str).unwrap_or_default();
+                let kind = ReferralKind::ALL.into_iter().find(|k| k.as_str() == text("kind"));
+                if let (Some(kind), Ok(sent_on)) = (kind, NaiveDate::parse_from_str(text("sent_on"), "%Y-%m-%d")) {
+                    let state = if text("state").is_empty() {
+                        "sent"
+                    } else {
+                        text("state")
+                    };
+                    facts.referrals.push(ReferralFact {
+                        id,
+                        kind,
+                        sent_on,
+                        answered: super::referral::is_answered(state).then_some(id),
+                        cancelled: false,
+                    });
+                }
+            }
             _ => {}
         }
     }

@@ -9,6 +9,7 @@ pub mod duplicate;
 pub mod follow_up;
 pub mod institution;
 pub mod record;
+pub mod referral;
 pub mod role;
 pub mod sync;
 pub mod text;

@@ -28,10 +28,12 @@ pub enum RecordKind {
     Assessment,
     /// A signature or a document photo; the bytes travel separately, checked by hash.
     Attachment,
+    /// A referral to an institution of the municipality's registry, answered by its partner user.
+    Referral,
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 7] = [
+    pub const ALL: [RecordKind; 8] = [
         RecordKind::Case,
         RecordKind::Household,
         RecordKind::Member,
@@ -39,6 +41,7 @@ impl RecordKind {
         RecordKind::Visit,
         RecordKind::Assessment,
         RecordKind::Attachment,
+        RecordKind::Referral,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -50,6 +53,7 @@ impl RecordKind {
             RecordKind::Visit => "visit",
             RecordKind::Assessment => "assessment",
             RecordKind::Attachment => "attachment",
+            RecordKind::Referral => "referral",
         }
     }
 
@@ -66,6 +70,7 @@ impl RecordKind {
             RecordKind::Visit => VISIT,
             RecordKind::Assessment => ASSESSMENT,
             RecordKind::Attachment => ATTACHMENT,
+            RecordKind::Referral => REFERRAL,
         }
     }
 
@@ -235,6 +240,29 @@ const ATTACHMENT: &[FieldSpec] = &[
         },
         true,
     ),
+];
+
+pub const REFERRAL_KINDS: &[&str] = &[
+    "psychosocial",
+    "housing",
+    "schooling",
+    "civil_documents",
+    "employment",
+    "health",
+    "social_assistance",
+];
+
+const REFERRAL: &[FieldSpec] = &[
+    f("kind", FieldType::Choice(REFERRAL_KINDS), true),
+    // An institution of the municipality's registry (checked by the server).
+    f("institution_id", FieldType::Id, true),
+    f("sent_on", FieldType::PastDate, true),
+    f("note", NOTE, false),
+    f("assessment_id", FieldType::Id, false),
+    // Set by the partner's answer and the worker's closing, on the server.
+    server("state", FieldType::Choice(super::referral::STATES)),
+    server("answered_on", FieldType::PastDate),
+    server("feedback", NOTE),
 ];
 
 /// What is wrong with one field, as a code the phone translates.

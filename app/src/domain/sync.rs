@@ -200,6 +200,9 @@ pub struct PullPage {
     pub records: Vec<RecordState>,
     /// Every open conflict in the caller's view, on every page.
     pub conflicts: Vec<ConflictView>,
+    /// The municipality's institutions, to refer to offline.
+    #[serde(default)]
+    pub institutions: Vec<super::Institution>,
     /// Pass back as `cursor` for the next page; empty means "from the start".
     pub next_cursor: String,
     pub more: bool,
