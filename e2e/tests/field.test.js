@@ -286,3 +286,43 @@ test("two phones change the same field offline: the conflict is shown to the wor
     await Promise.all(contexts.map((c) => c.close().catch(() => {})));
   }
 });
+
+test("a referral made on the phone is answered by the partner and the worker sees the answer after sync", async () => {
+  const village = "Lajthishtë " + Date.now();
+  const contexts = [];
+  try {
+    const w = await phone(browser);
+    contexts.push(w);
+    const pw = await w.newPage();
+    await signInAs(pw, "field");
+    await openField(pw);
+    await registerHousehold(pw, village);
+    await pw.getByTestId("new-referral").click();
+    const form = pw.getByTestId("referral-form");
+    await form.locator('select[data-field="kind"]').selectOption("employment");
+    await form.locator('select[data-field="institution_id"]').selectOption({ label: "Zyra e Punësimit – Obiliq" });
+    await form.locator('textarea[data-field="note"]').fill("Regjistrim si punëkërkuese");
+    await saveAndExpect(pw, "case-view");
+    await pw.waitForFunction(() => document.querySelector('[data-testid="pending-count"]')?.textContent === "0", null, { timeout: 30000 });
+    assert.equal(await pw.getByTestId("referral").first().getAttribute("data-state"), "sent");
+
+    const p = await phone(browser);
+    contexts.push(p);
+    const pp = await p.newPage();
+    await signInAs(pp, "partner");
+    await pp.goto(BASE + "/referrals");
+    await hydrated(pp);
+    const item = pp.getByTestId("incoming").filter({ hasText: village });
+    await item.waitFor();
+    await item.getByTestId("feedback").fill("E regjistruar; kursi fillon në janar");
+    await item.locator('button[data-answer="accepted"]').click();
+    await pp.getByTestId("incoming").filter({ hasText: village }).and(pp.locator('[data-state="accepted"]')).waitFor();
+    await pp.screenshot({ path: "screenshots/partner-referrals.png", fullPage: true });
+
+    await pw.getByTestId("sync-now").click();
+    await pw.getByTestId("referral").and(pw.locator('[data-state="accepted"]')).waitFor();
+    assert.match(await pw.getByTestId("referral").first().textContent(), /kursi fillon në janar/);
+  } finally {
+    await Promise.all(contexts.map((c) => c.close().catch(() => {})));
+  }
+});

@@ -112,3 +112,15 @@ pub async fn upload(sha256: &str, offset: i64, piece: &[u8]) -> Result<BlobStatu
     }
     Ok(status)
 }
+
+pub async fn incoming_referrals() -> Result<Vec<crate::domain::referral::IncomingReferral>, NetError> {
+    json(send("GET", "/referrals/incoming", None, "").await?).await
+}
+
+pub async fn answer_referral(
+    id: uuid::Uuid,
+    answer: &crate::domain::referral::Answer,
+) -> Result<crate::domain::referral::IncomingReferral, NetError> {
+    let path = format!("/referrals/{id}/answer");
+    json(send("POST", &path, Some(body_of(answer)?), "application/json").await?).await
+}

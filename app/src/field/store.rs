@@ -40,6 +40,8 @@ pub struct FieldStore {
     pub outbox: RwSignal<Vec<OutboxItem>>,
     pub blobs: RwSignal<Vec<PendingBlob>>,
     pub conflicts: RwSignal<Vec<ConflictView>>,
+    /// The municipality's institution registry, for referrals made offline.
+    pub institutions: RwSignal<Vec<crate::domain::Institution>>,
     pub status: RwSignal<SyncStatus>,
     pub loaded: RwSignal<bool>,
     #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
@@ -59,6 +61,7 @@ impl FieldStore {
             outbox: RwSignal::new(Vec::new()),
             blobs: RwSignal::new(Vec::new()),
             conflicts: RwSignal::new(Vec::new()),
+            institutions: RwSignal::new(Vec::new()),
             status: RwSignal::new(SyncStatus::default()),
             loaded: RwSignal::new(false),
             cursor: RwSignal::new(String::new()),
@@ -258,6 +261,11 @@ mod browser {
                 .and_then(|t| serde_json::from_str(&t).ok())
                 .unwrap_or_default();
             self.conflicts.set(conflicts);
+            let institutions = meta(&db, "institutions")
+                .await
+                .and_then(|t| serde_json::from_str(&t).ok())
+                .unwrap_or_default();
+            self.institutions.set(institutions);
             self.cursor.set(meta(&db, "cursor").await.unwrap_or_default());
             let last = meta(&db, "last_success")
                 .await
@@ -375,6 +383,13 @@ mod browser {
                 .await
                 .map_err(storage)?;
                 self.conflicts.set(page.conflicts);
+                if !page.institutions.is_empty() {
+                    let text = serde_json::to_string(&page.institutions).unwrap_or_default();
+                    idb::put_text(db, idb::META, "institutions", &text)
+                        .await
+                        .map_err(storage)?;
+                    self.institutions.set(page.institutions);
+                }
                 idb::put_text(db, idb::META, "cursor", &page.next_cursor)
                     .await
                     .map_err(storage)?;

@@ -39,6 +39,9 @@ fn home(user: SessionUser) -> impl IntoView {
                     <h2>{title}</h2>
                     <p>{body}</p>
                     {(role == Role::Admin).then(|| view! { <a class="button" href="/admin/users">{t!(i18n, nav_users)}</a> })}
+                    {(role == Role::Partner).then(|| view! {
+                        <a class="button" href="/referrals" data-testid="open-referrals">{t!(i18n, nav_referrals)}</a>
+                    })}
                     {matches!(role, Role::FieldWorker | Role::Supervisor | Role::CaseManager).then(|| view! {
                         <a class="button" href="/field" data-testid="open-field">{t!(i18n, open_field_work)}</a>
                     })}

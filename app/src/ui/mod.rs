@@ -89,6 +89,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=home::HomePage ssr=SsrMode::Async />
                     <Route path=path!("/admin/users") view=users::UsersPage ssr=SsrMode::Async />
                     <Route path=path!("/field") view=field::FieldPage ssr=SsrMode::Async />
+                    <Route path=path!("/referrals") view=field::referral::PartnerPage ssr=SsrMode::Async />
                 </Routes>
             </Router>
         </I18nContextProvider>

@@ -51,6 +51,21 @@ pub fn CaseView(case_id: Uuid) -> impl IntoView {
         store.save_draft(new_draft(RecordKind::Assessment, id, case_id, fields, None));
         go(Screen::Assessment(case_id, id));
     };
+    let new_referral = move |_| {
+        let id = Uuid::now_v7();
+        let today = crate::domain::follow_up::local_today(Utc::now()).to_string();
+        let fields = serde_json::from_value(json!({ "sent_on": today })).unwrap_or_default();
+        store.save_draft(new_draft(RecordKind::Referral, id, case_id, fields, None));
+        go(Screen::Referral(case_id, id));
+    };
+    let institution_name = move |id: String| {
+        store.institutions.with(|l| {
+            l.iter()
+                .find(|i| i.id.to_string() == id)
+                .map(|i| i.name.clone())
+                .unwrap_or_default()
+        })
+    };
     view! {
         <section class="card" data-testid="case-view">
             <a rel="external" href="#">{t!(i18n, back_to_caseload)}</a>
@@ -84,6 +99,7 @@ pub fn CaseView(case_id: Uuid) -> impl IntoView {
                 <a rel="external" class="button secondary" href=Screen::Household(case_id).href() data-testid="edit-household">{t!(i18n, edit_household)}</a>
                 <button type="button" data-testid="new-visit" on:click=new_visit>{t!(i18n, new_visit)}</button>
                 <button type="button" data-testid="new-assessment" on:click=new_assessment>{t!(i18n, new_assessment)}</button>
+                <button type="button" data-testid="new-referral" on:click=new_referral>{t!(i18n, new_referral)}</button>
             </div>
             <h3>{t!(i18n, visits)}</h3>
             <ul class="list" data-testid="visits">
@@ -109,6 +125,24 @@ pub fn CaseView(case_id: Uuid) -> impl IntoView {
                         </a>
                         {a.pending.then(|| view! { " " <span class="badge">{t!(i18n, not_sent)}</span> })}
                     </li>
+                }).collect_view()}
+            </ul>
+            <h3>{t!(i18n, referrals)}</h3>
+            <ul class="list" data-testid="referrals">
+                {move || of(RecordKind::Referral).into_iter().map(|r| {
+                    let kind = text(&r.fields, "kind");
+                    let state = Some(text(&r.fields, "state")).filter(|s| !s.is_empty()).unwrap_or_else(|| "sent".into());
+                    let feedback = text(&r.fields, "feedback");
+                    let state_attr = state.clone();
+                    view! {
+                        <li data-testid="referral" data-state=state_attr>
+                            {move || label(i18n, &format!("c_{kind}"))} " · " {institution_name(text(&r.fields, "institution_id"))}
+                            <br />
+                            <span class="muted">{text(&r.fields, "sent_on")} " · " {move || label(i18n, &format!("c_{state}"))}</span>
+                            {(!feedback.is_empty()).then(|| view! { <br /> <span class="muted">{feedback.clone()}</span> })}
+                            {r.pending.then(|| view! { " " <span class="badge">{t!(i18n, not_sent)}</span> })}
+                        </li>
+                    }
                 }).collect_view()}
             </ul>
             <p class="muted small">{t!(i18n, attachments)} ": " {move || of(RecordKind::Attachment).len()}</p>

@@ -7,6 +7,7 @@ mod case;
 mod caseload;
 mod household;
 mod inputs;
+pub(crate) mod referral;
 mod visit;
 
 use super::signed_in;
@@ -26,6 +27,7 @@ pub(crate) enum Screen {
     Household(Uuid),
     Visit(Uuid, Uuid),
     Assessment(Uuid, Uuid),
+    Referral(Uuid, Uuid),
     Conflicts,
 }
 
@@ -39,6 +41,7 @@ impl Screen {
             (Some("household"), Some(c), _) => Screen::Household(c),
             (Some("visit"), Some(c), Some(v)) => Screen::Visit(c, v),
             (Some("assessment"), Some(c), Some(a)) => Screen::Assessment(c, a),
+            (Some("referral"), Some(c), Some(r)) => Screen::Referral(c, r),
             (Some("conflicts"), ..) => Screen::Conflicts,
             _ => Screen::Caseload,
         }
@@ -51,6 +54,7 @@ impl Screen {
             Screen::Household(c) => format!("#household/{c}"),
             Screen::Visit(c, v) => format!("#visit/{c}/{v}"),
             Screen::Assessment(c, a) => format!("#assessment/{c}/{a}"),
+            Screen::Referral(c, r) => format!("#referral/{c}/{r}"),
             Screen::Conflicts => "#conflicts".into(),
         }
     }
@@ -122,6 +126,7 @@ fn FieldApp(user: SessionUser) -> impl IntoView {
                     Screen::Household(c) => view! { <household::HouseholdForm case_id=c /> }.into_any(),
                     Screen::Visit(c, v) => view! { <visit::VisitForm case_id=c visit_id=v /> }.into_any(),
                     Screen::Assessment(c, a) => view! { <assessment::AssessmentForm case_id=c assessment_id=a /> }.into_any(),
+                    Screen::Referral(c, r) => view! { <referral::ReferralForm case_id=c referral_id=r /> }.into_any(),
                     Screen::Conflicts => view! { <Conflicts /> }.into_any(),
                 }}
             </Show>
