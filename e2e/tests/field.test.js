@@ -302,9 +302,21 @@ test("a referral made on the phone is answered by the partner and the worker see
     await form.locator('select[data-field="kind"]').selectOption("employment");
     await form.locator('select[data-field="institution_id"]').selectOption({ label: "Zyra e Punësimit – Obiliq" });
     await form.locator('textarea[data-field="note"]').fill("Regjistrim si punëkërkuese");
+    // Sent 40 days ago: employment referrals are followed up after 30.
+    await form.locator('input[data-field="sent_on"]').fill(daysAgo(40));
     await saveAndExpect(pw, "case-view");
     await pw.waitForFunction(() => document.querySelector('[data-testid="pending-count"]')?.textContent === "0", null, { timeout: 30000 });
     assert.equal(await pw.getByTestId("referral").first().getAttribute("data-state"), "sent");
+
+    // The supervisor sees the overdue referral, and each worker's load.
+    const s = await phone(browser);
+    contexts.push(s);
+    const ps = await s.newPage();
+    await signInAs(ps, "supervisor");
+    await openField(ps);
+    await ps.getByTestId("agenda-overdue").locator('[data-kind="fu_referral"]', { hasText: "Şükrije" }).first().waitFor();
+    await ps.getByTestId("supervision").getByTestId("worker-load").first().waitFor();
+    await ps.screenshot({ path: "screenshots/supervisor-field.png", fullPage: true });
 
     const p = await phone(browser);
     contexts.push(p);

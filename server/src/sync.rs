@@ -498,6 +498,20 @@ impl SyncService {
         let next = records.last().map_or(after, |r| r.seq);
         let conflicts = self.store.open_conflicts(scope).await?;
         let institutions = self.store.institutions(actor.municipality_id).await?;
+        let workers = if scope.assignee_id.is_none() {
+            self.store
+                .users_in(actor.municipality_id)
+                .await?
+                .into_iter()
+                .filter(|u| u.active && u.roles.contains(&Role::FieldWorker))
+                .map(|u| sync::Worker {
+                    id: u.id,
+                    name: u.display_name,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         if !records.is_empty() {
             let cases: std::collections::BTreeSet<Uuid> = records.iter().map(|r| r.case_id).collect();
             let detail = format!("{} records of {} cases after {after}", records.len(), cases.len());
@@ -508,6 +522,7 @@ impl SyncService {
             records: records.iter().map(state_of).collect(),
             conflicts: conflicts.iter().map(conflict_view).collect(),
             institutions,
+            workers,
             next_cursor: next.to_string(),
             more,
         })

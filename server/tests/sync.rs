@@ -564,7 +564,12 @@ async fn caseload_boundaries(store: Arc<dyn Storage>) {
         Err(SyncError::Forbidden)
     ));
     // The supervisor sees the municipality's cases and may correct them.
-    assert_eq!(pull_all(&w, &w.supervisor).await.records.len(), 5);
+    let supervised = pull_all(&w, &w.supervisor).await;
+    assert_eq!(supervised.records.len(), 5);
+    let mut names: Vec<_> = supervised.workers.iter().map(|x| x.name.as_str()).collect();
+    names.sort();
+    assert_eq!(names, vec!["field.a", "field.b"]);
+    assert!(pull_all(&w, &w.worker).await.workers.is_empty());
     assert_eq!(
         push(&w, &w.supervisor, vec![edit(Uuid::now_v7())]).await,
         vec![Outcome::Applied { version: 2 }]

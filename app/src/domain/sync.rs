@@ -203,9 +203,19 @@ pub struct PullPage {
     /// The municipality's institutions, to refer to offline.
     #[serde(default)]
     pub institutions: Vec<super::Institution>,
+    /// For supervisors and case managers: the municipality's field workers, to show each one's
+    /// load. Empty for a field worker.
+    #[serde(default)]
+    pub workers: Vec<Worker>,
     /// Pass back as `cursor` for the next page; empty means "from the start".
     pub next_cursor: String,
     pub more: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Worker {
+    pub id: Uuid,
+    pub name: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

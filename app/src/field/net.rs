@@ -124,3 +124,18 @@ pub async fn answer_referral(
     let path = format!("/referrals/{id}/answer");
     json(send("POST", &path, Some(body_of(answer)?), "application/json").await?).await
 }
+
+pub async fn duplicates() -> Result<Vec<crate::domain::duplicate::DuplicateView>, NetError> {
+    json(send("GET", "/duplicates", None, "").await?).await
+}
+
+pub async fn dismiss_duplicate(id: uuid::Uuid) -> Result<(), NetError> {
+    send(
+        "POST",
+        &format!("/duplicates/{id}/dismiss"),
+        Some(wasm_bindgen::JsValue::from_str("")),
+        "application/json",
+    )
+    .await?;
+    Ok(())
+}

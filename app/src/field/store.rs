@@ -42,6 +42,8 @@ pub struct FieldStore {
     pub conflicts: RwSignal<Vec<ConflictView>>,
     /// The municipality's institution registry, for referrals made offline.
     pub institutions: RwSignal<Vec<crate::domain::Institution>>,
+    /// Supervisors: the municipality's field workers.
+    pub workers: RwSignal<Vec<crate::domain::sync::Worker>>,
     pub status: RwSignal<SyncStatus>,
     pub loaded: RwSignal<bool>,
     #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
@@ -62,6 +64,7 @@ impl FieldStore {
             blobs: RwSignal::new(Vec::new()),
             conflicts: RwSignal::new(Vec::new()),
             institutions: RwSignal::new(Vec::new()),
+            workers: RwSignal::new(Vec::new()),
             status: RwSignal::new(SyncStatus::default()),
             loaded: RwSignal::new(false),
             cursor: RwSignal::new(String::new()),
@@ -266,6 +269,11 @@ mod browser {
                 .and_then(|t| serde_json::from_str(&t).ok())
                 .unwrap_or_default();
             self.institutions.set(institutions);
+            let workers = meta(&db, "workers")
+                .await
+                .and_then(|t| serde_json::from_str(&t).ok())
+                .unwrap_or_default();
+            self.workers.set(workers);
             self.cursor.set(meta(&db, "cursor").await.unwrap_or_default());
             let last = meta(&db, "last_success")
                 .await
@@ -383,6 +391,11 @@ mod browser {
                 .await
                 .map_err(storage)?;
                 self.conflicts.set(page.conflicts);
+                if !page.workers.is_empty() {
+                    let text = serde_json::to_string(&page.workers).unwrap_or_default();
+                    idb::put_text(db, idb::META, "workers", &text).await.map_err(storage)?;
+                    self.workers.set(page.workers);
+                }
                 if !page.institutions.is_empty() {
                     let text = serde_json::to_string(&page.institutions).unwrap_or_default();
                     idb::put_text(db, idb::META, "institutions", &text)

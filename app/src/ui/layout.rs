@@ -13,6 +13,7 @@ pub(crate) fn with_frame<V: IntoView + 'static>(user: SessionUser, page: impl Fn
     let logout = expect_context::<ServerAction<Logout>>();
     let is_admin = user.has_role(Role::Admin);
     let does_field_work = crate::domain::access::case_view(&user).is_some();
+    let is_partner = user.has_role(Role::Partner);
     let roles = user.roles.clone();
     let logout_url = <Logout as leptos::server_fn::ServerFn>::url();
     // Unsent field work stays on the phone through a sign-out; say so before leaving.
@@ -45,6 +46,7 @@ pub(crate) fn with_frame<V: IntoView + 'static>(user: SessionUser, page: impl Fn
             <nav class="appnav">
                 <a href="/">{t!(i18n, nav_home)}</a>
                 {does_field_work.then(|| view! { <a href="/field" data-testid="nav-field">{t!(i18n, nav_field)}</a> })}
+                {is_partner.then(|| view! { <a href="/referrals" data-testid="nav-referrals">{t!(i18n, nav_referrals)}</a> })}
                 {is_admin.then(|| view! { <a href="/admin/users">{t!(i18n, nav_users)}</a> })}
                 <LanguagePicker />
                 // A plain form (it works without JavaScript too), sent by the action once confirmed.

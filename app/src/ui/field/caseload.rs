@@ -239,6 +239,9 @@ pub fn Caseload() -> impl IntoView {
     };
     view! {
         <AgendaView lines=all />
+        <Show when=move || !store.workers.with(Vec::is_empty)>
+            <super::supervision::Supervision />
+        </Show>
         <section class="card">
             <div class="row">
                 <h2>{t!(i18n, caseload)}</h2>

@@ -8,6 +8,7 @@ mod caseload;
 mod household;
 mod inputs;
 pub(crate) mod referral;
+mod supervision;
 mod visit;
 
 use super::signed_in;

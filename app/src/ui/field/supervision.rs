@@ -1,0 +1,113 @@
+//! What a supervisor sees above the municipality's caseload: each field worker's load with
+//! their overdue follow-ups (from the same rules as the agenda), and the people who may have
+//! been registered twice (online).
+
+use super::Screen;
+use crate::domain::duplicate::DuplicateView;
+use crate::domain::follow_up::{self, Status};
+use crate::domain::RecordKind;
+use crate::field::model::text;
+use crate::field::store::FieldStore;
+use crate::i18n::*;
+use leptos::prelude::*;
+use uuid::Uuid;
+
+#[component]
+pub fn Supervision() -> impl IntoView {
+    let store = expect_context::<FieldStore>();
+    let i18n = use_i18n();
+    // (worker, cases, overdue follow-ups)
+    let load = Memo::new(move |_| {
+        let records = store.local();
+        let now = chrono::Utc::now();
+        store
+            .workers
+            .get()
+            .into_iter()
+            .map(|w| {
+                let id = w.id.to_string();
+                let cases: Vec<Uuid> = records
+                    .iter()
+                    .filter(|r| r.kind == RecordKind::Case && text(&r.fields, "field_worker_id") == id)
+                    .map(|r| r.id)
+                    .collect();
+                let overdue = cases
+                    .iter()
+                    .map(|c| {
+                        let facts = follow_up::facts_from_records(
+                            *c,
+                            records
+                                .iter()
+                                .filter(|r| r.case_id == *c)
+                                .map(|r| (r.kind, r.id, &r.fields)),
+                        );
+                        follow_up::schedule(&facts, &follow_up::ReferralDays::default(), now)
+                            .iter()
+                            .filter(|f| f.status == Status::Overdue)
+                            .count()
+                    })
+                    .sum::<usize>();
+                (w.name, cases.len(), overdue)
+            })
+            .collect::<Vec<_>>()
+    });
+    let duplicates = RwSignal::new(Vec::<DuplicateView>::new());
+    #[cfg(feature = "hydrate")]
+    let refresh = move || {
+        leptos::task::spawn_local(async move {
+            if let Ok(list) = crate::field::net::duplicates().await {
+                duplicates.set(list);
+            }
+        });
+    };
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| refresh());
+    let dismiss = move |id: Uuid| {
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            if crate::field::net::dismiss_duplicate(id).await.is_ok() {
+                refresh();
+            }
+        });
+        #[cfg(not(feature = "hydrate"))]
+        let _ = id;
+    };
+    let person = |p: &crate::domain::duplicate::PersonSummary| {
+        let born = p.birth_date.map(|d| d.to_string()).unwrap_or_default();
+        view! {
+            <a rel="external" href=Screen::Case(p.case_id).href()>{format!("{} {}", p.first_name, p.last_name)}</a>
+            <span class="muted">" · " {born}</span>
+        }
+    };
+    view! {
+        <section class="card" data-testid="supervision">
+            <h2>{t!(i18n, workers_load)}</h2>
+            <ul class="list">
+                {move || load.get().into_iter().map(|(name, cases, overdue)| {
+                    let late = overdue > 0;
+                    view! {
+                        <li data-testid="worker-load">
+                            <strong>{name}</strong> " · " {t!(i18n, cases)} ": " {cases.to_string()}
+                            " · " <span class:error=late>{t!(i18n, agenda_overdue)} ": " {overdue.to_string()}</span>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            <h3>{t!(i18n, possible_duplicates)}</h3>
+            <Show when=move || duplicates.with(Vec::is_empty)>
+                <p class="muted">{t!(i18n, no_duplicates)}</p>
+            </Show>
+            <ul class="list">
+                {move || duplicates.get().into_iter().map(|d| {
+                    let id = d.id;
+                    view! {
+                        <li data-testid="duplicate">
+                            {person(&d.member)} <br /> {person(&d.other)} <br />
+                            <button type="button" class="link" on:click=move |_| dismiss(id)>{t!(i18n, not_the_same_person)}</button>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+}
