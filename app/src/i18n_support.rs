@@ -74,6 +74,8 @@ dynamic_labels!(
     f_state,
     f_answered_on,
     f_feedback,
+    f_closed_on,
+    f_closing_note,
     c_psychosocial,
     c_housing,
     c_schooling,
@@ -188,6 +190,7 @@ dynamic_labels!(
     q_housing_tenure,
     q_housing_condition,
     q_monthly_rent,
+    q_rent_paid_by_programme,
     q_housing_at_risk,
     q_school_enrolled,
     q_school_grade,
@@ -297,7 +300,7 @@ mod tests {
             }
         }
         for form in FORMS {
-            for q in form.questions {
+            for q in form.questions() {
                 has(format!("q_{}", q.key));
                 if let Answer::Choice(cs) = q.answer {
                     cs.iter().for_each(|c| has(format!("c_{c}")));

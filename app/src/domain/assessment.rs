@@ -100,7 +100,9 @@ pub const MAX_NEEDS: usize = 40;
 
 pub struct FormDef {
     pub version: i64,
-    pub questions: &'static [Question],
+    /// A version is the questions of its parts in order: a new version lists the parts of the
+    /// one before and adds its own, so nothing published is copied or edited.
+    pub parts: &'static [&'static [Question]],
 }
 
 const fn q(
@@ -215,11 +217,27 @@ const V1: &[Question] = &[
     ),
 ];
 
+/// Added in version 2: whether the programme pays the rent (it sets the 12-month housing review).
+const V2_ADDED: &[Question] = &[q(
+    "rent_paid_by_programme",
+    Housing,
+    Household,
+    YesNo,
+    true,
+    Some(Is("housing_tenure", "rented")),
+)];
+
 /// Every version ever published, oldest first. Append; never edit a published version.
-pub const FORMS: &[FormDef] = &[FormDef {
-    version: 1,
-    questions: V1,
-}];
+pub const FORMS: &[FormDef] = &[
+    FormDef {
+        version: 1,
+        parts: &[V1],
+    },
+    FormDef {
+        version: 2,
+        parts: &[V1, V2_ADDED],
+    },
+];
 
 pub fn current() -> &'static FormDef {
     &FORMS[FORMS.len() - 1]
@@ -253,12 +271,16 @@ pub struct Need {
 }
 
 impl FormDef {
+    pub fn questions(&self) -> impl Iterator<Item = &'static Question> + '_ {
+        self.parts.iter().flat_map(|p| p.iter())
+    }
+
     pub fn questions_for(&self, scope: Scope) -> impl Iterator<Item = &'static Question> + '_ {
-        self.questions.iter().filter(move |q| q.scope == scope)
+        self.questions().filter(move |q| q.scope == scope)
     }
 
     fn question(&self, scope: Scope, key: &str) -> Option<&'static Question> {
-        self.questions.iter().find(|q| q.scope == scope && q.key == key)
+        self.questions().find(|q| q.scope == scope && q.key == key)
     }
 }
 
@@ -433,6 +455,31 @@ mod tests {
     }
 
     #[test]
+    fn version_2_asks_who_pays_the_rent_and_version_1_answers_stay_valid() {
+        let (a, c) = family();
+        let v1 = complete(&a, &c);
+        assert_eq!(current().version, 2);
+        assert_eq!(
+            validate_on(2, &v1, &[a, c], day("2026-11-20")),
+            vec![FieldError::new(
+                "answers.household.rent_paid_by_programme",
+                Problem::Required
+            )]
+        );
+        assert_eq!(validate_on(1, &v1, &[a, c], day("2026-11-20")), vec![]);
+        let mut v2 = v1.clone();
+        v2["household"]["rent_paid_by_programme"] = json!(true);
+        assert_eq!(validate_on(2, &v2, &[a, c], day("2026-11-20")), vec![]);
+        assert_eq!(
+            validate_on(1, &v2, &[a, c], day("2026-11-20")),
+            vec![FieldError::new(
+                "answers.household.rent_paid_by_programme",
+                Problem::Unknown
+            )]
+        );
+    }
+
+    #[test]
     fn skip_logic_requires_shown_and_refuses_hidden_answers() {
         let (a, c) = family();
         let mut answers = complete(&a, &c);
@@ -493,7 +540,7 @@ mod tests {
             assert!(pair[0].version < pair[1].version);
         }
         for form in FORMS {
-            for q in form.questions {
+            for q in form.questions() {
                 if let Some(Is(k, _) | IsYes(k) | IsNo(k)) = q.show_if {
                     assert!(form.question(q.scope, k).is_some(), "{} depends on unknown {k}", q.key);
                 }

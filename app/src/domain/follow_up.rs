@@ -34,6 +34,10 @@ impl ReferralKind {
         ReferralKind::SocialAssistance,
     ];
 
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             ReferralKind::Psychosocial => "psychosocial",
@@ -68,8 +72,24 @@ impl Default for ReferralDays {
 }
 
 impl ReferralDays {
+    /// The range a municipality may set: a day at least, a year at most.
+    pub const RANGE: std::ops::RangeInclusive<u32> = 1..=365;
+
     pub fn days(&self, kind: ReferralKind) -> u32 {
         self.0.iter().find(|(k, _)| *k == kind).map_or(30, |(_, d)| *d)
+    }
+
+    /// The defaults with a municipality's own numbers over them (out-of-range ones ignored).
+    pub fn with_overrides(overrides: impl IntoIterator<Item = (ReferralKind, u32)>) -> Self {
+        let mut days = Self::default();
+        for (kind, n) in overrides {
+            if Self::RANGE.contains(&n) {
+                if let Some(slot) = days.0.iter_mut().find(|(k, _)| *k == kind) {
+                    slot.1 = n;
+                }
+            }
+        }
+        days
     }
 }
 
@@ -89,6 +109,31 @@ pub enum FollowUpKind {
     Referral(ReferralKind),
 }
 
+impl FollowUpKind {
+    /// The stored name: `first_visit`, …, `referral:housing`.
+    pub fn code(self) -> String {
+        match self {
+            FollowUpKind::FirstVisit => "first_visit".into(),
+            FollowUpKind::Monitoring => "monitoring".into(),
+            FollowUpKind::QuarterlyReview => "quarterly_review".into(),
+            FollowUpKind::HousingReview => "housing_review".into(),
+            FollowUpKind::FinalAssessment => "final_assessment".into(),
+            FollowUpKind::Referral(k) => format!("referral:{}", k.as_str()),
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "first_visit" => FollowUpKind::FirstVisit,
+            "monitoring" => FollowUpKind::Monitoring,
+            "quarterly_review" => FollowUpKind::QuarterlyReview,
+            "housing_review" => FollowUpKind::HousingReview,
+            "final_assessment" => FollowUpKind::FinalAssessment,
+            _ => FollowUpKind::Referral(ReferralKind::parse(s.strip_prefix("referral:")?)?),
+        })
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
@@ -96,6 +141,23 @@ pub enum Status {
     Done,
     Overdue,
     Cancelled,
+}
+
+impl Status {
+    pub const ALL: [Status; 4] = [Status::Due, Status::Done, Status::Overdue, Status::Cancelled];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Due => "due",
+            Status::Done => "done",
+            Status::Overdue => "overdue",
+            Status::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|x| x.as_str() == s)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -345,24 +407,27 @@ pub fn facts_from_records<'a>(
             }
             RecordKind::Assessment => {
                 if let Some(on) = day_of(fields.get("completed_at")) {
-                    assessments.push((id, on));
+                    let rent = fields
+                        .get("answers")
+                        .and_then(|a| a.get("household"))
+                        .and_then(|h| h.get("rent_paid_by_programme"))
+                        .and_then(serde_json::Value::as_bool)
+                        == Some(true);
+                    assessments.push((id, on, rent));
                 }
             }
             RecordKind::Referral => {
                 let text = |k: &str| fields.get(k).and_then(serde_json::Value::as_str).unwrap_or_default();
-                let kind = ReferralKind::ALL.into_iter().find(|k| k.as_str() == text("kind"));
+                let kind = ReferralKind::parse(text("kind"));
                 if let (Some(kind), Ok(sent_on)) = (kind, NaiveDate::parse_from_str(text("sent_on"), "%Y-%m-%d")) {
-                    let state = if text("state").is_empty() {
-                        "sent"
-                    } else {
-                        text("state")
-                    };
+                    let answered = super::referral::partner_answered(fields);
                     facts.referrals.push(ReferralFact {
                         id,
                         kind,
                         sent_on,
-                        answered: super::referral::is_answered(state).then_some(id),
-                        cancelled: false,
+                        answered: answered.then_some(id),
+                        // Closed by the worker before the institution answered.
+                        cancelled: !answered && super::referral::state_of(fields) == "closed",
                     });
                 }
             }
@@ -370,9 +435,11 @@ pub fn facts_from_records<'a>(
         }
     }
     facts.visits.sort_by_key(|v| (v.on, v.id));
-    assessments.sort_by_key(|(id, on)| (*on, *id));
+    assessments.sort_by_key(|(id, on, _)| (*on, *id));
+    // The latest assessment says who pays the rent now.
+    facts.rent_paid_by_programme = assessments.last().is_some_and(|(_, _, rent)| *rent);
     // The first assessment is the needs assessment; the later ones review the plan.
-    facts.assessments = assessments.into_iter().skip(1).collect();
+    facts.assessments = assessments.into_iter().skip(1).map(|(id, on, _)| (id, on)).collect();
     facts
 }
 
@@ -548,6 +615,54 @@ mod tests {
         assert_eq!(facts.returned_on, Some(day("2026-11-20")));
         assert_eq!(facts.visits[0].on, day("2026-11-22"));
         assert_eq!(first_visit(&facts, "2026-11-25T09:00:00Z").status, Status::Done);
+    }
+
+    #[test]
+    fn stored_names_round_trip_and_municipal_days_stay_in_range() {
+        let mut kinds = vec![
+            FollowUpKind::FirstVisit,
+            FollowUpKind::Monitoring,
+            FollowUpKind::QuarterlyReview,
+            FollowUpKind::HousingReview,
+            FollowUpKind::FinalAssessment,
+        ];
+        kinds.extend(ReferralKind::ALL.map(FollowUpKind::Referral));
+        for k in kinds {
+            assert_eq!(FollowUpKind::parse(&k.code()), Some(k));
+        }
+        assert_eq!(FollowUpKind::parse("referral:dentist"), None);
+        for s in Status::ALL {
+            assert_eq!(Status::parse(s.as_str()), Some(s));
+        }
+        let days = ReferralDays::with_overrides([(ReferralKind::Housing, 21), (ReferralKind::Health, 0)]);
+        assert_eq!(days.days(ReferralKind::Housing), 21);
+        assert_eq!(days.days(ReferralKind::Health), 14);
+    }
+
+    #[test]
+    fn the_housing_review_follows_the_latest_assessment_rent_answer() {
+        let case_id = Uuid::from_u128(1);
+        let ret: Fields = serde_json::from_value(serde_json::json!({"event_date": "2026-01-10"})).unwrap();
+        let paid = |on: &str, yes: bool| -> Fields {
+            serde_json::from_value(serde_json::json!({
+                "completed_at": on,
+                "answers": {"household": {"housing_tenure": "rented", "rent_paid_by_programme": yes}}
+            }))
+            .unwrap()
+        };
+        let (first, later) = (paid("2026-01-12T10:00:00Z", true), paid("2026-04-12T10:00:00Z", false));
+        let review = |records: Vec<(RecordKind, Uuid, &Fields)>| {
+            let facts = facts_from_records(case_id, records);
+            schedule(&facts, &ReferralDays::default(), at("2026-05-01T10:00:00Z"))
+                .into_iter()
+                .find(|f| f.kind == FollowUpKind::HousingReview)
+                .map(|f| f.due_on)
+        };
+        let r = (RecordKind::ReturnEvent, Uuid::from_u128(2), &ret);
+        let a1 = (RecordKind::Assessment, Uuid::from_u128(3), &first);
+        let a2 = (RecordKind::Assessment, Uuid::from_u128(4), &later);
+        assert_eq!(review(vec![r, a1]), Some(day("2027-01-10")));
+        assert_eq!(review(vec![r, a1, a2]), None);
     }
 
     #[test]

@@ -259,7 +259,11 @@ const REFERRAL: &[FieldSpec] = &[
     f("sent_on", FieldType::PastDate, true),
     f("note", NOTE, false),
     f("assessment_id", FieldType::Id, false),
-    // Set by the partner's answer and the worker's closing, on the server.
+    // The worker closes the referral, offline if need be: the service was given, or it is no
+    // longer needed.
+    f("closed_on", FieldType::PastDate, false),
+    f("closing_note", NOTE, false),
+    // Set by the partner's answer, on the server.
     server("state", FieldType::Choice(super::referral::STATES)),
     server("answered_on", FieldType::PastDate),
     server("feedback", NOTE),

@@ -1,7 +1,11 @@
 //! A referral's life: sent → accepted or declined → service given → closed. The partner
 //! institution answers the first steps; each step keeps its date and feedback.
 
+use super::assessment::{Need, Section};
+use super::follow_up::ReferralKind;
+use super::record::Fields;
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use uuid::Uuid;
 
 pub const STATES: &[&str] = &["sent", "accepted", "declined", "service_given", "closed"];
@@ -15,9 +19,87 @@ pub fn partner_next(from: &str) -> &'static [&'static str] {
     }
 }
 
+fn text<'a>(fields: &'a Fields, key: &str) -> &'a str {
+    fields.get(key).and_then(Value::as_str).unwrap_or_default()
+}
+
+/// The referral's state from its fields. The worker closes it on the phone, offline, by giving
+/// `closed_on`; the partner's steps are in `state`, set by the server.
+pub fn state_of(fields: &Fields) -> &str {
+    if !text(fields, "closed_on").is_empty() {
+        "closed"
+    } else {
+        match text(fields, "state") {
+            "" => "sent",
+            s => s,
+        }
+    }
+}
+
 /// True once the partner has answered (the follow-up is then done).
-pub fn is_answered(state: &str) -> bool {
-    state != "sent"
+pub fn partner_answered(fields: &Fields) -> bool {
+    !text(fields, "answered_on").is_empty() || !matches!(text(fields, "state"), "" | "sent")
+}
+
+/// The kind of referral a need of an assessment section calls for (agriculture has none: it is
+/// part of the plan, not a service of an institution).
+pub fn kind_for(section: Section) -> Option<ReferralKind> {
+    Some(match section {
+        Section::CivilDocuments => ReferralKind::CivilDocuments,
+        Section::Housing => ReferralKind::Housing,
+        Section::Schooling => ReferralKind::Schooling,
+        Section::Health => ReferralKind::Health,
+        Section::Psychosocial => ReferralKind::Psychosocial,
+        Section::Work => ReferralKind::Employment,
+        Section::SocialAssistance => ReferralKind::SocialAssistance,
+        Section::Agriculture => return None,
+    })
+}
+
+/// A referral the form suggests from a need of the case's latest assessment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suggestion {
+    pub kind: ReferralKind,
+    pub priority: String,
+    pub note: String,
+    pub assessment_id: Uuid,
+}
+
+/// The needs of `assessment` that no referral answers yet: none made from this assessment for
+/// that kind, and none of that kind still open. Highest priority first.
+pub fn suggestions<'a>(
+    assessment_id: Uuid,
+    answers: &Value,
+    referrals: impl IntoIterator<Item = &'a Fields>,
+) -> Vec<Suggestion> {
+    let referrals: Vec<&Fields> = referrals.into_iter().collect();
+    let covered = |kind: ReferralKind| {
+        referrals.iter().any(|r| {
+            text(r, "kind") == kind.as_str()
+                && (text(r, "assessment_id") == assessment_id.to_string()
+                    || !matches!(state_of(r), "closed" | "declined"))
+        })
+    };
+    let needs: Vec<Need> = answers
+        .get("needs")
+        .and_then(|n| serde_json::from_value(n.clone()).ok())
+        .unwrap_or_default();
+    let mut out: Vec<Suggestion> = Vec::new();
+    for need in needs {
+        let Some(kind) = kind_for(need.section) else { continue };
+        if covered(kind) || out.iter().any(|s| s.kind == kind) {
+            continue;
+        }
+        out.push(Suggestion {
+            kind,
+            priority: need.priority,
+            note: need.note,
+            assessment_id,
+        });
+    }
+    let rank = |p: &str| super::assessment::PRIORITIES.iter().position(|x| *x == p).unwrap_or(9);
+    out.sort_by_key(|s| rank(&s.priority));
+    out
 }
 
 /// A referral as the partner institution sees it: only what it needs to give the service.
@@ -46,12 +128,54 @@ pub struct Answer {
 mod tests {
     use super::*;
 
+    use serde_json::json;
+
+    fn fields(v: Value) -> Fields {
+        serde_json::from_value(v).unwrap()
+    }
+
     #[test]
     fn partners_move_referrals_forward_only() {
         assert_eq!(partner_next("sent"), &["accepted", "declined"]);
         assert_eq!(partner_next("accepted"), &["service_given"]);
         assert!(partner_next("declined").is_empty());
         assert!(partner_next("closed").is_empty());
-        assert!(!is_answered("sent") && is_answered("declined"));
+    }
+
+    #[test]
+    fn the_worker_closes_on_the_phone_and_the_state_follows() {
+        let sent = fields(json!({"kind": "housing", "sent_on": "2026-11-02"}));
+        assert_eq!((state_of(&sent), partner_answered(&sent)), ("sent", false));
+        let given = fields(json!({"state": "service_given", "answered_on": "2026-11-04"}));
+        assert_eq!((state_of(&given), partner_answered(&given)), ("service_given", true));
+        let closed = fields(json!({"state": "service_given", "answered_on": "2026-11-04", "closed_on": "2026-11-09"}));
+        assert_eq!((state_of(&closed), partner_answered(&closed)), ("closed", true));
+        let withdrawn = fields(json!({"closed_on": "2026-11-03"}));
+        assert_eq!((state_of(&withdrawn), partner_answered(&withdrawn)), ("closed", false));
+    }
+
+    #[test]
+    fn needs_suggest_referrals_until_one_is_made() {
+        let a = Uuid::from_u128(1);
+        let answers = json!({"needs": [
+            {"section": "agriculture", "priority": "high"},
+            {"section": "schooling", "priority": "low", "note": "Grade 5 certificate"},
+            {"section": "housing", "priority": "high", "note": "Roof leaks"},
+            {"section": "work", "priority": "medium"},
+        ]});
+        let kinds = |s: Vec<Suggestion>| s.into_iter().map(|s| s.kind).collect::<Vec<_>>();
+        use ReferralKind::*;
+        assert_eq!(
+            kinds(suggestions(a, &answers, [])),
+            vec![Housing, Employment, Schooling]
+        );
+        // A housing referral from this assessment, even declined, answers the need; an open
+        // employment referral from before does too; a closed older schooling one does not.
+        let made = [
+            fields(json!({"kind": "housing", "assessment_id": a.to_string(), "state": "declined"})),
+            fields(json!({"kind": "employment", "state": "accepted"})),
+            fields(json!({"kind": "schooling", "closed_on": "2026-01-01"})),
+        ];
+        assert_eq!(kinds(suggestions(a, &answers, made.iter())), vec![Schooling]);
     }
 }

@@ -182,8 +182,7 @@ fn Questions(id: Uuid, section: Section, scope: Scope, member: Option<Uuid>) -> 
     let store = expect_context::<FieldStore>();
     let i18n = use_i18n();
     let form = assessment::current();
-    form.questions
-        .iter()
+    form.questions()
         .filter(move |q| q.section == section && q.scope == scope)
         .map(|q| {
             let shown = move || is_shown(q, &scope_answers(&answers(store, id), member));
