@@ -1,7 +1,9 @@
 //! The Reintegra server: configuration, storage, sign-in and the HTTP surface.
 
 pub mod auth;
+pub mod case;
 pub mod config;
+pub mod follow_up;
 pub mod http;
 pub mod seed;
 pub mod service;

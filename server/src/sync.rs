@@ -8,10 +8,10 @@ use crate::storage::{
     AppliedChange, AuditEvent, CaseScope, Commit, CommitResult, ConflictRow, DuplicateRow, Storage, StorageError,
     StoredRecord,
 };
-use app::domain::access::{case_view, may_work_on_case, CaseView};
+use app::domain::access::{case_view, may_finish_queued_edit, may_work_on_case, CaseView};
 use app::domain::assessment::MemberFacts;
 use app::domain::duplicate::{self, DuplicateView, MatchReason, PersonFacts, PersonSummary};
-use app::domain::follow_up::{self, FollowUp, ReferralDays};
+use app::domain::follow_up;
 use app::domain::record::{check_change_fields, validate, Context};
 use app::domain::referral::{self, IncomingReferral};
 use app::domain::sync::{
@@ -42,6 +42,8 @@ pub enum SyncError {
     WrongOffset(BlobStatus),
     #[error("the uploaded bytes do not match their SHA-256; upload again")]
     HashMismatch,
+    #[error("the records kept changing meanwhile; try again")]
+    Busy,
     #[error("storage: {0}")]
     Storage(#[from] StorageError),
 }
@@ -56,24 +58,25 @@ impl SyncError {
             SyncError::TooLarge(_) => "too_large",
             SyncError::WrongOffset(_) => "wrong_offset",
             SyncError::HashMismatch => "hash_mismatch",
+            SyncError::Busy => "busy",
             SyncError::Storage(_) => "internal",
         }
     }
 }
 
 /// How often a change is re-read and retried when another writer changed the record meanwhile.
-const RACE_RETRIES: usize = 5;
+pub(crate) const RACE_RETRIES: usize = 5;
 
 pub struct SyncService {
-    store: Arc<dyn Storage>,
+    pub(crate) store: Arc<dyn Storage>,
 }
 
-fn now() -> DateTime<Utc> {
+pub(crate) fn now() -> DateTime<Utc> {
     // PostgreSQL keeps microseconds: round so a value reads back equal on both databases.
     Utc::now().trunc_subsecs(6)
 }
 
-fn scope_of(actor: &SessionUser) -> Result<CaseScope, SyncError> {
+pub(crate) fn scope_of(actor: &SessionUser) -> Result<CaseScope, SyncError> {
     match case_view(actor) {
         Some(CaseView::Assigned) => Ok(CaseScope {
             municipality_id: actor.municipality_id,
@@ -184,7 +187,14 @@ impl SyncService {
         Self { store }
     }
 
-    async fn audit(&self, actor: &SessionUser, action: &str, entity: &str, id: Option<String>, detail: String) {
+    pub(crate) async fn audit(
+        &self,
+        actor: &SessionUser,
+        action: &str,
+        entity: &str,
+        id: Option<String>,
+        detail: String,
+    ) {
         let event = AuditEvent {
             id: Uuid::now_v7(),
             at: now(),
@@ -211,6 +221,7 @@ impl SyncService {
             )));
         }
         let mut results = Vec::with_capacity(request.changes.len());
+        let mut touched = std::collections::BTreeSet::new();
         for raw in request.changes {
             let change: Change = match serde_json::from_value(raw.clone()) {
                 Ok(c) => c,
@@ -245,6 +256,7 @@ impl SyncService {
             }
             match &outcome {
                 Outcome::Applied { version } | Outcome::Conflict { version, .. } => {
+                    touched.insert(change.case_id);
                     let action = if change.base_version.is_none() {
                         "record.create"
                     } else {
@@ -287,6 +299,17 @@ impl SyncService {
                 outcome,
             });
         }
+        for case_id in touched {
+            // A merged case's changes went to the case it was merged into: schedule that one.
+            let case_id = match self.store.record(case_id).await? {
+                Some(c) => crate::case::merged_into(&c).unwrap_or(case_id),
+                None => case_id,
+            };
+            if let Err(e) = self.schedule_case(case_id, now()).await {
+                // The changes are stored; the timer's next pass schedules the case.
+                tracing::error!(error = %e, case = %case_id, "scheduling failed");
+            }
+        }
         Ok(PushResponse { results })
     }
 
@@ -295,13 +318,30 @@ impl SyncService {
             if let Some(done) = self.store.applied_change(change.change_id).await? {
                 return Ok(already_applied(actor, &done));
             }
-            let outcome = self.try_apply(actor, change).await?;
+            let change = self.redirected(change).await?;
+            let outcome = self.try_apply(actor, &change).await?;
             match outcome {
                 Attempt::Decided(o) => return Ok(o),
                 Attempt::Raced => continue,
             }
         }
         Ok(Outcome::rejected(Rejection::Busy, vec![]))
+    }
+
+    /// A change made on the phone for a case that has since been merged into another goes to
+    /// that other case: queued work is never refused for a merge the phone did not know of.
+    async fn redirected(&self, change: &Change) -> Result<Change, SyncError> {
+        if change.kind != RecordKind::Case {
+            if let Some(case) = self.store.record(change.case_id).await? {
+                if let Some(target) = crate::case::merged_into(&case) {
+                    return Ok(Change {
+                        case_id: target,
+                        ..change.clone()
+                    });
+                }
+            }
+        }
+        Ok(change.clone())
     }
 
     async fn try_apply(&self, actor: &SessionUser, change: &Change) -> Result<Attempt, SyncError> {
@@ -318,7 +358,7 @@ impl SyncService {
         // The case this record belongs to, and whether the actor may work on it.
         let (municipality_id, assignee_id, case_records) = if change.kind == RecordKind::Case {
             match &existing {
-                Some(case) => (case.municipality_id, case.assignee_id, vec![]),
+                Some(case) => (case.municipality_id, case.assignee_id, vec![case.clone()]),
                 None => {
                     let assignee = actor.has_role(Role::FieldWorker).then_some(actor.id);
                     (actor.municipality_id, assignee, vec![])
@@ -335,9 +375,27 @@ impl SyncService {
             };
             (case.municipality_id, case.assignee_id, records)
         };
-        if !may_work_on_case(actor, municipality_id, assignee_id) {
+        let case_record = case_records
+            .iter()
+            .find(|r| r.kind == RecordKind::Case && r.id == change.case_id);
+        let queued_before_reassignment = case_record.is_some_and(|c| {
+            may_finish_queued_edit(
+                actor,
+                municipality_id,
+                Uuid::parse_str(&field_text(c, "previous_worker_id")).ok(),
+                DateTime::parse_from_rfc3339(&field_text(c, "reassigned_at"))
+                    .ok()
+                    .map(|t| t.with_timezone(&Utc)),
+                change.made_at,
+            )
+        });
+        if !may_work_on_case(actor, municipality_id, assignee_id) && !queued_before_reassignment {
             return reject(Rejection::Forbidden, vec![]);
         }
+        let case_records: Vec<StoredRecord> = case_records
+            .into_iter()
+            .filter(|r| change.kind != RecordKind::Case || r.kind != RecordKind::Case)
+            .collect();
         let mut ctx = Context::at(at);
         ctx.members = members_of(&case_records);
         if change.kind == RecordKind::Member {
@@ -512,6 +570,19 @@ impl SyncService {
         } else {
             Vec::new()
         };
+        let (referral_days, cases) = if more {
+            (None, None)
+        } else {
+            let cases = self
+                .store
+                .cases_in(scope)
+                .await?
+                .iter()
+                .filter(|c| crate::case::merged_into(c).is_none())
+                .map(|c| c.id)
+                .collect();
+            (Some(self.referral_days_of(actor.municipality_id).await?), Some(cases))
+        };
         if !records.is_empty() {
             let cases: std::collections::BTreeSet<Uuid> = records.iter().map(|r| r.case_id).collect();
             let detail = format!("{} records of {} cases after {after}", records.len(), cases.len());
@@ -523,6 +594,8 @@ impl SyncService {
             conflicts: conflicts.iter().map(conflict_view).collect(),
             institutions,
             workers,
+            referral_days,
+            cases,
             next_cursor: next.to_string(),
             more,
         })
@@ -534,13 +607,16 @@ impl SyncService {
         let Some(member) = self.store.record(member_id).await? else {
             return Ok(());
         };
+        if !field_text(&member, "merged_into").is_empty() {
+            return Ok(());
+        }
         let me = person_facts(&member);
         for other in self
             .store
             .records_of_kind(member.municipality_id, RecordKind::Member)
             .await?
         {
-            if other.id == member.id {
+            if other.id == member.id || !field_text(&other, "merged_into").is_empty() {
                 continue;
             }
             if let Some(reason) = duplicate::same_person(&me, &person_facts(&other)) {
@@ -583,6 +659,10 @@ impl SyncService {
             ) else {
                 continue;
             };
+            if !field_text(&a, "merged_into").is_empty() || !field_text(&b, "merged_into").is_empty() {
+                // One of them was merged with a third person meanwhile: the pair is moot.
+                continue;
+            }
             let reason = if d.reason == "personal_number" {
                 MatchReason::PersonalNumber
             } else {
@@ -747,37 +827,11 @@ impl SyncService {
                     answer.state.clone(),
                 )
                 .await;
+                self.schedule_case(next.case_id, now_at).await?;
                 return self.incoming_view(&next).await;
             }
         }
-        Err(SyncError::Storage(StorageError::Corrupt(
-            "referral kept changing".into(),
-        )))
-    }
-
-    /// Every follow-up of the caller's cases, computed from the stored records by the same rules
-    /// the phone runs. Supervisors see their whole municipality: that is where overdue work is
-    /// escalated.
-    pub async fn follow_ups(&self, actor: &SessionUser, now: DateTime<Utc>) -> Result<Vec<FollowUp>, SyncError> {
-        let scope = scope_of(actor)?;
-        let records = self.store.pull(scope, 0, i64::MAX).await?;
-        let mut by_case: std::collections::BTreeMap<Uuid, Vec<&StoredRecord>> = Default::default();
-        for r in &records {
-            by_case.entry(r.case_id).or_default().push(r);
-        }
-        let days = ReferralDays::default();
-        let mut out = Vec::new();
-        for (case_id, rs) in by_case {
-            let facts = follow_up::facts_from_records(case_id, rs.iter().map(|r| (r.kind, r.id, &r.fields)));
-            out.extend(follow_up::schedule(&facts, &days, now));
-        }
-        out.sort_by(|a, b| {
-            a.due_on
-                .cmp(&b.due_on)
-                .then(a.case_id.cmp(&b.case_id))
-                .then(a.key.cmp(&b.key))
-        });
-        Ok(out)
+        Err(SyncError::Busy)
     }
 
     /// Settles a conflict by choosing the kept value or the proposed one.
@@ -848,13 +902,14 @@ impl SyncService {
                     detail,
                 )
                 .await;
+                if write {
+                    self.schedule_case(record.case_id, at).await?;
+                }
                 let done = self.store.conflict(id).await?.ok_or(SyncError::NotFound)?;
                 return Ok(conflict_view(&done));
             }
         }
-        Err(SyncError::Storage(StorageError::Corrupt(
-            "conflict kept changing".into(),
-        )))
+        Err(SyncError::Busy)
     }
 
     /// The attachment record (in the caller's view) that describes the bytes with this hash.

@@ -32,6 +32,7 @@ impl IntoResponse for SyncError {
             SyncError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             SyncError::WrongOffset(_) => StatusCode::CONFLICT,
             SyncError::HashMismatch => StatusCode::UNPROCESSABLE_ENTITY,
+            SyncError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             SyncError::Storage(e) => {
                 tracing::error!(error = %e, "sync request failed");
                 StatusCode::INTERNAL_SERVER_ERROR
@@ -67,6 +68,9 @@ pub fn router<S: Clone + Send + Sync + 'static>(state: SyncState) -> Router<S> {
         .route("/referrals/{id}/answer", post(answer_referral))
         .route("/duplicates", get(duplicates))
         .route("/duplicates/{id}/dismiss", post(dismiss_duplicate))
+        .route("/duplicates/{id}/merge", post(merge_duplicate))
+        .route("/cases/{id}/reassign", post(reassign))
+        .route("/referral-days", get(referral_days).put(set_referral_days))
         .route("/blobs/{sha256}", get(download).put(upload))
         .route("/blobs/{sha256}/status", get(blob_status))
         // Bodies are read with explicit limits below, so the refusal is JSON like every other.
@@ -157,6 +161,56 @@ async fn dismiss_duplicate(
     let user = actor(&session, &s.backend).await?;
     s.sync.dismiss_duplicate(&user, id).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+async fn merge_duplicate(
+    State(s): State<SyncState>,
+    session: Session,
+    Path(id): Path<Uuid>,
+) -> Result<Response, SyncError> {
+    let user = actor(&session, &s.backend).await?;
+    let kept = s.sync.merge_duplicate(&user, id, chrono::Utc::now()).await?;
+    Ok(Json(serde_json::json!({ "kept": kept })).into_response())
+}
+
+async fn reassign(
+    State(s): State<SyncState>,
+    session: Session,
+    Path(id): Path<Uuid>,
+    body: Body,
+) -> Result<Response, SyncError> {
+    let user = actor(&session, &s.backend).await?;
+    let bytes = read_body(body, 4096).await?;
+    let request: sync::Reassign = serde_json::from_slice(&bytes)
+        .map_err(|e| SyncError::BadRequest(format!("expected {{\"field_worker_id\": …}}: {e}")))?;
+    s.sync
+        .reassign(&user, id, request.field_worker_id, chrono::Utc::now())
+        .await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+async fn referral_days(State(s): State<SyncState>, session: Session) -> Result<Response, SyncError> {
+    let user = actor(&session, &s.backend).await?;
+    Ok(Json(s.sync.referral_days_of(user.municipality_id).await?).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SetDays {
+    kind: String,
+    days: u32,
+}
+
+async fn set_referral_days(State(s): State<SyncState>, session: Session, body: Body) -> Result<Response, SyncError> {
+    let user = actor(&session, &s.backend).await?;
+    let bytes = read_body(body, 4096).await?;
+    let request: SetDays = serde_json::from_slice(&bytes)
+        .map_err(|e| SyncError::BadRequest(format!("expected {{\"kind\": …, \"days\": …}}: {e}")))?;
+    let days = s
+        .sync
+        .set_referral_days(&user, &request.kind, request.days, chrono::Utc::now())
+        .await?;
+    Ok(Json(days).into_response())
 }
 
 async fn resolve(

@@ -4,204 +4,16 @@
 
 mod common;
 
-use app::domain::sync::{Change, Choice, Outcome, PullPage, PushRequest, Rejection};
-use app::domain::{Problem, RecordKind, Role, SessionUser};
+use app::domain::sync::{Choice, Outcome, PushRequest, Rejection};
+use app::domain::{Problem, RecordKind};
 use chrono::{Duration, Utc};
-use reintegra::seed;
 use reintegra::storage::Storage;
-use reintegra::sync::{sha256_hex, SyncError, SyncService};
+use reintegra::sync::{sha256_hex, SyncError};
 use serde_json::{json, Value};
 use std::sync::Arc;
 use uuid::Uuid;
 
-struct World {
-    sync: SyncService,
-    store: Arc<dyn Storage>,
-    worker: SessionUser,
-    colleague: SessionUser,
-    supervisor: SessionUser,
-    school: SessionUser,
-    elsewhere: SessionUser,
-    employment_office: app::domain::Institution,
-    employment: SessionUser,
-    health: SessionUser,
-    gjilan_office: app::domain::Institution,
-}
-
-async fn world(store: Arc<dyn Storage>) -> World {
-    let obiliq = seed::ensure_municipality(store.as_ref(), "obiliq", "Obiliq / Obilić")
-        .await
-        .unwrap();
-    let gjilan = seed::ensure_municipality(store.as_ref(), "gjilan", "Gjilan / Gnjilane")
-        .await
-        .unwrap();
-    let user = |m, name: &'static str, role| {
-        let store = store.clone();
-        async move {
-            let u = seed::create_user(store.as_ref(), m, name, name, &[role], None, "a-long-password")
-                .await
-                .unwrap();
-            SessionUser::from(&u)
-        }
-    };
-    let institution = |m: &reintegra::storage::Municipality, kind, name: &str| app::domain::Institution {
-        id: Uuid::now_v7(),
-        municipality_id: m.id,
-        kind,
-        name: name.into(),
-    };
-    use app::domain::InstitutionKind;
-    let employment_office = institution(&obiliq, InstitutionKind::EmploymentOffice, "Zyra e Punësimit Obiliq");
-    let health_centre = institution(&obiliq, InstitutionKind::HealthCentre, "QKMF Obiliq");
-    let gjilan_office = institution(
-        &gjilan,
-        InstitutionKind::EmploymentOffice,
-        "Zavod za zapošljavanje Gnjilane",
-    );
-    for i in [&employment_office, &health_centre, &gjilan_office] {
-        store.insert_institution(i).await.unwrap();
-    }
-    let partner = |name: &'static str, inst: Uuid| {
-        let store = store.clone();
-        let obiliq = obiliq.clone();
-        async move {
-            let u = seed::create_user(
-                store.as_ref(),
-                &obiliq,
-                name,
-                name,
-                &[Role::Partner],
-                Some(inst),
-                "a-long-password",
-            )
-            .await
-            .unwrap();
-            SessionUser::from(&u)
-        }
-    };
-    World {
-        employment: partner("employment", employment_office.id).await,
-        health: partner("health", health_centre.id).await,
-        employment_office,
-        gjilan_office,
-        worker: user(&obiliq, "field.a", Role::FieldWorker).await,
-        colleague: user(&obiliq, "field.b", Role::FieldWorker).await,
-        supervisor: user(&obiliq, "supervisor", Role::Supervisor).await,
-        school: user(&obiliq, "school", Role::SchoolTeam).await,
-        elsewhere: user(&gjilan, "field.gjilan", Role::FieldWorker).await,
-        sync: SyncService::new(store.clone()),
-        store,
-    }
-}
-
-fn change(kind: RecordKind, record_id: Uuid, case_id: Uuid, base: Option<i64>, device: Uuid, fields: Value) -> Value {
-    serde_json::to_value(Change {
-        change_id: Uuid::now_v7(),
-        device_id: device,
-        kind,
-        record_id,
-        case_id,
-        base_version: base,
-        fields: serde_json::from_value(fields).unwrap(),
-        made_at: Utc::now(),
-    })
-    .unwrap()
-}
-
-/// A new household with its case, one adult, one child and a return: the phone's first batch.
-struct Family {
-    case: Uuid,
-    household: Uuid,
-    adult: Uuid,
-    child: Uuid,
-    changes: Vec<Value>,
-}
-
-fn family(device: Uuid) -> Family {
-    let (case, household, adult, child, ret) = (
-        Uuid::now_v7(),
-        Uuid::now_v7(),
-        Uuid::now_v7(),
-        Uuid::now_v7(),
-        Uuid::now_v7(),
-    );
-    let today = Utc::now().date_naive();
-    let changes = vec![
-        change(
-            RecordKind::Case,
-            case,
-            case,
-            None,
-            device,
-            json!({ "household_id": household }),
-        ),
-        change(
-            RecordKind::Household,
-            household,
-            case,
-            None,
-            device,
-            json!({ "village": "Plemetin / Племетина", "address": "Rr. Dëshmorët 12", "phone": "+383 44 000 111" }),
-        ),
-        change(
-            RecordKind::Member,
-            adult,
-            case,
-            None,
-            device,
-            json!({ "household_id": household, "first_name": "Şükrije", "last_name": "Gashi-Đurić",
-                    "birth_date": "1984-03-02", "sex": "female", "relationship": "head", "languages": ["sq", "sr"] }),
-        ),
-        change(
-            RecordKind::Member,
-            child,
-            case,
-            None,
-            device,
-            json!({ "household_id": household, "first_name": "Ёлена", "last_name": "Gashi",
-                    "birth_date": (today - Duration::days(365 * 9)).to_string(), "sex": "female", "relationship": "child" }),
-        ),
-        change(
-            RecordKind::ReturnEvent,
-            ret,
-            case,
-            None,
-            device,
-            json!({ "household_id": household, "category": "repatriated", "country": "Deutschland",
-                    "event_date": (today - Duration::days(2)).to_string(), "airport_registration": "PR-2026-4411",
-                    "members": [adult, child] }),
-        ),
-    ];
-    Family {
-        case,
-        household,
-        adult,
-        child,
-        changes,
-    }
-}
-
-async fn push(w: &World, actor: &SessionUser, changes: Vec<Value>) -> Vec<Outcome> {
-    w.sync
-        .push(actor, PushRequest { changes })
-        .await
-        .unwrap()
-        .results
-        .into_iter()
-        .map(|r| r.outcome)
-        .collect()
-}
-
-async fn pull_all(w: &World, actor: &SessionUser) -> PullPage {
-    let mut page = w.sync.pull(actor, "", Some(1000)).await.unwrap();
-    assert!(!page.more);
-    page.records.sort_by_key(|r| r.id);
-    page
-}
-
-fn applied(o: &Outcome) -> bool {
-    matches!(o, Outcome::Applied { .. })
-}
+use common::world::*;
 
 async fn same_batch_twice_gives_one_record(store: Arc<dyn Storage>) {
     let w = world(store).await;
@@ -700,9 +512,12 @@ async fn follow_ups_match_the_phone_rules_and_reach_the_supervisor(store: Arc<dy
     let now = Utc::now();
     let today = app::domain::follow_up::local_today(now);
     let mine = w.sync.follow_ups(&w.worker, now).await.unwrap();
-    let first = mine.iter().find(|x| x.kind == FollowUpKind::FirstVisit).unwrap();
+    let first = mine
+        .iter()
+        .find(|x| x.follow_up.kind == FollowUpKind::FirstVisit)
+        .unwrap();
     assert_eq!(
-        (first.status, first.due_on),
+        (first.follow_up.status, first.follow_up.due_on),
         (Status::Due, today + chrono::Days::new(1))
     );
     // Rebuilding gives exactly the same.
@@ -710,9 +525,9 @@ async fn follow_ups_match_the_phone_rules_and_reach_the_supervisor(store: Arc<dy
     // Overdue a week later, and the supervisor sees it; a colleague does not.
     let later = now + Duration::days(7);
     let seen = w.sync.follow_ups(&w.supervisor, later).await.unwrap();
-    assert!(seen
-        .iter()
-        .any(|x| x.case_id == f.case && x.kind == FollowUpKind::FirstVisit && x.status == Status::Overdue));
+    assert!(seen.iter().any(|x| x.follow_up.case_id == f.case
+        && x.follow_up.kind == FollowUpKind::FirstVisit
+        && x.follow_up.status == Status::Overdue));
     assert!(w.sync.follow_ups(&w.colleague, later).await.unwrap().is_empty());
     // A visit fulfils it.
     let visit = change(
@@ -726,7 +541,11 @@ async fn follow_ups_match_the_phone_rules_and_reach_the_supervisor(store: Arc<dy
     assert!(applied(&push(&w, &w.worker, vec![visit]).await[0]));
     let done = w.sync.follow_ups(&w.worker, later).await.unwrap();
     assert_eq!(
-        done.iter().find(|x| x.kind == FollowUpKind::FirstVisit).unwrap().status,
+        done.iter()
+            .find(|x| x.follow_up.kind == FollowUpKind::FirstVisit)
+            .unwrap()
+            .follow_up
+            .status,
         Status::Done
     );
 }
@@ -833,9 +652,12 @@ async fn referrals_go_to_their_partner_and_come_back_on_the_phone(store: Arc<dyn
     // supervisor sees it.
     let now = Utc::now();
     let overdue = w.sync.follow_ups(&w.supervisor, now).await.unwrap();
-    let fu = overdue.iter().find(|x| x.key == format!("referral:{id}")).unwrap();
+    let fu = overdue
+        .iter()
+        .find(|x| x.follow_up.key == format!("referral:{id}"))
+        .unwrap();
     assert_eq!(
-        (fu.kind, fu.status),
+        (fu.follow_up.kind, fu.follow_up.status),
         (FollowUpKind::Referral(ReferralKind::Employment), Status::Overdue)
     );
 
@@ -883,7 +705,11 @@ async fn referrals_go_to_their_partner_and_come_back_on_the_phone(store: Arc<dyn
     assert_eq!(page.institutions.len(), 2);
     let done = w.sync.follow_ups(&w.worker, now).await.unwrap();
     assert_eq!(
-        done.iter().find(|x| x.key == format!("referral:{id}")).unwrap().status,
+        done.iter()
+            .find(|x| x.follow_up.key == format!("referral:{id}"))
+            .unwrap()
+            .follow_up
+            .status,
         Status::Done
     );
     // The worker cannot set the partner's answer themselves.

@@ -65,6 +65,22 @@ pub fn may_work_on_case(user: &SessionUser, municipality_id: Uuid, assignee: Opt
         }
 }
 
+/// A field worker whose case a supervisor gave to a colleague may still send the edits their
+/// phone made before the reassignment: queued work is sent, never lost. Later edits are refused.
+pub fn may_finish_queued_edit(
+    user: &SessionUser,
+    municipality_id: Uuid,
+    previous_worker: Option<Uuid>,
+    reassigned_at: Option<chrono::DateTime<chrono::Utc>>,
+    made_at: chrono::DateTime<chrono::Utc>,
+) -> bool {
+    user.active
+        && user.municipality_id == municipality_id
+        && user.has_role(Role::FieldWorker)
+        && previous_worker == Some(user.id)
+        && reassigned_at.is_some_and(|at| made_at <= at)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

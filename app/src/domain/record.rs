@@ -138,7 +138,7 @@ const fn server(name: &'static str, ty: FieldType) -> FieldSpec {
 const NAME: FieldType = FieldType::Text { max: 100 };
 const NOTE: FieldType = FieldType::Text { max: 4000 };
 
-pub const CASE_STATUSES: &[&str] = &["open", "closed"];
+pub const CASE_STATUSES: &[&str] = &["open", "closed", "merged"];
 pub const SEXES: &[&str] = &["female", "male", "other"];
 pub const RELATIONSHIPS: &[&str] = &[
     "head",
@@ -166,6 +166,12 @@ const CASE: &[FieldSpec] = &[
     server("status", FieldType::Choice(CASE_STATUSES)),
     server("field_worker_id", FieldType::Id),
     server("case_manager_id", FieldType::Id),
+    // Set when a supervisor gives the case to another worker: the one before may still send
+    // what their phone queued before then.
+    server("previous_worker_id", FieldType::Id),
+    server("reassigned_at", FieldType::PastInstant),
+    // Set when the case was merged into another (a person registered twice).
+    server("merged_into", FieldType::Id),
 ];
 
 const HOUSEHOLD: &[FieldSpec] = &[
@@ -185,6 +191,8 @@ const MEMBER: &[FieldSpec] = &[
     f("personal_number", FieldType::Text { max: 20 }, false),
     f("languages", FieldType::TextList { max_items: 8, max: 40 }, false),
     f("phone", FieldType::Text { max: 30 }, false),
+    // Set when this person was found to be another already registered, and merged into them.
+    server("merged_into", FieldType::Id),
 ];
 
 const RETURN_EVENT: &[FieldSpec] = &[

@@ -207,9 +207,36 @@ pub struct PullPage {
     /// load. Empty for a field worker.
     #[serde(default)]
     pub workers: Vec<Worker>,
+    /// The municipality's days from a referral to its follow-up, so the phone's agenda matches
+    /// the server's.
+    #[serde(default)]
+    pub referral_days: Option<super::follow_up::ReferralDays>,
+    /// On the last page only: every case the caller may now see. A phone forgets the others (a
+    /// case given to a colleague, or merged into another) once it has nothing left to send for
+    /// them.
+    #[serde(default)]
+    pub cases: Option<Vec<Uuid>>,
     /// Pass back as `cursor` for the next page; empty means "from the start".
     pub next_cursor: String,
     pub more: bool,
+}
+
+/// A stored follow-up as the server lists it: with when it was escalated and whose it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FollowUpView {
+    #[serde(flatten)]
+    pub follow_up: super::follow_up::FollowUp,
+    /// When it was found overdue and put before the supervisor.
+    pub escalated_at: Option<DateTime<Utc>>,
+    /// The field worker holding the case.
+    pub worker_id: Option<Uuid>,
+}
+
+/// A supervisor gives a case to another field worker.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reassign {
+    pub field_worker_id: Uuid,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

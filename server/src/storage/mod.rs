@@ -3,6 +3,7 @@
 //! Both implementations are generated from the same source in [`sql`], so a query cannot drift
 //! between the two; `tests/storage.rs` runs one suite against both.
 
+mod follow_up;
 mod record;
 mod sql;
 
@@ -16,6 +17,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use uuid::Uuid;
 
+pub use follow_up::{FollowUpRow, FollowUpStore};
 pub use record::{
     AppliedChange, BlobRow, CaseScope, Commit, CommitResult, ConflictRow, DuplicateRow, RecordStore, StoredRecord,
 };
@@ -88,7 +90,7 @@ pub struct AuditEvent {
 }
 
 #[async_trait::async_trait]
-pub trait Storage: RecordStore + Send + Sync + 'static {
+pub trait Storage: RecordStore + FollowUpStore + Send + Sync + 'static {
     async fn ping(&self) -> Result<()>;
     /// True once any user exists: demo data never goes into a database in use.
     async fn has_users(&self) -> Result<bool>;

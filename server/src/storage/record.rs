@@ -120,6 +120,8 @@ pub trait RecordStore: Send + Sync {
     async fn commit(&self, c: &Commit) -> Result<CommitResult>;
     /// Records of the cases in `scope` written after `after_seq`, in write order.
     async fn pull(&self, scope: CaseScope, after_seq: i64, limit: i64) -> Result<Vec<StoredRecord>>;
+    /// The case records in `scope`.
+    async fn cases_in(&self, scope: CaseScope) -> Result<Vec<StoredRecord>>;
     /// Open conflicts on the cases in `scope`, oldest first.
     async fn open_conflicts(&self, scope: CaseScope) -> Result<Vec<ConflictRow>>;
     async fn conflict(&self, id: Uuid) -> Result<Option<ConflictRow>>;
@@ -143,6 +145,11 @@ pub trait RecordStore: Send + Sync {
     async fn duplicate(&self, id: Uuid) -> Result<Option<DuplicateRow>>;
     /// Returns false when it was already decided.
     async fn decide_duplicate(&self, id: Uuid, by: Uuid, at: DateTime<Utc>, decision: &str) -> Result<bool>;
+    /// The office's rewrite of several records at once (a case reassigned, two cases merged):
+    /// each `(record, expected_version)` is written with its case, assignee, fields and version,
+    /// and a new place in the change counter so that every phone that may see it pulls it again.
+    /// All or nothing: `Raced` if any record moved meanwhile.
+    async fn rewrite(&self, records: &[(StoredRecord, i64)]) -> Result<CommitResult>;
 }
 
 fn parse_kind(s: &str) -> Result<RecordKind> {
@@ -391,6 +398,19 @@ macro_rules! record_store {
                 rows.iter().map(Self::record_from_row).collect()
             }
 
+            async fn cases_in(&self, scope: CaseScope) -> Result<Vec<StoredRecord>> {
+                let sql = format!(
+                    "SELECT {RECORD_COLUMNS} FROM record r WHERE r.kind = 'case' AND r.municipality_id = $1 \
+                     AND ($2 IS NULL OR r.assignee_id = $2) ORDER BY r.id"
+                );
+                let rows = sqlx::query(&sql)
+                    .bind(scope.municipality_id)
+                    .bind(scope.assignee_id)
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.iter().map(Self::record_from_row).collect()
+            }
+
             async fn open_conflicts(&self, scope: CaseScope) -> Result<Vec<ConflictRow>> {
                 let sql = format!(
                     "{CONFLICT_SELECT} JOIN record c ON c.id = f.case_id AND c.kind = 'case' \
@@ -567,6 +587,38 @@ macro_rules! record_store {
                 .await?
                 .rows_affected();
                 Ok(n > 0)
+            }
+
+            async fn rewrite(&self, records: &[(StoredRecord, i64)]) -> Result<CommitResult> {
+                let mut tx = self.pool.begin().await?;
+                for (r, expected) in records {
+                    let seq: i64 = sqlx::query("UPDATE sync_counter SET seq = seq + 1 WHERE id = 1 RETURNING seq")
+                        .fetch_one(&mut *tx)
+                        .await?
+                        .try_get("seq")?;
+                    let written = sqlx::query(
+                        "UPDATE record SET case_id = $2, assignee_id = $3, version = $4, fields = $5, stamps = $6, \
+                         seq = $7, updated_by = $8, updated_at = $9 WHERE id = $1 AND version = $10",
+                    )
+                    .bind(r.id)
+                    .bind(r.case_id)
+                    .bind(r.assignee_id)
+                    .bind(r.version)
+                    .bind(to_json(&r.fields)?)
+                    .bind(to_json(&r.stamps)?)
+                    .bind(seq)
+                    .bind(r.updated_by)
+                    .bind(r.updated_at)
+                    .bind(expected)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                    if written == 0 {
+                        return Ok(CommitResult::Raced);
+                    }
+                }
+                tx.commit().await?;
+                Ok(CommitResult::Done)
             }
         }
     };

@@ -3,6 +3,8 @@
 //! PostgreSQL that cannot be reached fails the run; it is never skipped.
 #![allow(dead_code)]
 
+pub mod world;
+
 use reintegra::storage::{self, Pool, Storage};
 use sqlx::Connection;
 use std::sync::Arc;

@@ -1,0 +1,213 @@
+//! The office's moves on whole cases: a supervisor gives a case to another field worker, or
+//! merges a person registered twice. Both rewrite records on the server and give each a new
+//! place in the change counter, so every phone that may see them pulls them again; a phone that
+//! may no longer see a case forgets it once it has sent what it queued for it.
+
+use crate::storage::{CommitResult, StoredRecord};
+use crate::sync::{now, SyncError, SyncService, RACE_RETRIES};
+use app::domain::access::{case_view, CaseView};
+use app::domain::sync;
+use app::domain::{Fields, RecordKind, Role, SessionUser};
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+use uuid::Uuid;
+
+/// `record` with `changes` applied by the office (no device): the version moves on and the
+/// fields keep their per-field stamps, so a phone's later edit merges as usual.
+fn office_edit(record: &StoredRecord, changes: Fields, by: Uuid, at: DateTime<Utc>) -> StoredRecord {
+    let m = sync::merge(
+        &record.fields,
+        &record.stamps,
+        record.version,
+        record.version,
+        Uuid::nil(),
+        &changes,
+    );
+    StoredRecord {
+        fields: m.fields,
+        stamps: m.stamps,
+        version: m.version,
+        updated_by: by,
+        updated_at: at,
+        ..record.clone()
+    }
+}
+
+fn text(r: &StoredRecord, key: &str) -> String {
+    r.fields
+        .get(key)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string()
+}
+
+fn fields(pairs: &[(&str, Value)]) -> Fields {
+    pairs.iter().map(|(k, v)| ((*k).to_string(), v.clone())).collect()
+}
+
+/// A case merged into another is kept only as a pointer to it.
+pub fn merged_into(case: &StoredRecord) -> Option<Uuid> {
+    Uuid::parse_str(&text(case, "merged_into")).ok()
+}
+
+impl SyncService {
+    fn may_direct(actor: &SessionUser, municipality_id: Uuid) -> bool {
+        actor.active && actor.municipality_id == municipality_id && case_view(actor) == Some(CaseView::Municipality)
+    }
+
+    /// Gives the case to another field worker of the municipality (supervisors). The new
+    /// worker's phone receives the whole case at its next sync; the old one keeps sending the
+    /// edits it made before now, then forgets the case.
+    pub async fn reassign(
+        &self,
+        actor: &SessionUser,
+        case_id: Uuid,
+        to: Uuid,
+        at: DateTime<Utc>,
+    ) -> Result<(), SyncError> {
+        if !actor.active || !actor.has_role(Role::Supervisor) {
+            return Err(SyncError::Forbidden);
+        }
+        for _ in 0..RACE_RETRIES {
+            let records = self.store.records_of_case(case_id).await?;
+            let Some(case) = records.iter().find(|r| r.id == case_id && r.kind == RecordKind::Case) else {
+                return Err(SyncError::NotFound);
+            };
+            if case.municipality_id != actor.municipality_id {
+                return Err(SyncError::NotFound);
+            }
+            if merged_into(case).is_some() {
+                return Err(SyncError::BadRequest("this case was merged into another".into()));
+            }
+            let worker = self.store.user_by_id(to).await?;
+            let fit = worker.as_ref().is_some_and(|w| {
+                w.active && w.municipality_id == actor.municipality_id && w.roles.contains(&Role::FieldWorker)
+            });
+            if !fit {
+                return Err(SyncError::BadRequest(
+                    "a case can only go to an active field worker of the municipality".into(),
+                ));
+            }
+            if case.assignee_id == Some(to) {
+                return Ok(());
+            }
+            let mut changes = vec![("reassigned_at", Value::String(at.to_rfc3339()))];
+            if let Some(from) = case.assignee_id {
+                changes.push(("previous_worker_id", Value::String(from.to_string())));
+            }
+            let mut moved = office_edit(case, fields(&changes), actor.id, at);
+            moved.assignee_id = Some(to);
+            let mut rewrite = vec![(moved, case.version)];
+            rewrite.extend(
+                records
+                    .iter()
+                    .filter(|r| r.id != case_id)
+                    .map(|r| (r.clone(), r.version)),
+            );
+            if self.store.rewrite(&rewrite).await? == CommitResult::Done {
+                let from = case.assignee_id.map(|u| u.to_string()).unwrap_or_default();
+                self.audit(
+                    actor,
+                    "case.reassign",
+                    "case",
+                    Some(case_id.to_string()),
+                    format!("from {from} to {to}"),
+                )
+                .await;
+                return Ok(());
+            }
+        }
+        Err(SyncError::Busy)
+    }
+
+    /// Merges the two people of a duplicate suggestion. The person registered first is kept; the
+    /// other is marked as merged into them. When they are in different cases, everything of the
+    /// second case (household, members, returns, visits, assessments, referrals, photos) moves
+    /// into the first, and the second case is kept only as a pointer. Nothing is deleted.
+    pub async fn merge_duplicate(&self, actor: &SessionUser, id: Uuid, at: DateTime<Utc>) -> Result<Uuid, SyncError> {
+        let d = self.store.duplicate(id).await?.ok_or(SyncError::NotFound)?;
+        if !Self::may_direct(actor, d.municipality_id) {
+            return Err(SyncError::NotFound);
+        }
+        if d.decided_at.is_some() {
+            return Err(SyncError::BadRequest("this suggestion was already decided".into()));
+        }
+        for _ in 0..RACE_RETRIES {
+            let (Some(a), Some(b)) = (
+                self.store.record(d.member_id).await?,
+                self.store.record(d.other_member_id).await?,
+            ) else {
+                return Err(SyncError::NotFound);
+            };
+            let (keep, drop) = if (a.created_at, a.id) <= (b.created_at, b.id) {
+                (a, b)
+            } else {
+                (b, a)
+            };
+            if !text(&keep, "merged_into").is_empty() || !text(&drop, "merged_into").is_empty() {
+                return Err(SyncError::BadRequest("one of the two was already merged".into()));
+            }
+            let keep_household = text(&keep, "household_id");
+            let drop_household = text(&drop, "household_id");
+            let mut rewrite: Vec<(StoredRecord, i64)> = Vec::new();
+            let merged_member = office_edit(
+                &drop,
+                fields(&[("merged_into", Value::String(keep.id.to_string()))]),
+                actor.id,
+                at,
+            );
+            if keep.case_id == drop.case_id {
+                rewrite.push((merged_member, drop.version));
+            } else {
+                let target = keep.case_id;
+                for r in self.store.records_of_case(drop.case_id).await? {
+                    let version = r.version;
+                    let next = if r.kind == RecordKind::Case {
+                        let closed = fields(&[
+                            ("status", Value::String("merged".into())),
+                            ("merged_into", Value::String(target.to_string())),
+                        ]);
+                        office_edit(&r, closed, actor.id, at)
+                    } else {
+                        let base = if r.id == drop.id {
+                            merged_member.clone()
+                        } else {
+                            r.clone()
+                        };
+                        // The people of the second household join the first one.
+                        let mut moved = if r.kind == RecordKind::Member && text(&base, "household_id") == drop_household
+                        {
+                            let to = fields(&[("household_id", Value::String(keep_household.clone()))]);
+                            office_edit(&base, to, actor.id, at)
+                        } else {
+                            base
+                        };
+                        moved.case_id = target;
+                        moved
+                    };
+                    rewrite.push((next, version));
+                }
+            }
+            if self.store.rewrite(&rewrite).await? != CommitResult::Done {
+                continue;
+            }
+            self.store.decide_duplicate(id, actor.id, now(), "merged").await?;
+            self.audit(
+                actor,
+                "person.merge",
+                "member",
+                Some(keep.id.to_string()),
+                format!(
+                    "{} merged into it; case {} into {}",
+                    drop.id, drop.case_id, keep.case_id
+                ),
+            )
+            .await;
+            for case_id in [keep.case_id, drop.case_id] {
+                self.schedule_case(case_id, at).await?;
+            }
+            return Ok(keep.id);
+        }
+        Err(SyncError::Busy)
+    }
+}

@@ -1,0 +1,243 @@
+//! The server keeps every case's follow-ups: after each write to a case and on a timer it runs the
+//! same rules the phone runs ([`app::domain::follow_up::schedule`]) and stores the result. A
+//! follow-up first found overdue is escalated: it is stamped, audited and listed for the
+//! supervisor. Rebuilding from the records at the same instant gives exactly what is stored.
+
+use crate::storage::{AuditEvent, FollowUpRow, StoredRecord};
+use crate::sync::{SyncError, SyncService};
+use app::domain::follow_up::{self, FollowUp, FollowUpKind, ReferralDays, ReferralKind, Status};
+use app::domain::sync::FollowUpView;
+use app::domain::{Role, SessionUser};
+use chrono::{DateTime, Utc};
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+/// What one pass of the scheduler did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ScheduleRun {
+    pub cases: usize,
+    /// Follow-ups written or removed.
+    pub changed: usize,
+    /// Follow-ups newly escalated to the supervisor.
+    pub escalated: usize,
+}
+
+impl std::ops::AddAssign for ScheduleRun {
+    fn add_assign(&mut self, o: Self) {
+        self.cases += o.cases;
+        self.changed += o.changed;
+        self.escalated += o.escalated;
+    }
+}
+
+fn to_row(f: &FollowUp, municipality_id: Uuid, escalated_at: Option<DateTime<Utc>>, at: DateTime<Utc>) -> FollowUpRow {
+    FollowUpRow {
+        case_id: f.case_id,
+        key: f.key.clone(),
+        municipality_id,
+        kind: f.kind.code(),
+        due_on: f.due_on,
+        status: f.status.as_str().into(),
+        done_by: f.done_by,
+        escalated_at,
+        updated_at: at,
+    }
+}
+
+fn from_row(r: &FollowUpRow) -> Option<FollowUp> {
+    Some(FollowUp {
+        case_id: r.case_id,
+        key: r.key.clone(),
+        kind: FollowUpKind::parse(&r.kind)?,
+        due_on: r.due_on,
+        status: Status::parse(&r.status)?,
+        done_by: r.done_by,
+    })
+}
+
+impl SyncService {
+    /// The municipality's referral days: its own numbers over the defaults.
+    pub async fn referral_days_of(&self, municipality_id: Uuid) -> Result<ReferralDays, SyncError> {
+        let own = self.store.referral_days(municipality_id).await?;
+        Ok(ReferralDays::with_overrides(own.into_iter().filter_map(|(k, d)| {
+            Some((ReferralKind::parse(&k)?, u32::try_from(d).ok()?))
+        })))
+    }
+
+    /// A supervisor (or the administrator) sets the municipality's days for one kind of referral;
+    /// every case's follow-ups are rescheduled at once.
+    pub async fn set_referral_days(
+        &self,
+        actor: &SessionUser,
+        kind: &str,
+        days: u32,
+        now: DateTime<Utc>,
+    ) -> Result<ReferralDays, SyncError> {
+        if !actor.active || !(actor.has_role(Role::Supervisor) || actor.has_role(Role::Admin)) {
+            return Err(SyncError::Forbidden);
+        }
+        let kind = ReferralKind::parse(kind)
+            .ok_or_else(|| SyncError::BadRequest(format!("{kind:?} is not a kind of referral")))?;
+        if !ReferralDays::RANGE.contains(&days) {
+            return Err(SyncError::BadRequest(format!(
+                "days must be from {} to {}",
+                ReferralDays::RANGE.start(),
+                ReferralDays::RANGE.end()
+            )));
+        }
+        let as_i32 = i32::try_from(days).map_err(|_| SyncError::BadRequest("days out of range".into()))?;
+        self.store
+            .set_referral_days(actor.municipality_id, kind.as_str(), as_i32, actor.id, now)
+            .await?;
+        self.audit(
+            actor,
+            "referral_days.set",
+            "municipality",
+            Some(actor.municipality_id.to_string()),
+            format!("{} {days}", kind.as_str()),
+        )
+        .await;
+        self.schedule_municipality(actor.municipality_id, now).await?;
+        self.referral_days_of(actor.municipality_id).await
+    }
+
+    /// Runs the rules on one case's records and stores what changed.
+    pub async fn schedule_case(&self, case_id: Uuid, now: DateTime<Utc>) -> Result<ScheduleRun, SyncError> {
+        let records = self.store.records_of_case(case_id).await?;
+        let Some(case) = records.iter().find(|r| r.id == case_id) else {
+            return Ok(ScheduleRun::default());
+        };
+        let days = self.referral_days_of(case.municipality_id).await?;
+        let computed = self.computed(case_id, &records, &days, now);
+        let stored: BTreeMap<String, FollowUpRow> = self
+            .store
+            .follow_ups_of_case(case_id)
+            .await?
+            .into_iter()
+            .map(|r| (r.key.clone(), r))
+            .collect();
+        let mut run = ScheduleRun {
+            cases: 1,
+            ..Default::default()
+        };
+        let mut write = Vec::new();
+        let mut newly_escalated = Vec::new();
+        for f in &computed {
+            let before = stored.get(&f.key);
+            let escalated_at = match f.status {
+                Status::Overdue => before.and_then(|b| b.escalated_at).or(Some(now)),
+                _ => None,
+            };
+            let row = to_row(f, case.municipality_id, escalated_at, now);
+            if before.is_some_and(|b| b.same_as(&row)) {
+                continue;
+            }
+            if escalated_at == Some(now) {
+                newly_escalated.push(row.clone());
+            }
+            write.push(row);
+        }
+        let gone: Vec<String> = stored
+            .keys()
+            .filter(|k| !computed.iter().any(|f| &f.key == *k))
+            .cloned()
+            .collect();
+        if write.is_empty() && gone.is_empty() {
+            return Ok(run);
+        }
+        self.store.save_follow_ups(case_id, &write, &gone).await?;
+        run.changed = write.len() + gone.len();
+        run.escalated = newly_escalated.len();
+        for row in newly_escalated {
+            // No person did this: the clock did. The supervisor's list shows it from now on.
+            let event = AuditEvent {
+                id: Uuid::now_v7(),
+                at: now,
+                actor_id: None,
+                municipality_id: Some(row.municipality_id),
+                action: "follow_up.escalate".into(),
+                entity: "case".into(),
+                entity_id: Some(case_id.to_string()),
+                detail: format!("{} due {}", row.kind, row.due_on),
+            };
+            if let Err(e) = self.store.append_audit(&event).await {
+                tracing::error!(error = %e, "audit row not written");
+            }
+        }
+        Ok(run)
+    }
+
+    /// What the rules give for the case now (a rebuild: nothing is read from the stored list).
+    pub fn computed(
+        &self,
+        case_id: Uuid,
+        records: &[StoredRecord],
+        days: &ReferralDays,
+        now: DateTime<Utc>,
+    ) -> Vec<FollowUp> {
+        let facts = follow_up::facts_from_records(
+            case_id,
+            records
+                .iter()
+                .filter(|r| r.case_id == case_id)
+                .map(|r| (r.kind, r.id, &r.fields)),
+        );
+        follow_up::schedule(&facts, days, now)
+    }
+
+    pub async fn schedule_municipality(
+        &self,
+        municipality_id: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<ScheduleRun, SyncError> {
+        let mut run = ScheduleRun::default();
+        for (case_id, m) in self.store.all_cases().await? {
+            if m == municipality_id {
+                run += self.schedule_case(case_id, now).await?;
+            }
+        }
+        Ok(run)
+    }
+
+    /// Every case of every municipality: the timer's pass, which turns due into overdue and
+    /// escalates.
+    pub async fn schedule_all(&self, now: DateTime<Utc>) -> Result<ScheduleRun, SyncError> {
+        let mut run = ScheduleRun::default();
+        for (case_id, _) in self.store.all_cases().await? {
+            run += self.schedule_case(case_id, now).await?;
+        }
+        Ok(run)
+    }
+
+    /// The stored follow-ups of the caller's cases (supervisors and case managers: the whole
+    /// municipality). A follow-up whose day has passed since the last pass shows as overdue.
+    pub async fn follow_ups(&self, actor: &SessionUser, now: DateTime<Utc>) -> Result<Vec<FollowUpView>, SyncError> {
+        let scope = crate::sync::scope_of(actor)?;
+        let rows = self.store.follow_ups_in(scope).await?;
+        let mut workers: BTreeMap<Uuid, Option<Uuid>> = BTreeMap::new();
+        let mut out = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let Some(mut f) = from_row(row) else {
+                tracing::warn!(case = %row.case_id, key = %row.key, "stored follow-up not understood");
+                continue;
+            };
+            if f.status == Status::Due && now >= follow_up::overdue_from(f.due_on) {
+                f.status = Status::Overdue;
+            }
+            let worker = match workers.get(&row.case_id) {
+                Some(w) => *w,
+                None => {
+                    let w = self.store.record(row.case_id).await?.and_then(|c| c.assignee_id);
+                    workers.insert(row.case_id, w);
+                    w
+                }
+            };
+            out.push(FollowUpView {
+                follow_up: f,
+                escalated_at: row.escalated_at,
+                worker_id: worker,
+            });
+        }
+        Ok(out)
+    }
+}
