@@ -166,6 +166,7 @@ impl SyncService {
                         let closed = fields(&[
                             ("status", Value::String("merged".into())),
                             ("merged_into", Value::String(target.to_string())),
+                            ("merged_at", Value::String(at.to_rfc3339())),
                         ]);
                         office_edit(&r, closed, actor.id, at)
                     } else {

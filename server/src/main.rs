@@ -62,6 +62,7 @@ async fn serve(settings: Settings) -> Result<(), ServerError> {
             tracing::info!("database already holds users: demo data not loaded");
         }
     }
+    tokio::spawn(keep_follow_ups(reintegra::sync::SyncService::new(store.clone())));
     let backend = Arc::new(Service::new(store.clone(), sign_in_policy(&settings)));
     let state = AppState {
         store,
@@ -99,6 +100,25 @@ async fn serve(settings: Settings) -> Result<(), ServerError> {
         .await?;
     tracing::info!("stopped cleanly");
     Ok(())
+}
+
+/// The plans' clock: writes reschedule their own case at once; this pass turns what fell due
+/// into overdue and escalates it, every ten minutes (first at start-up).
+async fn keep_follow_ups(sync: reintegra::sync::SyncService) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        match sync.schedule_all(chrono::Utc::now()).await {
+            Ok(run) => tracing::info!(
+                cases = run.cases,
+                changed = run.changed,
+                escalated = run.escalated,
+                "follow-ups scheduled"
+            ),
+            Err(e) => tracing::error!(error = %e, "scheduling follow-ups failed"),
+        }
+    }
 }
 
 /// Finishes the requests in flight on SIGTERM (service managers) or Ctrl-C.

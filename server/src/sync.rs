@@ -318,8 +318,8 @@ impl SyncService {
             if let Some(done) = self.store.applied_change(change.change_id).await? {
                 return Ok(already_applied(actor, &done));
             }
-            let change = self.redirected(change).await?;
-            let outcome = self.try_apply(actor, &change).await?;
+            let (change, merged_case) = self.redirected(change).await?;
+            let outcome = self.try_apply(actor, &change, merged_case.as_ref()).await?;
             match outcome {
                 Attempt::Decided(o) => return Ok(o),
                 Attempt::Raced => continue,
@@ -330,21 +330,28 @@ impl SyncService {
 
     /// A change made on the phone for a case that has since been merged into another goes to
     /// that other case: queued work is never refused for a merge the phone did not know of.
-    async fn redirected(&self, change: &Change) -> Result<Change, SyncError> {
+    /// Also returns the merged case, whose worker may still send what was queued before the merge.
+    async fn redirected(&self, change: &Change) -> Result<(Change, Option<StoredRecord>), SyncError> {
         if change.kind != RecordKind::Case {
             if let Some(case) = self.store.record(change.case_id).await? {
                 if let Some(target) = crate::case::merged_into(&case) {
-                    return Ok(Change {
+                    let change = Change {
                         case_id: target,
                         ..change.clone()
-                    });
+                    };
+                    return Ok((change, Some(case)));
                 }
             }
         }
-        Ok(change.clone())
+        Ok((change.clone(), None))
     }
 
-    async fn try_apply(&self, actor: &SessionUser, change: &Change) -> Result<Attempt, SyncError> {
+    async fn try_apply(
+        &self,
+        actor: &SessionUser,
+        change: &Change,
+        merged_case: Option<&StoredRecord>,
+    ) -> Result<Attempt, SyncError> {
         let reject = |r: Rejection, errors: Vec<FieldError>| Ok(Attempt::Decided(Outcome::rejected(r, errors)));
         let errors = check_change_fields(change.kind, &change.fields);
         if !errors.is_empty() {
@@ -389,7 +396,12 @@ impl SyncService {
                 change.made_at,
             )
         });
-        if !may_work_on_case(actor, municipality_id, assignee_id) && !queued_before_reassignment {
+        let queued_before_merge = merged_case.is_some_and(|m| {
+            may_work_on_case(actor, m.municipality_id, m.assignee_id)
+                && DateTime::parse_from_rfc3339(&field_text(m, "merged_at")).is_ok_and(|t| change.made_at <= t)
+        });
+        if !may_work_on_case(actor, municipality_id, assignee_id) && !queued_before_reassignment && !queued_before_merge
+        {
             return reject(Rejection::Forbidden, vec![]);
         }
         let case_records: Vec<StoredRecord> = case_records
@@ -731,11 +743,10 @@ impl SyncService {
             .find(|x| x.kind == RecordKind::Household)
             .map(|h| field_text(h, "village"))
             .unwrap_or_default();
-        let state = field_text(r, "state");
         Ok(IncomingReferral {
             id: r.id,
             kind: field_text(r, "kind"),
-            state: if state.is_empty() { "sent".into() } else { state },
+            state: referral::state_of(&r.fields).to_string(),
             sent_on: field_text(r, "sent_on"),
             note: field_text(r, "note"),
             feedback: field_text(r, "feedback"),

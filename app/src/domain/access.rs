@@ -114,6 +114,40 @@ mod tests {
     }
 
     #[test]
+    fn the_worker_before_a_reassignment_sends_only_what_was_queued_before_it() {
+        let home = Uuid::now_v7();
+        let before = user(&[Role::FieldWorker], home);
+        let stranger = user(&[Role::FieldWorker], home);
+        let at = chrono::Utc::now();
+        let earlier = at - chrono::Duration::hours(3);
+        let later = at + chrono::Duration::seconds(1);
+        assert!(may_finish_queued_edit(
+            &before,
+            home,
+            Some(before.id),
+            Some(at),
+            earlier
+        ));
+        assert!(may_finish_queued_edit(&before, home, Some(before.id), Some(at), at));
+        assert!(!may_finish_queued_edit(&before, home, Some(before.id), Some(at), later));
+        assert!(!may_finish_queued_edit(
+            &stranger,
+            home,
+            Some(before.id),
+            Some(at),
+            earlier
+        ));
+        assert!(!may_finish_queued_edit(
+            &before,
+            Uuid::now_v7(),
+            Some(before.id),
+            Some(at),
+            earlier
+        ));
+        assert!(!may_finish_queued_edit(&before, home, Some(before.id), None, earlier));
+    }
+
+    #[test]
     fn admin_manages_users_of_own_municipality_only() {
         let home = Uuid::now_v7();
         let other = Uuid::now_v7();

@@ -172,6 +172,7 @@ const CASE: &[FieldSpec] = &[
     server("reassigned_at", FieldType::PastInstant),
     // Set when the case was merged into another (a person registered twice).
     server("merged_into", FieldType::Id),
+    server("merged_at", FieldType::PastInstant),
 ];
 
 const HOUSEHOLD: &[FieldSpec] = &[
