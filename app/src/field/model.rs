@@ -230,10 +230,41 @@ pub fn text(fields: &Fields, key: &str) -> String {
         .unwrap_or_default()
 }
 
+/// The records the phone should forget after a full pull: those of cases the user may no longer
+/// see (given to a colleague, merged into another), unless something queued for that case is
+/// still waiting to be sent.
+pub fn forgotten(records: &BTreeMap<Uuid, RecordState>, visible: &[Uuid], outbox: &[OutboxItem]) -> Vec<Uuid> {
+    records
+        .values()
+        .filter(|r| !visible.contains(&r.case_id) && !outbox.iter().any(|i| i.change.case_id == r.case_id))
+        .map(|r| r.id)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_case_no_longer_listed_is_forgotten_once_nothing_waits_for_it() {
+        let (mine, gone, u) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+        let state = |id: Uuid, case_id: Uuid| RecordState {
+            kind: RecordKind::Household,
+            id,
+            case_id,
+            version: 1,
+            fields: Fields::new(),
+            updated_at: Utc::now(),
+        };
+        let (a, b) = (Uuid::now_v7(), Uuid::now_v7());
+        let records: BTreeMap<Uuid, RecordState> = [(a, state(a, mine)), (b, state(b, gone))].into_iter().collect();
+        let mut queued = item(b, Some(1), json!({"phone": "1"}), u);
+        queued.change.case_id = gone;
+        assert_eq!(forgotten(&records, &[mine], &[queued]), Vec::<Uuid>::new());
+        assert_eq!(forgotten(&records, &[mine], &[]), vec![b]);
+        assert_eq!(forgotten(&records, &[mine, gone], &[]), Vec::<Uuid>::new());
+    }
 
     fn item(record: Uuid, base: Option<i64>, fields: Value, user: Uuid) -> OutboxItem {
         OutboxItem {

@@ -139,3 +139,31 @@ pub async fn dismiss_duplicate(id: uuid::Uuid) -> Result<(), NetError> {
     .await?;
     Ok(())
 }
+
+pub async fn merge_duplicate(id: uuid::Uuid) -> Result<(), NetError> {
+    send(
+        "POST",
+        &format!("/duplicates/{id}/merge"),
+        Some(wasm_bindgen::JsValue::from_str("")),
+        "application/json",
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn reassign(case_id: uuid::Uuid, field_worker_id: uuid::Uuid) -> Result<(), NetError> {
+    let body = crate::domain::sync::Reassign { field_worker_id };
+    send(
+        "POST",
+        &format!("/cases/{case_id}/reassign"),
+        Some(body_of(&body)?),
+        "application/json",
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn set_referral_days(kind: &str, days: u32) -> Result<crate::domain::follow_up::ReferralDays, NetError> {
+    let body = serde_json::json!({ "kind": kind, "days": days });
+    json(send("PUT", "/referral-days", Some(body_of(&body)?), "application/json").await?).await
+}

@@ -44,6 +44,8 @@ pub struct FieldStore {
     pub institutions: RwSignal<Vec<crate::domain::Institution>>,
     /// Supervisors: the municipality's field workers.
     pub workers: RwSignal<Vec<crate::domain::sync::Worker>>,
+    /// The municipality's days from a referral to its follow-up (defaults until the first pull).
+    pub referral_days: RwSignal<crate::domain::follow_up::ReferralDays>,
     pub status: RwSignal<SyncStatus>,
     pub loaded: RwSignal<bool>,
     #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
@@ -65,6 +67,7 @@ impl FieldStore {
             conflicts: RwSignal::new(Vec::new()),
             institutions: RwSignal::new(Vec::new()),
             workers: RwSignal::new(Vec::new()),
+            referral_days: RwSignal::new(Default::default()),
             status: RwSignal::new(SyncStatus::default()),
             loaded: RwSignal::new(false),
             cursor: RwSignal::new(String::new()),
@@ -274,6 +277,11 @@ mod browser {
                 .and_then(|t| serde_json::from_str(&t).ok())
                 .unwrap_or_default();
             self.workers.set(workers);
+            let days = meta(&db, "referral_days")
+                .await
+                .and_then(|t| serde_json::from_str(&t).ok())
+                .unwrap_or_default();
+            self.referral_days.set(days);
             self.cursor.set(meta(&db, "cursor").await.unwrap_or_default());
             let last = meta(&db, "last_success")
                 .await
@@ -402,6 +410,27 @@ mod browser {
                         .await
                         .map_err(storage)?;
                     self.institutions.set(page.institutions);
+                }
+                if let Some(days) = page.referral_days {
+                    let text = serde_json::to_string(&days).unwrap_or_default();
+                    idb::put_text(db, idb::META, "referral_days", &text)
+                        .await
+                        .map_err(storage)?;
+                    self.referral_days.set(days);
+                }
+                if let Some(visible) = page.cases {
+                    let outbox = self.my_outbox();
+                    let gone = self.records.with_untracked(|r| model::forgotten(r, &visible, &outbox));
+                    for id in &gone {
+                        idb::delete(db, idb::RECORDS, &id.to_string()).await.map_err(storage)?;
+                    }
+                    if !gone.is_empty() {
+                        self.records.update(|map| {
+                            gone.iter().for_each(|id| {
+                                map.remove(id);
+                            })
+                        });
+                    }
                 }
                 idb::put_text(db, idb::META, "cursor", &page.next_cursor)
                     .await

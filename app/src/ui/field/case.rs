@@ -1,8 +1,9 @@
 //! One case on the phone: the household, its members, the return, visits and assessments.
 
 use super::{go, inputs::new_draft, Screen};
-use crate::domain::{assessment, RecordKind};
-use crate::field::model::text;
+use crate::domain::referral::{self, Suggestion};
+use crate::domain::{assessment, RecordKind, Role, SessionUser};
+use crate::field::model::{text, LocalRecord};
 use crate::field::store::{of_case, FieldStore};
 use crate::i18n::*;
 use crate::i18n_support::label;
@@ -51,13 +52,35 @@ pub fn CaseView(case_id: Uuid) -> impl IntoView {
         store.save_draft(new_draft(RecordKind::Assessment, id, case_id, fields, None));
         go(Screen::Assessment(case_id, id));
     };
-    let new_referral = move |_| {
+    let refer = move |suggested: Option<Suggestion>| {
         let id = Uuid::now_v7();
         let today = crate::domain::follow_up::local_today(Utc::now()).to_string();
-        let fields = serde_json::from_value(json!({ "sent_on": today })).unwrap_or_default();
+        let mut fields = json!({ "sent_on": today });
+        if let Some(s) = suggested {
+            fields["kind"] = json!(s.kind.as_str());
+            fields["assessment_id"] = json!(s.assessment_id);
+            fields["note"] = json!(s.note);
+        }
+        let fields = serde_json::from_value(fields).unwrap_or_default();
         store.save_draft(new_draft(RecordKind::Referral, id, case_id, fields, None));
         go(Screen::Referral(case_id, id));
     };
+    let new_referral = move |_| refer(None);
+    // Needs of the latest assessment that no referral answers yet.
+    let suggestions = Memo::new(move |_| {
+        let assessments = of(RecordKind::Assessment);
+        let latest = assessments
+            .iter()
+            .max_by_key(|a| text(&a.fields, "completed_at"))
+            .cloned();
+        let referrals = of(RecordKind::Referral);
+        latest
+            .map(|a| {
+                let answers = a.fields.get("answers").cloned().unwrap_or_default();
+                referral::suggestions(a.id, &answers, referrals.iter().map(|r| &r.fields))
+            })
+            .unwrap_or_default()
+    });
     let institution_name = move |id: String| {
         store.institutions.with(|l| {
             l.iter()
@@ -73,7 +96,7 @@ pub fn CaseView(case_id: Uuid) -> impl IntoView {
             <p class="muted">{move || text(&household(), "phone")}</p>
             <h3>{t!(i18n, members)}</h3>
             <ul class="list" data-testid="members">
-                {move || of(RecordKind::Member).into_iter().map(|m| view! {
+                {move || of(RecordKind::Member).into_iter().filter(|m| text(&m.fields, "merged_into").is_empty()).map(|m| view! {
                     <li>
                         {text(&m.fields, "first_name")} " " {text(&m.fields, "last_name")}
                         <span class="muted">
@@ -128,24 +151,133 @@ pub fn CaseView(case_id: Uuid) -> impl IntoView {
                 }).collect_view()}
             </ul>
             <h3>{t!(i18n, referrals)}</h3>
+            <Show when=move || !suggestions.with(Vec::is_empty)>
+                <h4>{t!(i18n, suggested_referrals)}</h4>
+                <ul class="list" data-testid="suggested-referrals">
+                    {move || suggestions.get().into_iter().map(|sug| {
+                        let kind = sug.kind.as_str();
+                        let priority = sug.priority.clone();
+                        let note = sug.note.clone();
+                        view! {
+                            <li data-testid="suggestion" data-kind=kind>
+                                {move || label(i18n, &format!("c_{kind}"))} " · " {move || label(i18n, &format!("c_{priority}"))}
+                                {(!note.is_empty()).then(|| view! { <br /> <span class="muted">{note.clone()}</span> })}
+                                <br />
+                                <button type="button" class="secondary" on:click=move |_| refer(Some(sug.clone()))>{t!(i18n, refer)}</button>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </Show>
             <ul class="list" data-testid="referrals">
-                {move || of(RecordKind::Referral).into_iter().map(|r| {
-                    let kind = text(&r.fields, "kind");
-                    let state = Some(text(&r.fields, "state")).filter(|s| !s.is_empty()).unwrap_or_else(|| "sent".into());
-                    let feedback = text(&r.fields, "feedback");
-                    let state_attr = state.clone();
-                    view! {
-                        <li data-testid="referral" data-state=state_attr>
-                            {move || label(i18n, &format!("c_{kind}"))} " · " {institution_name(text(&r.fields, "institution_id"))}
-                            <br />
-                            <span class="muted">{text(&r.fields, "sent_on")} " · " {move || label(i18n, &format!("c_{state}"))}</span>
-                            {(!feedback.is_empty()).then(|| view! { <br /> <span class="muted">{feedback.clone()}</span> })}
-                            {r.pending.then(|| view! { " " <span class="badge">{t!(i18n, not_sent)}</span> })}
-                        </li>
-                    }
-                }).collect_view()}
+                {move || of(RecordKind::Referral).into_iter().map(|r| view! { <ReferralItem r institution_name /> }).collect_view()}
             </ul>
+            <Reassign case_id />
             <p class="muted small">{t!(i18n, attachments)} ": " {move || of(RecordKind::Attachment).len()}</p>
         </section>
     }
+}
+
+/// One referral on the case: its state and the institution's feedback, and the worker's closing
+/// (offline, like every other change).
+#[component]
+fn ReferralItem(
+    r: LocalRecord,
+    institution_name: impl Fn(String) -> String + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let store = expect_context::<FieldStore>();
+    let i18n = use_i18n();
+    let kind = text(&r.fields, "kind");
+    let state = referral::state_of(&r.fields).to_string();
+    let feedback = text(&r.fields, "feedback");
+    let closing_note = text(&r.fields, "closing_note");
+    let open = state != "closed";
+    let closing = RwSignal::new(false);
+    let note = RwSignal::new(String::new());
+    let state_attr = state.clone();
+    let record = StoredValue::new(r.clone());
+    let close = move |_| {
+        let record = record.get_value();
+        let mut fields = record.fields.clone();
+        let today = crate::domain::follow_up::local_today(Utc::now()).to_string();
+        fields.insert("closed_on".into(), json!(today));
+        let n = note.get_untracked();
+        if !n.trim().is_empty() {
+            fields.insert("closing_note".into(), json!(n.trim()));
+        }
+        let draft = new_draft(RecordKind::Referral, record.id, record.case_id, fields, record.version);
+        super::finish_and_return(store, vec![draft], record.case_id);
+        closing.set(false);
+    };
+    view! {
+        <li data-testid="referral" data-state=state_attr>
+            {move || label(i18n, &format!("c_{kind}"))} " · " {institution_name(text(&r.fields, "institution_id"))}
+            <br />
+            <span class="muted">{text(&r.fields, "sent_on")} " · " {let s = state.clone(); move || label(i18n, &format!("c_{s}"))}</span>
+            {(!feedback.is_empty()).then(|| view! { <br /> <span class="muted">{feedback.clone()}</span> })}
+            {(!closing_note.is_empty()).then(|| view! { <br /> <span class="muted">{text(&r.fields, "closed_on")} " · " {closing_note.clone()}</span> })}
+            {r.pending.then(|| view! { " " <span class="badge">{t!(i18n, not_sent)}</span> })}
+            {open.then(|| view! {
+                <Show when=move || closing.get() fallback=move || view! {
+                    <br />
+                    <button type="button" class="link" data-testid="close-referral" on:click=move |_| closing.set(true)>{t!(i18n, close_referral)}</button>
+                }>
+                    <label class="field">
+                        <span>{move || label(i18n, "f_closing_note")}</span>
+                        <textarea data-testid="closing-note" prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))></textarea>
+                    </label>
+                    <button type="button" data-testid="confirm-close" on:click=close>{t!(i18n, close_referral)}</button>
+                </Show>
+            })}
+        </li>
+    }
+}
+
+/// Supervisors give the case to another field worker (online: the server moves it).
+#[component]
+fn Reassign(case_id: Uuid) -> impl IntoView {
+    let store = expect_context::<FieldStore>();
+    let i18n = use_i18n();
+    let user = use_context::<SessionUser>();
+    let allowed = user.is_some_and(|u| u.has_role(Role::Supervisor));
+    let chosen = RwSignal::new(String::new());
+    let message = RwSignal::new(None::<String>);
+    let current = move || {
+        store
+            .record(case_id)
+            .map(|c| text(&c.fields, "field_worker_id"))
+            .unwrap_or_default()
+    };
+    let send = move |_| {
+        let Ok(to) = Uuid::parse_str(&chosen.get_untracked()) else {
+            return;
+        };
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            match crate::field::net::reassign(case_id, to).await {
+                Ok(()) => {
+                    message.set(Some(t_string!(i18n, reassign_done).to_string()));
+                    store.sync(false).await;
+                }
+                Err(e) => message.set(Some(e.to_string())),
+            }
+        });
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (to, i18n, message);
+    };
+    allowed.then(|| {
+        view! {
+            <div class="field" data-testid="reassign">
+                <span>{t!(i18n, reassign_case)}</span>
+                <select on:change=move |ev| chosen.set(event_target_value(&ev))>
+                    <option value="">"—"</option>
+                    {move || store.workers.get().into_iter().filter(|w| w.id.to_string() != current()).map(|w| {
+                        view! { <option value=w.id.to_string()>{w.name}</option> }
+                    }).collect_view()}
+                </select>
+                <button type="button" class="secondary" on:click=send>{t!(i18n, reassign)}</button>
+                {move || message.get().map(|m| view! { <p class="muted small">{m}</p> })}
+            </div>
+        }
+    })
 }

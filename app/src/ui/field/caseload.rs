@@ -92,6 +92,7 @@ fn AgendaView(lines: Memo<Vec<CaseLine>>) -> impl IntoView {
     let i18n = use_i18n();
     let agenda = Memo::new(move |_| {
         let records = store.local();
+        let days = store.referral_days.get();
         let now = chrono::Utc::now();
         let mut all = Vec::new();
         for line in lines.get() {
@@ -102,7 +103,7 @@ fn AgendaView(lines: Memo<Vec<CaseLine>>) -> impl IntoView {
                     .filter(|r| r.case_id == line.case_id)
                     .map(|r| (r.kind, r.id, &r.fields)),
             );
-            for f in follow_up::schedule(&facts, &follow_up::ReferralDays::default(), now) {
+            for f in follow_up::schedule(&facts, &days, now) {
                 let l = AgendaLine {
                     case_id: f.case_id,
                     village: line.village.clone(),

@@ -82,6 +82,8 @@ pub fn FieldPage() -> impl IntoView {
 fn FieldApp(user: SessionUser) -> impl IntoView {
     let store = FieldStore::new(user.id);
     store.provide();
+    // Screens that offer office actions (reassigning a case) check the roles.
+    provide_context(user.clone());
     let screen = RwSignal::new(Screen::Caseload);
     provide_context(screen);
     #[cfg(feature = "hydrate")]

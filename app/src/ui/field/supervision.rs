@@ -4,11 +4,12 @@
 
 use super::Screen;
 use crate::domain::duplicate::DuplicateView;
-use crate::domain::follow_up::{self, Status};
+use crate::domain::follow_up::{self, ReferralKind, Status};
 use crate::domain::RecordKind;
 use crate::field::model::text;
 use crate::field::store::FieldStore;
 use crate::i18n::*;
+use crate::i18n_support::label;
 use leptos::prelude::*;
 use uuid::Uuid;
 
@@ -19,6 +20,7 @@ pub fn Supervision() -> impl IntoView {
     // (worker, cases, overdue follow-ups)
     let load = Memo::new(move |_| {
         let records = store.local();
+        let days = store.referral_days.get();
         let now = chrono::Utc::now();
         store
             .workers
@@ -41,7 +43,7 @@ pub fn Supervision() -> impl IntoView {
                                 .filter(|r| r.case_id == *c)
                                 .map(|r| (r.kind, r.id, &r.fields)),
                         );
-                        follow_up::schedule(&facts, &follow_up::ReferralDays::default(), now)
+                        follow_up::schedule(&facts, &days, now)
                             .iter()
                             .filter(|f| f.status == Status::Overdue)
                             .count()
@@ -67,6 +69,20 @@ pub fn Supervision() -> impl IntoView {
         leptos::task::spawn_local(async move {
             if crate::field::net::dismiss_duplicate(id).await.is_ok() {
                 refresh();
+            }
+        });
+        #[cfg(not(feature = "hydrate"))]
+        let _ = id;
+    };
+    let merge = move |id: Uuid| {
+        if !super::confirm(t_string!(i18n, confirm_merge)) {
+            return;
+        }
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            if crate::field::net::merge_duplicate(id).await.is_ok() {
+                refresh();
+                store.sync(false).await;
             }
         });
         #[cfg(not(feature = "hydrate"))]
@@ -103,11 +119,55 @@ pub fn Supervision() -> impl IntoView {
                     view! {
                         <li data-testid="duplicate">
                             {person(&d.member)} <br /> {person(&d.other)} <br />
+                            <button type="button" class="secondary" data-testid="merge" on:click=move |_| merge(id)>{t!(i18n, merge_same_person)}</button>
+                            " "
                             <button type="button" class="link" on:click=move |_| dismiss(id)>{t!(i18n, not_the_same_person)}</button>
                         </li>
                     }
                 }).collect_view()}
             </ul>
+            <ReferralDaysEditor />
         </section>
+    }
+}
+
+/// The municipality's days from a referral to its follow-up, by kind (supervisors; online).
+#[component]
+fn ReferralDaysEditor() -> impl IntoView {
+    let store = expect_context::<FieldStore>();
+    let i18n = use_i18n();
+    let problem = RwSignal::new(None::<String>);
+    let set = move |kind: ReferralKind, value: String| {
+        let Ok(days) = value.trim().parse::<u32>() else { return };
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            match crate::field::net::set_referral_days(kind.as_str(), days).await {
+                Ok(d) => {
+                    problem.set(None);
+                    store.referral_days.set(d);
+                }
+                Err(e) => problem.set(Some(e.to_string())),
+            }
+        });
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (kind, days, problem);
+    };
+    view! {
+        <details data-testid="referral-days">
+            <summary>{t!(i18n, referral_days_title)}</summary>
+            <p class="muted small">{t!(i18n, needs_connection)}</p>
+            {ReferralKind::ALL.into_iter().map(|kind| {
+                let key = kind.as_str();
+                view! {
+                    <label class="field">
+                        <span>{move || label(i18n, &format!("c_{key}"))}</span>
+                        <input type="number" min="1" max="365" data-kind=key
+                            prop:value=move || store.referral_days.with(|d| d.days(kind)).to_string()
+                            on:change=move |ev| set(kind, event_target_value(&ev)) />
+                    </label>
+                }
+            }).collect_view()}
+            {move || problem.get().map(|p| view! { <p class="error">{p}</p> })}
+        </details>
     }
 }
