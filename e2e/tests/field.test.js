@@ -334,6 +334,85 @@ test("a referral made on the phone is answered by the partner and the worker see
     await pw.getByTestId("sync-now").click();
     await pw.getByTestId("referral").and(pw.locator('[data-state="accepted"]')).waitFor();
     assert.match(await pw.getByTestId("referral").first().textContent(), /kursi fillon në janar/);
+
+    // She found work on her own: the worker closes the referral offline, and it is closed at once.
+    await w.setOffline(true);
+    await pw.getByTestId("close-referral").click();
+    await pw.getByTestId("closing-note").fill("Gjeti punë vetë");
+    await pw.getByTestId("confirm-close").click();
+    await pw.getByTestId("referral").and(pw.locator('[data-state="closed"]')).waitFor();
+    await w.setOffline(false);
+    await pw.getByTestId("sync-now").click();
+    await pw.waitForFunction(() => document.querySelector('[data-testid="pending-count"]')?.textContent === "0", null, { timeout: 30000 });
+    await pp.reload();
+    await hydrated(pp);
+    await pp.getByTestId("incoming").filter({ hasText: village }).and(pp.locator('[data-state="closed"]')).waitFor();
+  } finally {
+    await Promise.all(contexts.map((c) => c.close().catch(() => {})));
+  }
+});
+
+test("a case given to another worker leaves the old phone only after its queued visit is sent", async () => {
+  const village = "Millosheva " + Date.now();
+  const contexts = [];
+  const caseLines = async (page) => {
+    await page.getByTestId("search").fill(village.toLowerCase());
+    return page.getByTestId("case-line").count();
+  };
+  try {
+    const a = await phone(browser);
+    contexts.push(a);
+    const pa = await a.newPage();
+    await signInAs(pa, "field");
+    await openField(pa);
+    await registerHousehold(pa, village);
+    await pa.waitForFunction(() => document.querySelector('[data-testid="pending-count"]')?.textContent === "0", null, { timeout: 30000 });
+
+    // Offline in the village, the worker logs a visit: it waits on the phone.
+    await a.setOffline(true);
+    await pa.getByTestId("new-visit").click();
+    await pa.getByTestId("visit-form").locator('textarea[data-field="notes"]').fill("Vizitë para ricaktimit");
+    await saveAndExpect(pa, "case-view");
+    assert.equal(await pending(pa), 1);
+
+    // Meanwhile the supervisor gives the case to a colleague.
+    const s = await phone(browser);
+    contexts.push(s);
+    const ps = await s.newPage();
+    await signInAs(ps, "supervisor");
+    await openField(ps);
+    await ps.getByTestId("search").fill(village.toLowerCase());
+    await ps.getByTestId("case-line").first().locator("a").click();
+    const reassign = ps.getByTestId("reassign");
+    await reassign.locator("select").selectOption({ label: "Dukagjin Morina" });
+    await reassign.locator("button").click();
+    await reassign.locator("p").waitFor();
+    await ps.screenshot({ path: "screenshots/supervisor-reassign.png", fullPage: true });
+
+    // The colleague's phone receives the whole case at its next sync.
+    const b = await phone(browser);
+    contexts.push(b);
+    const pb = await b.newPage();
+    await signInAs(pb, "field2");
+    await openField(pb);
+    await pb.getByTestId("sync-now").click();
+    await pb.waitForFunction(() => document.querySelector('[data-testid="pending-count"]')?.textContent === "0", null, { timeout: 30000 });
+    assert.equal(await caseLines(pb), 1);
+
+    // Back online, the old phone sends its visit first, then forgets the case.
+    await pa.goto(BASE + "/field#");
+    await pa.locator('[data-testid="field-app"][data-loaded="true"]').waitFor();
+    assert.equal(await caseLines(pa), 1);
+    await a.setOffline(false);
+    await pa.getByTestId("sync-now").click();
+    await pa.waitForFunction(() => document.querySelector('[data-testid="pending-count"]')?.textContent === "0", null, { timeout: 30000 });
+    await pa.waitForFunction(() => document.querySelectorAll('[data-testid="case-line"]').length === 0, null, { timeout: 30000 });
+
+    const pull = await (await pb.request.get(BASE + "/api/sync/v1/pull?cursor=&limit=1000")).json();
+    const household = pull.records.find((r) => r.kind === "household" && r.fields.village === village);
+    const visits = pull.records.filter((r) => r.kind === "visit" && r.case_id === household.case_id);
+    assert.equal(visits.length, 1);
+    assert.equal(visits[0].fields.notes, "Vizitë para ricaktimit");
   } finally {
     await Promise.all(contexts.map((c) => c.close().catch(() => {})));
   }

@@ -25,6 +25,7 @@ pub const DEMO_PASSWORD: &str = "reintegra-demo";
 /// (username, display name, roles, institution kind for partners)
 const DEMO_USERS: &[(&str, &str, &[Role], Option<InstitutionKind>)] = &[
     ("field", "Arta Krasniqi", &[Role::FieldWorker], None),
+    ("field2", "Dukagjin Morina", &[Role::FieldWorker], None),
     ("manager", "Dragana Jovanović", &[Role::CaseManager], None),
     ("school", "Mirjeta Berisha", &[Role::SchoolTeam], None),
     ("supervisor", "Besnik Hoxha", &[Role::Supervisor], None),

@@ -806,10 +806,10 @@ impl SyncService {
             }
             let mut change = Fields::new();
             change.insert("state".into(), Value::String(answer.state.clone()));
-            change.insert(
-                "answered_on".into(),
-                Value::String(follow_up::local_today(now_at).to_string()),
-            );
+            let today = Value::String(follow_up::local_today(now_at).to_string());
+            change.insert("answered_on".into(), today.clone());
+            // Each step keeps its own day (accepted_on, declined_on, service_given_on).
+            change.insert(format!("{}_on", answer.state), today);
             if !answer.feedback.trim().is_empty() {
                 change.insert("feedback".into(), Value::String(answer.feedback.trim().to_string()));
             }

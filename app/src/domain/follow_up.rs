@@ -438,6 +438,15 @@ pub fn facts_from_records<'a>(
     assessments.sort_by_key(|(id, on, _)| (*on, *id));
     // The latest assessment says who pays the rent now.
     facts.rent_paid_by_programme = assessments.last().is_some_and(|(_, _, rent)| *rent);
+    // An assessment in the last month before the 18-month mark, or after it, is the final one.
+    if let Some(returned) = facts.returned_on {
+        let window = returned + Months::new(17);
+        facts.closure_record = assessments
+            .iter()
+            .filter(|(_, on, _)| *on >= window)
+            .map(|(id, _, _)| *id)
+            .next_back();
+    }
     // The first assessment is the needs assessment; the later ones review the plan.
     facts.assessments = assessments.into_iter().skip(1).map(|(id, on, _)| (id, on)).collect();
     facts
@@ -663,6 +672,30 @@ mod tests {
         let a2 = (RecordKind::Assessment, Uuid::from_u128(4), &later);
         assert_eq!(review(vec![r, a1]), Some(day("2027-01-10")));
         assert_eq!(review(vec![r, a1, a2]), None);
+    }
+
+    #[test]
+    fn an_assessment_near_18_months_is_the_final_one() {
+        let case_id = Uuid::from_u128(1);
+        let ret: Fields = serde_json::from_value(serde_json::json!({"event_date": "2026-01-10"})).unwrap();
+        let at = |on: &str| -> Fields { serde_json::from_value(serde_json::json!({"completed_at": on})).unwrap() };
+        let (early, late) = (at("2027-06-09T10:00:00Z"), at("2027-06-10T10:00:00Z"));
+        let fa = |records: Vec<(RecordKind, Uuid, &Fields)>| {
+            let facts = facts_from_records(case_id, records);
+            schedule(&facts, &ReferralDays::default(), at_instant("2027-07-01T10:00:00Z"))
+                .into_iter()
+                .find(|f| f.kind == FollowUpKind::FinalAssessment)
+                .map(|f| (f.due_on, f.status))
+        };
+        let r = (RecordKind::ReturnEvent, Uuid::from_u128(2), &ret);
+        let a1 = (RecordKind::Assessment, Uuid::from_u128(3), &early);
+        let a2 = (RecordKind::Assessment, Uuid::from_u128(4), &late);
+        assert_eq!(fa(vec![r, a1]), Some((day("2027-07-10"), Status::Due)));
+        assert_eq!(fa(vec![r, a1, a2]), Some((day("2027-07-10"), Status::Done)));
+    }
+
+    fn at_instant(s: &str) -> DateTime<Utc> {
+        at(s)
     }
 
     #[test]

@@ -275,6 +275,10 @@ const REFERRAL: &[FieldSpec] = &[
     // Set by the partner's answer, on the server.
     server("state", FieldType::Choice(super::referral::STATES)),
     server("answered_on", FieldType::PastDate),
+    // The day of each step the institution took.
+    server("accepted_on", FieldType::PastDate),
+    server("declined_on", FieldType::PastDate),
+    server("service_given_on", FieldType::PastDate),
     server("feedback", NOTE),
 ];
 

@@ -213,7 +213,10 @@ fn ReferralItem(
         <li data-testid="referral" data-state=state_attr>
             {move || label(i18n, &format!("c_{kind}"))} " · " {institution_name(text(&r.fields, "institution_id"))}
             <br />
-            <span class="muted">{text(&r.fields, "sent_on")} " · " {let s = state.clone(); move || label(i18n, &format!("c_{s}"))}</span>
+            <span class="muted">
+                {text(&r.fields, "sent_on")} " · " {let s = state.clone(); move || label(i18n, &format!("c_{s}"))}
+                " " {text(&r.fields, &format!("{state}_on"))}
+            </span>
             {(!feedback.is_empty()).then(|| view! { <br /> <span class="muted">{feedback.clone()}</span> })}
             {(!closing_note.is_empty()).then(|| view! { <br /> <span class="muted">{text(&r.fields, "closed_on")} " · " {closing_note.clone()}</span> })}
             {r.pending.then(|| view! { " " <span class="badge">{t!(i18n, not_sent)}</span> })}
