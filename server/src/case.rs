@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 /// `record` with `changes` applied by the office (no device): the version moves on and the
 /// fields keep their per-field stamps, so a phone's later edit merges as usual.
-fn office_edit(record: &StoredRecord, changes: Fields, by: Uuid, at: DateTime<Utc>) -> StoredRecord {
+pub(crate) fn office_edit(record: &StoredRecord, changes: Fields, by: Uuid, at: DateTime<Utc>) -> StoredRecord {
     let m = sync::merge(
         &record.fields,
         &record.stamps,

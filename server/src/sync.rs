@@ -813,14 +813,7 @@ impl SyncService {
             if !answer.feedback.trim().is_empty() {
                 change.insert("feedback".into(), Value::String(answer.feedback.trim().to_string()));
             }
-            let m = sync::merge(&r.fields, &r.stamps, r.version, r.version, Uuid::nil(), &change);
-            let at = now();
-            let mut next = r.clone();
-            next.fields = m.fields;
-            next.stamps = m.stamps;
-            next.version = m.version;
-            next.updated_by = actor.id;
-            next.updated_at = at;
+            let next = crate::case::office_edit(&r, change, actor.id, now());
             let commit = Commit {
                 record: next.clone(),
                 expected_version: Some(r.version),
