@@ -698,6 +698,7 @@ async fn referrals_go_to_their_partner_and_come_back_on_the_phone(store: Arc<dyn
     let page = pull_all(&w, &w.worker).await;
     let r = page.records.iter().find(|r| r.id == id).unwrap();
     assert_eq!((r.fields["state"].as_str(), r.version), (Some("accepted"), 2));
+    assert_eq!(r.fields["accepted_on"], r.fields["answered_on"]);
     assert_eq!(
         r.fields["feedback"],
         json!("E regjistruar më 20.11; kursi fillon në janar")

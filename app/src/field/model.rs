@@ -176,6 +176,44 @@ pub fn after_push(result: &ChangeResult) -> AfterPush {
     }
 }
 
+/// Folds the changes the server confirmed into the phone's copy of the caseload, so a record
+/// never disappears from the screen between the push that empties the outbox and the pull that
+/// brings the server's copy (which then replaces this one). Returns the records written.
+pub fn fold_confirmed(
+    records: &mut BTreeMap<Uuid, RecordState>,
+    sent: &[Change],
+    results: &[ChangeResult],
+    now: DateTime<Utc>,
+) -> Vec<RecordState> {
+    let mut written = Vec::new();
+    for r in results {
+        let AfterPush::Done { version } = after_push(r) else {
+            continue;
+        };
+        let Some(change) = sent.iter().find(|c| Some(c.change_id) == r.change_id) else {
+            continue;
+        };
+        let state = records.entry(change.record_id).or_insert_with(|| RecordState {
+            kind: change.kind,
+            id: change.record_id,
+            case_id: change.case_id,
+            version: 0,
+            fields: Fields::new(),
+            updated_at: now,
+        });
+        if state.version > version {
+            continue;
+        }
+        for (k, v) in &change.fields {
+            state.fields.insert(k.clone(), v.clone());
+        }
+        state.version = version;
+        state.updated_at = now;
+        written.push(state.clone());
+    }
+    written
+}
+
 /// Applies the server's answers to the outbox; returns the change IDs the server now has.
 pub fn apply_results(outbox: &mut Vec<OutboxItem>, results: &[ChangeResult]) -> Vec<Uuid> {
     let mut done = Vec::new();
@@ -245,6 +283,35 @@ pub fn forgotten(records: &BTreeMap<Uuid, RecordState>, visible: &[Uuid], outbox
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_confirmed_change_stays_on_screen_until_the_pull() {
+        let (r, u) = (Uuid::now_v7(), Uuid::now_v7());
+        let sent = item(r, None, json!({"village": "Plemetin"}), u).change;
+        let edit = item(r, Some(1), json!({"phone": "044"}), u).change;
+        let result = |c: &Change, outcome| ChangeResult {
+            change_id: Some(c.change_id),
+            record_id: Some(c.record_id),
+            outcome,
+        };
+        let mut records = BTreeMap::new();
+        let refused = Outcome::rejected(crate::domain::sync::Rejection::Invalid, vec![]);
+        assert!(fold_confirmed(&mut records, &[sent.clone()], &[result(&sent, refused)], Utc::now()).is_empty());
+        assert!(records.is_empty());
+        let written = fold_confirmed(
+            &mut records,
+            &[sent.clone(), edit.clone()],
+            &[
+                result(&sent, Outcome::Applied { version: 1 }),
+                result(&edit, Outcome::Applied { version: 2 }),
+            ],
+            Utc::now(),
+        );
+        assert_eq!(written.len(), 2);
+        assert_eq!(records[&r].version, 2);
+        assert_eq!(records[&r].fields["village"], json!("Plemetin"));
+        assert_eq!(records[&r].fields["phone"], json!("044"));
+    }
 
     #[test]
     fn a_case_no_longer_listed_is_forgotten_once_nothing_waits_for_it() {

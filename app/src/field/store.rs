@@ -356,6 +356,16 @@ mod browser {
                         .collect()
                 });
                 let response = net::push(&batch).await.map_err(problem)?;
+                let mut confirmed = Vec::new();
+                self.records.update(|map| {
+                    confirmed = model::fold_confirmed(map, &batch, &response.results, Utc::now());
+                });
+                for r in &confirmed {
+                    let text = serde_json::to_string(r).unwrap_or_default();
+                    idb::put_text(db, idb::RECORDS, &r.id.to_string(), &text)
+                        .await
+                        .map_err(|e| SyncProblem::Storage(e.to_string()))?;
+                }
                 let mut done = Vec::new();
                 self.outbox
                     .update(|o| done = model::apply_results(o, &response.results));
