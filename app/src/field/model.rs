@@ -296,7 +296,13 @@ mod tests {
         };
         let mut records = BTreeMap::new();
         let refused = Outcome::rejected(crate::domain::sync::Rejection::Invalid, vec![]);
-        assert!(fold_confirmed(&mut records, &[sent.clone()], &[result(&sent, refused)], Utc::now()).is_empty());
+        assert!(fold_confirmed(
+            &mut records,
+            std::slice::from_ref(&sent),
+            &[result(&sent, refused)],
+            Utc::now()
+        )
+        .is_empty());
         assert!(records.is_empty());
         let written = fold_confirmed(
             &mut records,
