@@ -127,3 +127,24 @@ test("screenshot of the home screen at 360×640", async () => {
   await page.screenshot({ path: "screenshots/login-360x640.png" });
   await ctx.close();
 });
+
+test("the front end is served compressed, cached for a year, once per encoding", async () => {
+  const ctx = await phone(browser);
+  try {
+    const page = await ctx.newPage();
+    await page.goto(BASE + "/login");
+    await hydrated(page);
+    const wasm = await page.evaluate(() => performance.getEntriesByType("resource").map((e) => e.name).find((n) => n.endsWith(".wasm")));
+    assert.ok(wasm, "the page loads a wasm file");
+    for (const [accept, encoding] of [["br", "br"], ["gzip", "gzip"]]) {
+      const res = await ctx.request.get(wasm, { headers: { "accept-encoding": accept } });
+      assert.equal(res.status(), 200);
+      const h = res.headers();
+      assert.equal(h["content-encoding"], encoding);
+      assert.match(h["vary"] || "", /accept-encoding/i);
+      assert.match(h["cache-control"], /max-age=31536000, immutable/);
+    }
+  } finally {
+    await ctx.close();
+  }
+});

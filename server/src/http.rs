@@ -18,6 +18,7 @@ use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::net::SocketAddr;
 use std::sync::Arc;
+use tower::Layer;
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
@@ -96,6 +97,16 @@ pub fn router<S: SessionStore + Clone>(state: AppState, sessions: S) -> Router {
     Router::new()
         .route("/health", get(move || health(store.clone(), build.clone())))
         .route("/sw.js", get(move || service_worker(sw.clone())))
+        // Hashed build files, with the .br/.gz copies made at start-up when the phone accepts them.
+        .nest_service(
+            "/pkg",
+            // Caches keep one copy per encoding (ServeDir leaves Vary out of precompressed answers).
+            SetResponseHeaderLayer::if_not_present(header::VARY, HeaderValue::from_static("accept-encoding")).layer(
+                tower_http::services::ServeDir::new(state.settings.site_root.join("pkg"))
+                    .precompressed_br()
+                    .precompressed_gzip(),
+            ),
+        )
         .nest(app::domain::sync::API_ROOT, sync_api::router(sync_state))
         .leptos_routes_with_context(&options, routes, context.clone(), {
             let options = options.clone();
