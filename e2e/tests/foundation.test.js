@@ -45,8 +45,17 @@ test("pages and calls refuse anyone not signed in", async () => {
   const res = await fetch(BASE + "/", { redirect: "manual" });
   assert.equal(res.status, 302);
   assert.equal(res.headers.get("location"), "/login");
+  // Server functions answer with the status that fits, and the typed error in the body.
   const users = await fetch(BASE + "/api/users/list", { method: "POST" });
-  assert.notEqual(users.status, 200);
+  assert.equal(users.status, 401);
+  assert.deepEqual(await users.json(), "NotSignedIn");
+  const login = await fetch(BASE + "/api/login", {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
+    body: "username=nobody-" + Date.now() + "&password=wrong-password",
+  });
+  assert.equal(login.status, 401);
+  assert.deepEqual(await login.json(), "WrongCredentials");
 });
 
 test("a non-admin cannot open the user administration", async () => {
