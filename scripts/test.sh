@@ -23,7 +23,7 @@ cargo clippy -p app --lib --features hydrate --target wasm32-unknown-unknown -- 
 step "unit and storage tests (SQLite and PostgreSQL)"
 cargo test --workspace
 step "release build"
-cargo leptos build --release
+cargo leptos build --release --precompress
 step "browser tests"
 bash e2e/run.sh
 step "all checks passed"

@@ -97,15 +97,14 @@ pub fn router<S: SessionStore + Clone>(state: AppState, sessions: S) -> Router {
     Router::new()
         .route("/health", get(move || health(store.clone(), build.clone())))
         .route("/sw.js", get(move || service_worker(sw.clone())))
-        // Hashed build files, with the .br/.gz copies made at start-up when the phone accepts them.
+        // Hashed build files, served from the brotli-11 copies `cargo leptos build --release
+        // --precompress` writes beside them (runtime brotli uses a fast level: the wasm would be
+        // ~30% larger). Its gzip copies are larger than runtime gzip, so gzip stays on the fly.
         .nest_service(
             "/pkg",
             // Caches keep one copy per encoding (ServeDir leaves Vary out of precompressed answers).
-            SetResponseHeaderLayer::if_not_present(header::VARY, HeaderValue::from_static("accept-encoding")).layer(
-                tower_http::services::ServeDir::new(state.settings.site_root.join("pkg"))
-                    .precompressed_br()
-                    .precompressed_gzip(),
-            ),
+            SetResponseHeaderLayer::if_not_present(header::VARY, HeaderValue::from_static("accept-encoding"))
+                .layer(tower_http::services::ServeDir::new(state.settings.site_root.join("pkg")).precompressed_br()),
         )
         .nest(app::domain::sync::API_ROOT, sync_api::router(sync_state))
         .leptos_routes_with_context(&options, routes, context.clone(), {

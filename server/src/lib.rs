@@ -1,6 +1,5 @@
 //! The Reintegra server: configuration, storage, sign-in and the HTTP surface.
 
-pub mod assets;
 pub mod auth;
 pub mod case;
 pub mod config;

@@ -62,19 +62,6 @@ async fn serve(settings: Settings) -> Result<(), ServerError> {
             tracing::info!("database already holds users: demo data not loaded");
         }
     }
-    let pkg = settings.site_root.join("pkg");
-    tokio::task::spawn_blocking(move || match reintegra::assets::precompress_dir(&pkg) {
-        Ok(done) => tracing::info!(
-            files = done.files,
-            written = done.written,
-            raw_bytes = done.raw_bytes,
-            brotli_bytes = done.brotli_bytes,
-            "front end precompressed"
-        ),
-        Err(e) => {
-            tracing::warn!(error = %e, dir = %pkg.display(), "front end not precompressed; served with runtime compression")
-        }
-    });
     tokio::spawn(keep_follow_ups(reintegra::sync::SyncService::new(store.clone())));
     let backend = Arc::new(Service::new(store.clone(), sign_in_policy(&settings)));
     let state = AppState {
