@@ -36,6 +36,7 @@ pub enum ApiError {
 impl ApiError {
     /// The HTTP status a refusal answers with, so proxies, scripts and logs can tell a missing
     /// session or a bad input from a server fault (the body still carries the typed error).
+    /// The server sets it on every server function's answer (`server/src/http.rs`).
     pub fn status_code(&self) -> u16 {
         match self {
             ApiError::NotSignedIn | ApiError::WrongCredentials => 401,
@@ -67,119 +68,79 @@ impl From<UserInputError> for ApiError {
 /// The signed-in user, or `None` when the session has none (or the account was disabled).
 #[server(endpoint = "me")]
 pub async fn current_user() -> Result<Option<SessionUser>, ApiError> {
-    ssr::replied(async move { ssr::optional_user().await.map(|o| o.map(|(_, u)| u)) }.await)
+    ssr::optional_user().await.map(|o| o.map(|(_, u)| u))
 }
 
 #[server(endpoint = "login")]
 pub async fn login(username: String, password: String) -> Result<(), ApiError> {
-    ssr::replied(
-        async move {
-            let (backend, session) = (ssr::backend()?, ssr::session().await?);
-            let client = ssr::client_addr().await;
-            let user = backend.sign_in(username.trim(), &password, &client).await?;
-            // A new session ID on sign-in, so a planted cookie cannot ride along (session fixation).
-            session.cycle_id().await.map_err(ssr::internal)?;
-            session.insert(ssr::USER_KEY, user.id).await.map_err(ssr::internal)?;
-            ssr::set_locale_cookie(&user.locale);
-            // No server redirect: the page loads "/" itself, as a full load, so the service worker keeps
-            // the signed-in page for offline use. Without JavaScript the form post returns to the
-            // sign-in page, which sends a signed-in user on to "/".
-            Ok(())
-        }
-        .await,
-    )
+    let (backend, session) = (ssr::backend()?, ssr::session().await?);
+    let client = ssr::client_addr().await;
+    let user = backend.sign_in(username.trim(), &password, &client).await?;
+    // A new session ID on sign-in, so a planted cookie cannot ride along (session fixation).
+    session.cycle_id().await.map_err(ssr::internal)?;
+    session.insert(ssr::USER_KEY, user.id).await.map_err(ssr::internal)?;
+    ssr::set_locale_cookie(&user.locale);
+    // No server redirect: the page loads "/" itself, as a full load, so the service worker keeps
+    // the signed-in page for offline use. Without JavaScript the form post returns to the
+    // sign-in page, which sends a signed-in user on to "/".
+    Ok(())
 }
 
 #[server(endpoint = "logout")]
 pub async fn logout() -> Result<(), ApiError> {
-    ssr::replied(
-        async move {
-            let session = ssr::session().await?;
-            if let Ok(Some((backend, user))) = ssr::optional_user().await {
-                backend.signed_out(&user).await?;
-            }
-            session.flush().await.map_err(ssr::internal)?;
-            Ok(())
-        }
-        .await,
-    )
+    let session = ssr::session().await?;
+    if let Ok(Some((backend, user))) = ssr::optional_user().await {
+        backend.signed_out(&user).await?;
+    }
+    session.flush().await.map_err(ssr::internal)?;
+    Ok(())
 }
 
 /// Remembers the interface language for the signed-in user (a no-op when signed out: the cookie
 /// set by the language picker is enough then).
 #[server(endpoint = "locale")]
 pub async fn save_locale(locale: String) -> Result<(), ApiError> {
-    ssr::replied(
-        async move {
-            if !crate::i18n_support::is_supported(&locale) {
-                return Err(ApiError::NotFound);
-            }
-            if let Some((backend, user)) = ssr::optional_user().await? {
-                backend.set_locale(&user, &locale).await?;
-            }
-            Ok(())
-        }
-        .await,
-    )
+    if !crate::i18n_support::is_supported(&locale) {
+        return Err(ApiError::NotFound);
+    }
+    if let Some((backend, user)) = ssr::optional_user().await? {
+        backend.set_locale(&user, &locale).await?;
+    }
+    Ok(())
 }
 
 #[server(endpoint = "users/list")]
 pub async fn list_users() -> Result<Vec<UserSummary>, ApiError> {
-    ssr::replied(
-        async move {
-            let (backend, user) = ssr::require_user().await?;
-            backend.list_users(&user).await
-        }
-        .await,
-    )
+    let (backend, user) = ssr::require_user().await?;
+    backend.list_users(&user).await
 }
 
 #[server(endpoint = "users/create")]
 pub async fn create_user(new_user: NewUser, institution_id: Option<Uuid>) -> Result<UserSummary, ApiError> {
-    ssr::replied(
-        async move {
-            let (backend, user) = ssr::require_user().await?;
-            let new_user = new_user.normalized()?;
-            backend.create_user(&user, new_user, institution_id).await
-        }
-        .await,
-    )
+    let (backend, user) = ssr::require_user().await?;
+    let new_user = new_user.normalized()?;
+    backend.create_user(&user, new_user, institution_id).await
 }
 
 #[server(endpoint = "users/active")]
 pub async fn set_user_active(user_id: Uuid, active: bool) -> Result<UserSummary, ApiError> {
-    ssr::replied(
-        async move {
-            let (backend, user) = ssr::require_user().await?;
-            backend.set_user_active(&user, user_id, active).await
-        }
-        .await,
-    )
+    let (backend, user) = ssr::require_user().await?;
+    backend.set_user_active(&user, user_id, active).await
 }
 
 #[server(endpoint = "users/roles")]
 pub async fn set_user_roles(user_id: Uuid, roles: Vec<Role>) -> Result<UserSummary, ApiError> {
-    ssr::replied(
-        async move {
-            let (backend, user) = ssr::require_user().await?;
-            if roles.is_empty() {
-                return Err(UserInputError::NoRole.into());
-            }
-            backend.set_user_roles(&user, user_id, roles).await
-        }
-        .await,
-    )
+    let (backend, user) = ssr::require_user().await?;
+    if roles.is_empty() {
+        return Err(UserInputError::NoRole.into());
+    }
+    backend.set_user_roles(&user, user_id, roles).await
 }
 
 #[server(endpoint = "institutions")]
 pub async fn list_institutions() -> Result<Vec<Institution>, ApiError> {
-    ssr::replied(
-        async move {
-            let (backend, user) = ssr::require_user().await?;
-            backend.list_institutions(&user).await
-        }
-        .await,
-    )
+    let (backend, user) = ssr::require_user().await?;
+    backend.list_institutions(&user).await
 }
 
 #[cfg(feature = "ssr")]
@@ -235,24 +196,6 @@ pub mod ssr {
     /// the server inserts it into every request's extensions.
     #[derive(Debug, Clone)]
     pub struct ClientAddr(pub String);
-
-    /// Sets the response's status from the error (server functions answer 500 otherwise).
-    /// A plain form post (no JavaScript) is left alone: leptos_axum sends it back to the page
-    /// it came from, and a 4xx status would show the browser a JSON body instead.
-    pub fn replied<T>(result: Result<T, ApiError>) -> Result<T, ApiError> {
-        let form_post = use_context::<axum::http::request::Parts>()
-            .and_then(|p| p.headers.get(axum::http::header::ACCEPT).cloned())
-            .is_some_and(|v| v.to_str().is_ok_and(|v| v.contains("text/html")));
-        if let (Err(e), false) = (&result, form_post) {
-            if let (Some(res), Ok(status)) = (
-                use_context::<leptos_axum::ResponseOptions>(),
-                axum::http::StatusCode::from_u16(e.status_code()),
-            ) {
-                res.set_status(status);
-            }
-        }
-        result
-    }
 
     pub fn internal(e: impl std::fmt::Display) -> ApiError {
         tracing::error!(error = %e, "server function failed");

@@ -6,6 +6,7 @@ use crate::storage::Storage;
 use crate::sync::SyncService;
 use crate::sync_api::{self, SyncState};
 use app::api::ssr::{ClientAddr, SharedBackend};
+use app::api::ApiError;
 use app::{shell, App};
 use axum::extract::{ConnectInfo, Request};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -114,6 +115,7 @@ pub fn router<S: SessionStore + Clone>(state: AppState, sessions: S) -> Router {
         .fallback(leptos_axum::file_and_error_handler_with_context(context, shell))
         .with_state(options)
         .layer(session_layer)
+        .layer(middleware::from_fn(server_fn_status))
         .layer(middleware::from_fn(move |req, next| {
             client_addr(trust_proxy, req, next)
         }))
@@ -133,6 +135,32 @@ pub fn router<S: SessionStore + Clone>(state: AppState, sessions: S) -> Router {
         ))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
+}
+
+/// Server functions answer every refusal with 500 and the typed error as JSON; this gives each
+/// the status its [`ApiError`] names, for every server function at once. A plain form post was
+/// already redirected back (302) by leptos_axum and is left alone.
+async fn server_fn_status(req: Request, next: Next) -> Response {
+    let res = next.run(req).await;
+    if res.status() != StatusCode::INTERNAL_SERVER_ERROR
+        || !res
+            .headers()
+            .contains_key(leptos::server_fn::error::SERVER_FN_ERROR_HEADER)
+    {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    // An error body is a short JSON value; anything larger is not one of ours.
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    if let Some(status) = serde_json::from_slice::<ApiError>(&bytes)
+        .ok()
+        .and_then(|e| StatusCode::from_u16(e.status_code()).ok())
+    {
+        parts.status = status;
+    }
+    Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
 async fn health(store: Arc<dyn Storage>, build: String) -> Response {
