@@ -3,6 +3,7 @@
 //! The bodies run only on the server (`ssr`); they reach storage through the [`ssr::Backend`]
 //! trait that the `server` crate implements, so this crate never links a database driver.
 
+use crate::domain::sync::BlobStatus;
 use crate::domain::{Institution, NewUser, Role, SessionUser, UserInputError, UserSummary};
 use leptos::prelude::*;
 use leptos::server_fn::codec::JsonEncoding;
@@ -10,7 +11,9 @@ use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-/// Every way a call can fail, as the person using the app needs to hear it.
+/// Every way a call can fail, as the person using the app needs to hear it: the one error type
+/// of server functions and of the REST routes (`/api/sync/v1`, `/api/v1`) alike. Its HTTP status
+/// is decided once, in [`ApiError::status_code`]; its stable name once, in [`ApiError::code`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum ApiError {
     #[error("not signed in")]
@@ -23,6 +26,17 @@ pub enum ApiError {
     Throttled { retry_after_secs: u64 },
     #[error("invalid input: {0}")]
     Invalid(UserInputError),
+    /// A request the server cannot take as sent; the text says what was expected.
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("the request is larger than {limit} bytes")]
+    TooLarge { limit: usize },
+    #[error("upload must continue at byte {}", .0.received)]
+    WrongOffset(BlobStatus),
+    #[error("the uploaded bytes do not match their SHA-256; upload again")]
+    HashMismatch,
+    #[error("the records kept changing meanwhile; try again")]
+    Busy,
     #[error("this username is already taken")]
     UsernameTaken,
     #[error("not found")]
@@ -36,17 +50,48 @@ pub enum ApiError {
 impl ApiError {
     /// The HTTP status a refusal answers with, so proxies, scripts and logs can tell a missing
     /// session or a bad input from a server fault (the body still carries the typed error).
-    /// The server sets it on every server function's answer (`server/src/http.rs`).
     pub fn status_code(&self) -> u16 {
         match self {
             ApiError::NotSignedIn | ApiError::WrongCredentials => 401,
+            ApiError::BadRequest(_) => 400,
             ApiError::Forbidden => 403,
             ApiError::NotFound => 404,
-            ApiError::UsernameTaken => 409,
-            ApiError::Invalid(_) => 422,
+            ApiError::UsernameTaken | ApiError::WrongOffset(_) => 409,
+            ApiError::TooLarge { .. } => 413,
+            ApiError::Invalid(_) | ApiError::HashMismatch => 422,
             ApiError::Throttled { .. } => 429,
             ApiError::Internal => 500,
             ApiError::Transport(_) => 502,
+            ApiError::Busy => 503,
+        }
+    }
+
+    /// The stable name REST clients read (`{"error": code, "message": …}`, `docs/sync-v1.md`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::NotSignedIn => "not_signed_in",
+            ApiError::Forbidden => "forbidden",
+            ApiError::WrongCredentials => "wrong_credentials",
+            ApiError::Throttled { .. } => "throttled",
+            ApiError::Invalid(_) => "invalid",
+            ApiError::BadRequest(_) => "bad_request",
+            ApiError::TooLarge { .. } => "too_large",
+            ApiError::WrongOffset(_) => "wrong_offset",
+            ApiError::HashMismatch => "hash_mismatch",
+            ApiError::Busy => "busy",
+            ApiError::UsernameTaken => "username_taken",
+            ApiError::NotFound => "not_found",
+            ApiError::Internal => "internal",
+            ApiError::Transport(_) => "transport",
+        }
+    }
+}
+
+impl From<crate::domain::Refusal> for ApiError {
+    fn from(r: crate::domain::Refusal) -> Self {
+        match r {
+            crate::domain::Refusal::NotFound => ApiError::NotFound,
+            crate::domain::Refusal::Forbidden => ApiError::Forbidden,
         }
     }
 }
@@ -235,6 +280,24 @@ pub mod ssr {
 
     pub async fn require_user() -> Result<(SharedBackend, SessionUser), ApiError> {
         optional_user().await?.ok_or(ApiError::NotSignedIn)
+    }
+
+    /// The answer of a REST route that refuses: the status from [`ApiError::status_code`] and
+    /// `{"error": code, "message": text}`; a wrong upload offset answers the blob's status so the
+    /// phone continues from `received`.
+    impl axum::response::IntoResponse for ApiError {
+        fn into_response(self) -> axum::response::Response {
+            use axum::http::StatusCode;
+            let status = StatusCode::from_u16(self.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            if let ApiError::WrongOffset(blob) = self {
+                return (status, axum::Json(blob)).into_response();
+            }
+            let body = crate::domain::sync::ErrorBody {
+                error: self.code().into(),
+                message: self.to_string(),
+            };
+            (status, axum::Json(body)).into_response()
+        }
     }
 
     pub fn set_locale_cookie(locale: &str) {

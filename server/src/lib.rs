@@ -1,20 +1,27 @@
-//! The Reintegra server: configuration, storage, sign-in and the HTTP surface.
+//! The Reintegra server: one module per use case over a shared [`context::Ctx`] (store, clock,
+//! audit, permission check), the HTTP boundary in [`http`], storage in [`storage`].
+//!
+//! Imports run one way: `context` and `records` ← `follow_ups` ← `duplicates`, `referrals`,
+//! `cases`, `sync` ← `http`.
 
 pub mod auth;
-pub mod case;
+pub mod cases;
 pub mod config;
-pub mod follow_up;
+pub mod context;
+pub mod duplicates;
+pub mod follow_ups;
 pub mod http;
+pub mod records;
+pub mod referrals;
 pub mod seed;
-pub mod service;
 pub mod storage;
 pub mod sync;
-pub mod sync_api;
+pub mod users;
 
 use auth::throttle;
 use chrono::Duration;
 use config::Settings;
-use service::SignInPolicy;
+use users::SignInPolicy;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServerError {

@@ -1,8 +1,10 @@
 use clap::Parser;
 use reintegra::config::{Cli, Command, LogFormat, Settings};
+use reintegra::context::Ctx;
+use reintegra::follow_ups::FollowUps;
 use reintegra::http::{self, AppState};
-use reintegra::service::Service;
 use reintegra::storage::{self, Pool};
+use reintegra::users::Users;
 use reintegra::{seed, sign_in_policy, ServerError};
 use std::io::BufRead;
 use std::net::SocketAddr;
@@ -62,8 +64,8 @@ async fn serve(settings: Settings) -> Result<(), ServerError> {
             tracing::info!("database already holds users: demo data not loaded");
         }
     }
-    tokio::spawn(keep_follow_ups(reintegra::sync::SyncService::new(store.clone())));
-    let backend = Arc::new(Service::new(store.clone(), sign_in_policy(&settings)));
+    tokio::spawn(keep_follow_ups(FollowUps::new(Ctx::new(store.clone()))));
+    let backend = Arc::new(Users::new(Ctx::new(store.clone()), sign_in_policy(&settings)));
     let state = AppState {
         store,
         backend,
@@ -104,12 +106,12 @@ async fn serve(settings: Settings) -> Result<(), ServerError> {
 
 /// The plans' clock: writes reschedule their own case at once; this pass turns what fell due
 /// into overdue and escalates it, every ten minutes (first at start-up).
-async fn keep_follow_ups(sync: reintegra::sync::SyncService) {
+async fn keep_follow_ups(follow_ups: FollowUps) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
-        match sync.schedule_all(chrono::Utc::now()).await {
+        match follow_ups.schedule_all(chrono::Utc::now()).await {
             Ok(run) => tracing::info!(
                 cases = run.cases,
                 changed = run.changed,

@@ -4,13 +4,13 @@
 
 mod common;
 
+use app::api::ApiError;
 use app::domain::follow_up::{self, FollowUpKind, Status};
 use app::domain::sync::{Outcome, Rejection};
 use app::domain::RecordKind;
 use chrono::{Duration, Utc};
 use common::world::*;
 use reintegra::storage::Storage;
-use reintegra::sync::SyncError;
 use serde_json::json;
 use std::sync::Arc;
 use uuid::Uuid;
@@ -45,9 +45,9 @@ fn record_id(change: &serde_json::Value) -> Uuid {
 async fn assert_rebuild_matches(w: &World, at: chrono::DateTime<Utc>) {
     for (case_id, municipality) in w.store.all_cases().await.unwrap() {
         let records = w.store.records_of_case(case_id).await.unwrap();
-        let days = w.sync.referral_days_of(municipality).await.unwrap();
+        let days = w.follow_ups.referral_days_of(municipality).await.unwrap();
         let rebuilt: Vec<(String, String, chrono::NaiveDate, String, Option<Uuid>)> = w
-            .sync
+            .follow_ups
             .computed(case_id, &records, &days, at)
             .into_iter()
             .map(|f| (f.key, f.kind.code(), f.due_on, f.status.as_str().to_string(), f.done_by))
@@ -118,28 +118,32 @@ async fn stored_follow_ups_are_what_a_rebuild_gives_and_escalate_once(store: Arc
 
     // A pass of the timer at the same moment changes nothing; a rebuild equals what is stored.
     let now = Utc::now();
-    w.sync.schedule_all(now).await.unwrap();
-    assert_eq!(w.sync.schedule_all(now).await.unwrap().changed, 0);
+    w.follow_ups.schedule_all(now).await.unwrap();
+    assert_eq!(w.follow_ups.schedule_all(now).await.unwrap().changed, 0);
     assert_rebuild_matches(&w, now).await;
 
     // A week later the recent family's visit is overdue too: escalated once, not at every pass.
     let later = now + Duration::days(7);
-    let run = w.sync.schedule_all(later).await.unwrap();
+    let run = w.follow_ups.schedule_all(later).await.unwrap();
     assert_eq!(run.escalated, 1, "{run:?}");
     assert_eq!(
-        w.sync.schedule_all(later + Duration::hours(1)).await.unwrap().escalated,
+        w.follow_ups
+            .schedule_all(later + Duration::hours(1))
+            .await
+            .unwrap()
+            .escalated,
         0
     );
     assert_eq!(escalations(&store, &w).await, 2);
     assert_rebuild_matches(&w, later + Duration::hours(1)).await;
-    let seen = w.sync.follow_ups(&w.supervisor, later).await.unwrap();
+    let seen = w.follow_ups.list(&w.supervisor, later).await.unwrap();
     let first_late = seen
         .iter()
         .find(|x| x.follow_up.case_id == late.case && x.follow_up.kind == FollowUpKind::FirstVisit)
         .unwrap();
     assert_eq!(first_late.escalated_at, Some(escalated_at));
     assert_eq!(first_late.worker_id, Some(w.worker.id));
-    assert!(w.sync.follow_ups(&w.colleague, later).await.unwrap().is_empty());
+    assert!(w.follow_ups.list(&w.colleague, later).await.unwrap().is_empty());
 
     // The visit, even late, fulfils it: done, and off the supervisor's list.
     assert!(applied(
@@ -149,7 +153,7 @@ async fn stored_follow_ups_are_what_a_rebuild_gives_and_escalate_once(store: Arc
     let fv = after.iter().find(|r| r.key == "first_visit").unwrap();
     assert_eq!((fv.status.as_str(), fv.escalated_at), ("done", None));
     let t = later + Duration::hours(2);
-    w.sync.schedule_all(t).await.unwrap();
+    w.follow_ups.schedule_all(t).await.unwrap();
     assert_rebuild_matches(&w, t).await;
 }
 
@@ -168,19 +172,19 @@ async fn municipal_referral_days_move_the_follow_ups(store: Arc<dyn Storage>) {
     // Only a supervisor (or the administrator) changes them, within a day and a year.
     for (who, kind, days) in [(&w.worker, "employment", 10), (&w.colleague, "employment", 10)] {
         assert!(matches!(
-            w.sync.set_referral_days(who, kind, days, Utc::now()).await,
-            Err(SyncError::Forbidden)
+            w.referrals.set_days(who, kind, days, Utc::now()).await,
+            Err(ApiError::Forbidden)
         ));
     }
     for (kind, days) in [("dentist", 10), ("employment", 0), ("employment", 366)] {
         assert!(matches!(
-            w.sync.set_referral_days(&w.supervisor, kind, days, Utc::now()).await,
-            Err(SyncError::BadRequest(_))
+            w.referrals.set_days(&w.supervisor, kind, days, Utc::now()).await,
+            Err(ApiError::BadRequest(_))
         ));
     }
     let days = w
-        .sync
-        .set_referral_days(&w.supervisor, "employment", 10, Utc::now())
+        .referrals
+        .set_days(&w.supervisor, "employment", 10, Utc::now())
         .await
         .unwrap();
     assert_eq!(days.days(follow_up::ReferralKind::Employment), 10);
@@ -189,7 +193,11 @@ async fn municipal_referral_days_move_the_follow_ups(store: Arc<dyn Storage>) {
     let page = pull_all(&w, &w.worker).await;
     assert_eq!(page.referral_days, Some(days));
     // Another municipality keeps the defaults.
-    let theirs = w.sync.referral_days_of(w.elsewhere.municipality_id).await.unwrap();
+    let theirs = w
+        .follow_ups
+        .referral_days_of(w.elsewhere.municipality_id)
+        .await
+        .unwrap();
     assert_eq!(theirs.days(follow_up::ReferralKind::Employment), 30);
 }
 
@@ -213,11 +221,11 @@ async fn the_worker_closes_a_referral_on_the_phone(store: Arc<dyn Storage>) {
         json!({ "closed_on": today.to_string(), "closing_note": "Gjeti punë vetë në fabrikë" }),
     );
     assert!(applied(&push(&w, &w.worker, vec![close]).await[0]));
-    let incoming = w.sync.incoming_referrals(&w.employment).await.unwrap();
+    let incoming = w.referrals.incoming(&w.employment).await.unwrap();
     assert_eq!(incoming[0].state, "closed");
     assert!(matches!(
-        w.sync
-            .answer_referral(
+        w.referrals
+            .answer(
                 &w.employment,
                 id,
                 app::domain::referral::Answer {
@@ -227,7 +235,7 @@ async fn the_worker_closes_a_referral_on_the_phone(store: Arc<dyn Storage>) {
                 Utc::now()
             )
             .await,
-        Err(SyncError::BadRequest(_))
+        Err(ApiError::BadRequest(_))
     ));
     let fu = w.store.follow_ups_of_case(f.case).await.unwrap();
     let fu = fu.iter().find(|r| r.key == format!("referral:{id}")).unwrap();
@@ -246,18 +254,20 @@ async fn a_reassigned_case_moves_after_the_queued_edits(store: Arc<dyn Storage>)
     let queued = visit(f.case, phone_a, Utc::now() - Duration::minutes(5));
 
     assert!(matches!(
-        w.sync.reassign(&w.worker, f.case, w.colleague.id, Utc::now()).await,
-        Err(SyncError::Forbidden)
+        w.cases.reassign(&w.worker, f.case, w.colleague.id, Utc::now()).await,
+        Err(ApiError::Forbidden)
     ));
     assert!(matches!(
-        w.sync.reassign(&w.supervisor, f.case, w.school.id, Utc::now()).await,
-        Err(SyncError::BadRequest(_))
+        w.cases.reassign(&w.supervisor, f.case, w.school.id, Utc::now()).await,
+        Err(ApiError::BadRequest(_))
     ));
     assert!(matches!(
-        w.sync.reassign(&w.supervisor, f.case, w.elsewhere.id, Utc::now()).await,
-        Err(SyncError::BadRequest(_))
+        w.cases
+            .reassign(&w.supervisor, f.case, w.elsewhere.id, Utc::now())
+            .await,
+        Err(ApiError::BadRequest(_))
     ));
-    w.sync
+    w.cases
         .reassign(&w.supervisor, f.case, w.colleague.id, Utc::now())
         .await
         .unwrap();
@@ -318,7 +328,7 @@ async fn merging_a_person_registered_twice_keeps_everything(store: Arc<dyn Stora
     let referral_id = record_id(&sent);
     again.push(sent);
     assert!(push(&w, &w.colleague, again).await.iter().all(applied));
-    let found = w.sync.duplicates(&w.supervisor).await.unwrap();
+    let found = w.duplicates.list(&w.supervisor).await.unwrap();
     let pair = found
         .iter()
         .find(|d| [d.member.id, d.other.id].contains(&first.adult))
@@ -327,18 +337,18 @@ async fn merging_a_person_registered_twice_keeps_everything(store: Arc<dyn Stora
     let queued = visit(second.case, phone_b, Utc::now() - Duration::minutes(1));
 
     assert!(matches!(
-        w.sync.merge_duplicate(&w.worker, pair.id, Utc::now()).await,
-        Err(SyncError::NotFound)
+        w.cases.merge_duplicate(&w.worker, pair.id, Utc::now()).await,
+        Err(ApiError::NotFound)
     ));
     let kept = w
-        .sync
+        .cases
         .merge_duplicate(&w.supervisor, pair.id, Utc::now())
         .await
         .unwrap();
     assert_eq!(kept, first.adult, "the person registered first is kept");
     assert!(matches!(
-        w.sync.merge_duplicate(&w.supervisor, pair.id, Utc::now()).await,
-        Err(SyncError::BadRequest(_))
+        w.cases.merge_duplicate(&w.supervisor, pair.id, Utc::now()).await,
+        Err(ApiError::BadRequest(_))
     ));
 
     // Every visit and the referral of both are now on the first case; nothing was deleted.
@@ -391,8 +401,8 @@ async fn merging_a_person_registered_twice_keeps_everything(store: Arc<dyn Stora
     );
     // The pair is decided, and the merged person is no longer compared with anyone.
     assert!(w
-        .sync
-        .duplicates(&w.supervisor)
+        .duplicates
+        .list(&w.supervisor)
         .await
         .unwrap()
         .iter()

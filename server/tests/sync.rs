@@ -4,11 +4,12 @@
 
 mod common;
 
+use app::api::ApiError;
 use app::domain::sync::{Choice, Outcome, PushRequest, Rejection};
 use app::domain::{Problem, RecordKind};
 use chrono::{Duration, Utc};
 use reintegra::storage::Storage;
-use reintegra::sync::{sha256_hex, SyncError};
+use reintegra::sync::sha256_hex;
 use serde_json::{json, Value};
 use std::sync::Arc;
 use uuid::Uuid;
@@ -193,7 +194,7 @@ async fn different_fields_merge_same_field_conflicts(store: Arc<dyn Storage>) {
     assert!(pull_all(&w, &w.colleague).await.conflicts.is_empty());
     assert!(matches!(
         w.sync.resolve(&w.elsewhere, c.id, Choice::Proposed).await,
-        Err(SyncError::NotFound)
+        Err(ApiError::NotFound)
     ));
 
     let done = w.sync.resolve(&w.supervisor, c.id, Choice::Proposed).await.unwrap();
@@ -322,7 +323,7 @@ async fn each_refusal_is_named_and_changes_nothing(store: Arc<dyn Storage>) {
     let too_many = (0..101).map(|_| member(valid.clone())).collect();
     assert!(matches!(
         w.sync.push(&w.worker, PushRequest { changes: too_many }).await,
-        Err(SyncError::BadRequest(_))
+        Err(ApiError::BadRequest(_))
     ));
     assert_eq!(pull_all(&w, &w.worker).await.records.len(), 4);
 }
@@ -369,11 +370,11 @@ async fn caseload_boundaries(store: Arc<dyn Storage>) {
     }
     assert!(matches!(
         w.sync.pull(&w.school, "", None).await,
-        Err(SyncError::Forbidden)
+        Err(ApiError::Forbidden)
     ));
     assert!(matches!(
         w.sync.push(&w.school, PushRequest { changes: vec![] }).await,
-        Err(SyncError::Forbidden)
+        Err(ApiError::Forbidden)
     ));
     // The supervisor sees the municipality's cases and may correct them.
     let supervised = pull_all(&w, &w.supervisor).await;
@@ -431,7 +432,7 @@ async fn pull_pages_cover_everything_once(store: Arc<dyn Storage>) {
     assert_eq!(empty.next_cursor, cursor);
     assert!(matches!(
         w.sync.pull(&w.worker, "yesterday", None).await,
-        Err(SyncError::BadRequest(_))
+        Err(ApiError::BadRequest(_))
     ));
 }
 
@@ -445,7 +446,7 @@ async fn photos_upload_in_pieces_checked_by_hash(store: Arc<dyn Storage>) {
     // Bytes nobody described are refused.
     assert!(matches!(
         w.sync.upload(&w.worker, &sha, 0, &bytes[..10]).await,
-        Err(SyncError::NotFound)
+        Err(ApiError::NotFound)
     ));
     let attachment = change(
         RecordKind::Attachment,
@@ -463,12 +464,12 @@ async fn photos_upload_in_pieces_checked_by_hash(store: Arc<dyn Storage>) {
     assert_eq!(s.received, 200_000);
     // The connection dropped and the phone resends from the wrong place: told where to go on.
     match w.sync.upload(&w.worker, &sha, 100_000, &bytes[100_000..]).await {
-        Err(SyncError::WrongOffset(s)) => assert_eq!(s.received, 200_000),
+        Err(ApiError::WrongOffset(s)) => assert_eq!(s.received, 200_000),
         other => panic!("{other:?}"),
     }
     assert!(matches!(
         w.sync.upload(&w.colleague, &sha, 200_000, &bytes[200_000..]).await,
-        Err(SyncError::NotFound)
+        Err(ApiError::NotFound)
     ));
     let done = w
         .sync
@@ -479,7 +480,7 @@ async fn photos_upload_in_pieces_checked_by_hash(store: Arc<dyn Storage>) {
     assert_eq!(w.sync.download(&w.supervisor, &sha).await.unwrap().1, bytes);
     assert!(matches!(
         w.sync.download(&w.elsewhere, &sha).await,
-        Err(SyncError::NotFound)
+        Err(ApiError::NotFound)
     ));
 
     // Bytes that do not match their hash are thrown away.
@@ -497,7 +498,7 @@ async fn photos_upload_in_pieces_checked_by_hash(store: Arc<dyn Storage>) {
     assert!(applied(&push(&w, &w.worker, vec![attachment]).await[0]));
     assert!(matches!(
         w.sync.upload(&w.worker, &claimed, 0, &wrong).await,
-        Err(SyncError::HashMismatch)
+        Err(ApiError::HashMismatch)
     ));
     assert_eq!(w.sync.blob_status(&w.worker, &claimed).await.unwrap().received, 0);
 }
@@ -511,7 +512,7 @@ async fn follow_ups_match_the_phone_rules_and_reach_the_supervisor(store: Arc<dy
     assert!(push(&w, &w.worker, f.changes.clone()).await.iter().all(applied));
     let now = Utc::now();
     let today = app::domain::follow_up::local_today(now);
-    let mine = w.sync.follow_ups(&w.worker, now).await.unwrap();
+    let mine = w.follow_ups.list(&w.worker, now).await.unwrap();
     let first = mine
         .iter()
         .find(|x| x.follow_up.kind == FollowUpKind::FirstVisit)
@@ -521,14 +522,14 @@ async fn follow_ups_match_the_phone_rules_and_reach_the_supervisor(store: Arc<dy
         (Status::Due, today + chrono::Days::new(1))
     );
     // Rebuilding gives exactly the same.
-    assert_eq!(w.sync.follow_ups(&w.worker, now).await.unwrap(), mine);
+    assert_eq!(w.follow_ups.list(&w.worker, now).await.unwrap(), mine);
     // Overdue a week later, and the supervisor sees it; a colleague does not.
     let later = now + Duration::days(7);
-    let seen = w.sync.follow_ups(&w.supervisor, later).await.unwrap();
+    let seen = w.follow_ups.list(&w.supervisor, later).await.unwrap();
     assert!(seen.iter().any(|x| x.follow_up.case_id == f.case
         && x.follow_up.kind == FollowUpKind::FirstVisit
         && x.follow_up.status == Status::Overdue));
-    assert!(w.sync.follow_ups(&w.colleague, later).await.unwrap().is_empty());
+    assert!(w.follow_ups.list(&w.colleague, later).await.unwrap().is_empty());
     // A visit fulfils it.
     let visit = change(
         RecordKind::Visit,
@@ -539,7 +540,7 @@ async fn follow_ups_match_the_phone_rules_and_reach_the_supervisor(store: Arc<dy
         json!({ "visited_at": now.to_rfc3339(), "kind": "initial", "village": "Plemetin" }),
     );
     assert!(applied(&push(&w, &w.worker, vec![visit]).await[0]));
-    let done = w.sync.follow_ups(&w.worker, later).await.unwrap();
+    let done = w.follow_ups.list(&w.worker, later).await.unwrap();
     assert_eq!(
         done.iter()
             .find(|x| x.follow_up.kind == FollowUpKind::FirstVisit)
@@ -572,7 +573,7 @@ async fn the_same_person_twice_is_suggested_never_merged(store: Arc<dyn Storage>
     changes.push(member("Gonul", "Yilmazz", "1990-05-05", None));
     changes.push(member("Mimoza", "Berisha", "1984-03-02", None));
     assert!(push(&w, &w.colleague, changes).await.iter().all(applied));
-    let found = w.sync.duplicates(&w.supervisor).await.unwrap();
+    let found = w.duplicates.list(&w.supervisor).await.unwrap();
     let pairs: Vec<(String, String)> = found
         .iter()
         .map(|d| {
@@ -595,17 +596,17 @@ async fn the_same_person_twice_is_suggested_never_merged(store: Arc<dyn Storage>
         2
     );
     // Field workers do not browse the municipality's people; the supervisor dismisses one.
-    assert!(matches!(w.sync.duplicates(&w.worker).await, Err(SyncError::Forbidden)));
+    assert!(matches!(w.duplicates.list(&w.worker).await, Err(ApiError::Forbidden)));
     assert!(matches!(
-        w.sync.dismiss_duplicate(&w.elsewhere, found[0].id).await,
-        Err(SyncError::NotFound)
+        w.duplicates.dismiss(&w.elsewhere, found[0].id).await,
+        Err(ApiError::NotFound)
     ));
-    w.sync.dismiss_duplicate(&w.supervisor, found[0].id).await.unwrap();
-    assert_eq!(w.sync.duplicates(&w.supervisor).await.unwrap().len(), 1);
+    w.duplicates.dismiss(&w.supervisor, found[0].id).await.unwrap();
+    assert_eq!(w.duplicates.list(&w.supervisor).await.unwrap().len(), 1);
     // A second registration of the same woman is suggested against the first.
     let again = member("Mimoza", "Berisha", "1984-03-02", None);
     assert!(applied(&push(&w, &w.colleague, vec![again]).await[0]));
-    assert_eq!(w.sync.duplicates(&w.supervisor).await.unwrap().len(), 2);
+    assert_eq!(w.duplicates.list(&w.supervisor).await.unwrap().len(), 2);
 }
 
 async fn referrals_go_to_their_partner_and_come_back_on_the_phone(store: Arc<dyn Storage>) {
@@ -651,7 +652,7 @@ async fn referrals_go_to_their_partner_and_come_back_on_the_phone(store: Arc<dyn
     // Sent 40 days ago, employment referrals are followed up after 30: overdue, and the
     // supervisor sees it.
     let now = Utc::now();
-    let overdue = w.sync.follow_ups(&w.supervisor, now).await.unwrap();
+    let overdue = w.follow_ups.list(&w.supervisor, now).await.unwrap();
     let fu = overdue
         .iter()
         .find(|x| x.follow_up.key == format!("referral:{id}"))
@@ -662,34 +663,34 @@ async fn referrals_go_to_their_partner_and_come_back_on_the_phone(store: Arc<dyn
     );
 
     // The employment office sees it (family and village, nothing else); the health centre does not.
-    let incoming = w.sync.incoming_referrals(&w.employment).await.unwrap();
+    let incoming = w.referrals.incoming(&w.employment).await.unwrap();
     assert_eq!(incoming.len(), 1);
     assert_eq!(
         (incoming[0].family.as_str(), incoming[0].state.as_str()),
         ("Şükrije Gashi-Đurić", "sent")
     );
-    assert!(w.sync.incoming_referrals(&w.health).await.unwrap().is_empty());
+    assert!(w.referrals.incoming(&w.health).await.unwrap().is_empty());
     assert!(matches!(
-        w.sync.incoming_referrals(&w.worker).await,
-        Err(SyncError::Forbidden)
+        w.referrals.incoming(&w.worker).await,
+        Err(ApiError::Forbidden)
     ));
     let accept = |state: &str| Answer {
         state: state.into(),
         feedback: "E regjistruar më 20.11; kursi fillon në janar".into(),
     };
     assert!(matches!(
-        w.sync.answer_referral(&w.health, id, accept("accepted"), now).await,
-        Err(SyncError::NotFound)
+        w.referrals.answer(&w.health, id, accept("accepted"), now).await,
+        Err(ApiError::NotFound)
     ));
     assert!(matches!(
-        w.sync
-            .answer_referral(&w.employment, id, accept("service_given"), now)
+        w.referrals
+            .answer(&w.employment, id, accept("service_given"), now)
             .await,
-        Err(SyncError::BadRequest(_))
+        Err(ApiError::BadRequest(_))
     ));
     let answered = w
-        .sync
-        .answer_referral(&w.employment, id, accept("accepted"), now)
+        .referrals
+        .answer(&w.employment, id, accept("accepted"), now)
         .await
         .unwrap();
     assert_eq!(answered.state, "accepted");
@@ -704,7 +705,7 @@ async fn referrals_go_to_their_partner_and_come_back_on_the_phone(store: Arc<dyn
         json!("E regjistruar më 20.11; kursi fillon në janar")
     );
     assert_eq!(page.institutions.len(), 2);
-    let done = w.sync.follow_ups(&w.worker, now).await.unwrap();
+    let done = w.follow_ups.list(&w.worker, now).await.unwrap();
     assert_eq!(
         done.iter()
             .find(|x| x.follow_up.key == format!("referral:{id}"))

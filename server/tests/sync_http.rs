@@ -1,4 +1,4 @@
-//! `/api/sync/v1` over HTTP: status codes and JSON bodies of whole-request refusals.
+//! The REST routes over HTTP: status codes and JSON bodies of whole-request refusals.
 
 mod common;
 
@@ -11,9 +11,9 @@ use axum::http::{header, Request, StatusCode};
 use axum::routing::post;
 use axum::Router;
 use http_body_util::BodyExt;
-use reintegra::service::{Service, SignInPolicy};
-use reintegra::sync::SyncService;
-use reintegra::sync_api::{self, SyncState};
+use reintegra::context::Ctx;
+use reintegra::http::ApiState;
+use reintegra::users::{SignInPolicy, Users};
 use reintegra::{auth::throttle, seed};
 use std::sync::Arc;
 use tower::ServiceExt;
@@ -41,19 +41,15 @@ async fn app() -> (Router, Uuid) {
         window: chrono::Duration::minutes(15),
         lockout: chrono::Duration::minutes(15),
     };
-    let backend: SharedBackend = Arc::new(Service::new(
-        store.clone(),
+    let backend: SharedBackend = Arc::new(Users::new(
+        Ctx::new(store.clone()),
         SignInPolicy {
             per_account: policy,
             per_address: policy,
         },
     ));
-    let state = SyncState {
-        sync: Arc::new(SyncService::new(store)),
-        backend,
-    };
     let router = Router::new()
-        .nest("/api/sync/v1", sync_api::router(state))
+        .merge(ApiState::new(store, backend).routes())
         // Test-only sign-in: puts a user in the session as the real sign-in does.
         .route(
             "/test/sign-in/{id}",

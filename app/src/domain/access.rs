@@ -1,68 +1,258 @@
-//! Who may do what, and where. The server enforces these on every request; the phone uses the
-//! same rules only to hide what would be refused anyway.
+//! Who may do what, and where: the one permission table. Every handler and server function asks
+//! [`require`]; the phone uses the same table only to hide what would be refused anyway.
+//! `docs/permissions.md` is written from this table by a test, so the two cannot drift.
 
 use super::{Role, SessionUser};
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Permission {
+/// Every action the product has. New steps (approving a plan, closing a case, school work,
+/// indicators, restricted cases) add a variant here and a row in [`Action::grants`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// Read a case and everything in it (pull, photos, conflicts, follow-ups).
+    ViewCase,
+    /// Write to a case (push, upload photos).
+    EditCase,
+    /// Give a case to another field worker.
+    ReassignCase,
+    /// See the people who may be registered twice.
+    ViewDuplicates,
+    /// Merge two registrations of one person.
+    MergePeople,
+    /// Decide that two registrations are different people.
+    DismissDuplicate,
+    /// Settle a conflict between two phones' edits.
+    ResolveConflict,
+    /// See the referrals sent to an institution.
+    ViewIncomingReferrals,
+    /// Answer a referral (accepted, declined, service given).
+    AnswerReferral,
+    /// See the municipality's days to follow up each kind of referral.
+    ViewReferralDays,
+    /// Set those days.
+    SetReferralDays,
     /// See and manage the users of a municipality.
     ManageUsers,
     /// See the municipality's institution registry.
     ViewInstitutions,
+    /// Read the audit trail.
+    ReadAuditLog,
 }
 
-impl Permission {
-    fn roles(self) -> &'static [Role] {
-        match self {
-            Permission::ManageUsers => &[Role::Admin],
-            Permission::ViewInstitutions => &[
-                Role::FieldWorker,
-                Role::CaseManager,
-                Role::SchoolTeam,
-                Role::Supervisor,
-                Role::Admin,
-            ],
-        }
-    }
-}
-
-/// True when `user` holds a role that grants `permission` *and* the data belongs to the user's
-/// own municipality: a municipality is the unit of data ownership.
-pub fn allows(user: &SessionUser, permission: Permission, municipality_id: Uuid) -> bool {
-    user.active && user.municipality_id == municipality_id && permission.roles().iter().any(|r| user.roles.contains(r))
-}
-
-/// How much of a municipality's field work a user sees.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CaseView {
-    /// The cases assigned to the user (field workers).
-    Assigned,
-    /// Every case of the user's municipality (supervisors, case managers).
+/// How far a grant reaches inside the user's own municipality (no grant crosses municipalities:
+/// victims' records are in these cases).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    /// The cases assigned to the user.
+    OwnCases,
+    /// What was sent to the user's own institution.
+    OwnInstitution,
+    /// Everything of the municipality.
     Municipality,
 }
 
-pub fn case_view(user: &SessionUser) -> Option<CaseView> {
-    if !user.active {
-        None
-    } else if user.has_role(Role::Supervisor) || user.has_role(Role::CaseManager) {
-        Some(CaseView::Municipality)
-    } else if user.has_role(Role::FieldWorker) {
-        Some(CaseView::Assigned)
-    } else {
-        None
+impl Scope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::OwnCases => "own cases",
+            Scope::OwnInstitution => "own institution",
+            Scope::Municipality => "municipality",
+        }
     }
 }
 
-/// True when `user` may read and edit the records of a case held in `municipality_id` and
-/// assigned to `assignee`. Victims' records are in these cases: no role sees across municipalities.
-pub fn may_work_on_case(user: &SessionUser, municipality_id: Uuid, assignee: Option<Uuid>) -> bool {
-    user.municipality_id == municipality_id
-        && match case_view(user) {
-            Some(CaseView::Municipality) => true,
-            Some(CaseView::Assigned) => assignee == Some(user.id),
-            None => false,
+use Role::*;
+use Scope::*;
+
+const CASE_WORK: &[(Role, Scope)] = &[
+    (FieldWorker, OwnCases),
+    (CaseManager, Municipality),
+    (Supervisor, Municipality),
+];
+const MUNICIPAL_CASE_WORK: &[(Role, Scope)] = &[(CaseManager, Municipality), (Supervisor, Municipality)];
+
+impl Action {
+    pub const ALL: [Action; 14] = [
+        Action::ViewCase,
+        Action::EditCase,
+        Action::ReassignCase,
+        Action::ViewDuplicates,
+        Action::MergePeople,
+        Action::DismissDuplicate,
+        Action::ResolveConflict,
+        Action::ViewIncomingReferrals,
+        Action::AnswerReferral,
+        Action::ViewReferralDays,
+        Action::SetReferralDays,
+        Action::ManageUsers,
+        Action::ViewInstitutions,
+        Action::ReadAuditLog,
+    ];
+
+    /// The table: which roles may do this, and how far. A role not listed may not.
+    pub fn grants(self) -> &'static [(Role, Scope)] {
+        match self {
+            Action::ViewCase | Action::EditCase | Action::ResolveConflict => CASE_WORK,
+            Action::ReassignCase => &[(Supervisor, Municipality)],
+            Action::ViewDuplicates | Action::MergePeople | Action::DismissDuplicate => MUNICIPAL_CASE_WORK,
+            Action::ViewIncomingReferrals | Action::AnswerReferral => &[(Partner, OwnInstitution)],
+            Action::ViewReferralDays => &[
+                (FieldWorker, Municipality),
+                (CaseManager, Municipality),
+                (SchoolTeam, Municipality),
+                (Supervisor, Municipality),
+                (Partner, Municipality),
+                (Admin, Municipality),
+            ],
+            Action::SetReferralDays => &[(Supervisor, Municipality), (Admin, Municipality)],
+            Action::ManageUsers => &[(Admin, Municipality)],
+            Action::ViewInstitutions => &[
+                (FieldWorker, Municipality),
+                (CaseManager, Municipality),
+                (SchoolTeam, Municipality),
+                (Supervisor, Municipality),
+                (Admin, Municipality),
+            ],
+            Action::ReadAuditLog => &[(Supervisor, Municipality), (Admin, Municipality)],
         }
+    }
+
+    /// The action a user needs to know the target exists at all. Without it a refusal reads
+    /// "not found", so nobody learns of a case or a suggestion outside their view.
+    pub fn seen_through(self) -> Option<Action> {
+        match self {
+            Action::EditCase | Action::ReassignCase | Action::ResolveConflict => Some(Action::ViewCase),
+            Action::MergePeople | Action::DismissDuplicate => Some(Action::ViewDuplicates),
+            Action::AnswerReferral => Some(Action::ViewIncomingReferrals),
+            _ => None,
+        }
+    }
+
+    /// Stable name: audit rows, `docs/permissions.md`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::ViewCase => "view_case",
+            Action::EditCase => "edit_case",
+            Action::ReassignCase => "reassign_case",
+            Action::ViewDuplicates => "view_duplicates",
+            Action::MergePeople => "merge_people",
+            Action::DismissDuplicate => "dismiss_duplicate",
+            Action::ResolveConflict => "resolve_conflict",
+            Action::ViewIncomingReferrals => "view_incoming_referrals",
+            Action::AnswerReferral => "answer_referral",
+            Action::ViewReferralDays => "view_referral_days",
+            Action::SetReferralDays => "set_referral_days",
+            Action::ManageUsers => "manage_users",
+            Action::ViewInstitutions => "view_institutions",
+            Action::ReadAuditLog => "read_audit_log",
+        }
+    }
+}
+
+/// What an action is done to, with the facts the scopes are decided on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// The municipality as a whole, or a list the server then narrows to the user's scope.
+    Municipality(Uuid),
+    /// One case.
+    Case {
+        municipality_id: Uuid,
+        assignee_id: Option<Uuid>,
+    },
+    /// Something sent to one institution (a referral).
+    Institution {
+        municipality_id: Uuid,
+        institution_id: Option<Uuid>,
+    },
+    /// One suggestion that two registrations are the same person.
+    Duplicate { municipality_id: Uuid },
+}
+
+impl Target {
+    fn municipality_id(self) -> Uuid {
+        match self {
+            Target::Municipality(m)
+            | Target::Case { municipality_id: m, .. }
+            | Target::Institution { municipality_id: m, .. }
+            | Target::Duplicate { municipality_id: m } => m,
+        }
+    }
+}
+
+/// Why an action was refused. Outside the user's view the thing does not exist for them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    #[error("not found")]
+    NotFound,
+    #[error("not allowed")]
+    Forbidden,
+}
+
+/// The widest scope the user's roles give for `action`, if any.
+pub fn scope_of(user: &SessionUser, action: Action) -> Option<Scope> {
+    if !user.active {
+        return None;
+    }
+    action
+        .grants()
+        .iter()
+        .filter(|(role, _)| user.has_role(*role))
+        .map(|(_, scope)| *scope)
+        .max()
+}
+
+fn reaches(user: &SessionUser, scope: Scope, target: Target) -> bool {
+    if target.municipality_id() != user.municipality_id {
+        return false;
+    }
+    match (scope, target) {
+        (Municipality, _) => true,
+        // A list: the server narrows it to the user's own cases or institution.
+        (OwnCases, Target::Municipality(_)) => true,
+        (OwnInstitution, Target::Municipality(_)) => user.institution_id.is_some(),
+        (OwnCases, Target::Case { assignee_id, .. }) => assignee_id == Some(user.id),
+        (OwnInstitution, Target::Institution { institution_id, .. }) => {
+            institution_id.is_some() && institution_id == user.institution_id
+        }
+        _ => false,
+    }
+}
+
+/// True when one of the user's grants for `action` reaches `target`.
+pub fn permits(user: &SessionUser, action: Action, target: Target) -> bool {
+    user.active
+        && action
+            .grants()
+            .iter()
+            .any(|(role, scope)| user.has_role(*role) && reaches(user, *scope, target))
+}
+
+/// The one check every handler makes. A thing the user cannot see (a case, a referral, a
+/// suggestion) is "not found"; one they see but may not act on, or an action on the whole
+/// municipality their roles lack, is "not allowed".
+pub fn require(user: &SessionUser, action: Action, target: Target) -> Result<(), Refusal> {
+    if target.municipality_id() != user.municipality_id {
+        return Err(Refusal::NotFound);
+    }
+    let one_thing = !matches!(target, Target::Municipality(_));
+    if let Some(view) = action.seen_through().filter(|_| one_thing) {
+        if !permits(user, view, target) {
+            return Err(Refusal::NotFound);
+        }
+    }
+    if permits(user, action, target) {
+        Ok(())
+    } else {
+        Err(Refusal::Forbidden)
+    }
+}
+
+/// How much of a municipality's field work a user sees (the phone's caseload, the pull).
+pub fn case_scope(user: &SessionUser) -> Option<Scope> {
+    scope_of(user, Action::ViewCase)
 }
 
 /// A field worker whose case a supervisor gave to a colleague may still send the edits their
@@ -81,6 +271,33 @@ pub fn may_finish_queued_edit(
         && reassigned_at.is_some_and(|at| made_at <= at)
 }
 
+/// The table as Markdown, one row an action and one column a role: what `docs/permissions.md`
+/// holds. `refusals` adds, under the table, how many refusals the matrix test walked.
+pub fn table_markdown() -> String {
+    let mut out = String::from("| action |");
+    for r in Role::ALL {
+        out.push_str(&format!(" {} |", r.as_str()));
+    }
+    out.push_str("\n|---|");
+    for _ in Role::ALL {
+        out.push_str("---|");
+    }
+    out.push('\n');
+    for a in Action::ALL {
+        out.push_str(&format!("| `{}` |", a.as_str()));
+        for r in Role::ALL {
+            let cell = a
+                .grants()
+                .iter()
+                .find(|(role, _)| *role == r)
+                .map_or("—", |(_, s)| s.as_str());
+            out.push_str(&format!(" {cell} |"));
+        }
+        out.push('\n');
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -95,6 +312,14 @@ mod tests {
             roles: roles.to_vec(),
             locale: "sq".into(),
             active: true,
+            institution_id: None,
+        }
+    }
+
+    fn case(m: Uuid, assignee: Option<Uuid>) -> Target {
+        Target::Case {
+            municipality_id: m,
+            assignee_id: assignee,
         }
     }
 
@@ -104,13 +329,77 @@ mod tests {
         let worker = user(&[Role::FieldWorker], home);
         let supervisor = user(&[Role::Supervisor], home);
         let school = user(&[Role::SchoolTeam], home);
-        assert!(may_work_on_case(&worker, home, Some(worker.id)));
-        assert!(!may_work_on_case(&worker, home, Some(Uuid::now_v7())));
-        assert!(!may_work_on_case(&worker, other, Some(worker.id)));
-        assert!(may_work_on_case(&supervisor, home, Some(worker.id)));
-        assert!(!may_work_on_case(&supervisor, other, None));
-        assert!(!may_work_on_case(&school, home, None));
-        assert_eq!(case_view(&school), None);
+        assert!(permits(&worker, Action::EditCase, case(home, Some(worker.id))));
+        assert!(!permits(&worker, Action::EditCase, case(home, Some(Uuid::now_v7()))));
+        assert!(!permits(&worker, Action::EditCase, case(other, Some(worker.id))));
+        assert!(permits(&supervisor, Action::EditCase, case(home, Some(worker.id))));
+        assert!(!permits(&supervisor, Action::EditCase, case(other, None)));
+        assert!(!permits(&school, Action::EditCase, case(home, None)));
+        assert_eq!(case_scope(&school), None);
+        assert_eq!(case_scope(&worker), Some(Scope::OwnCases));
+        assert_eq!(case_scope(&supervisor), Some(Scope::Municipality));
+    }
+
+    #[test]
+    fn outside_the_view_is_not_found_inside_it_not_allowed() {
+        let home = Uuid::now_v7();
+        let worker = user(&[Role::FieldWorker], home);
+        let manager = user(&[Role::CaseManager], home);
+        let own = case(home, Some(worker.id));
+        let colleagues = case(home, Some(Uuid::now_v7()));
+        // Sees their own case but may not give it away; a colleague's case is not theirs to know.
+        assert_eq!(require(&worker, Action::ReassignCase, own), Err(Refusal::Forbidden));
+        assert_eq!(
+            require(&worker, Action::ReassignCase, colleagues),
+            Err(Refusal::NotFound)
+        );
+        assert_eq!(require(&manager, Action::ReassignCase, own), Err(Refusal::Forbidden));
+        // Duplicates are a municipal view: a worker merging one learns nothing.
+        let pair = Target::Duplicate { municipality_id: home };
+        assert_eq!(require(&worker, Action::MergePeople, pair), Err(Refusal::NotFound));
+        assert_eq!(
+            require(&worker, Action::ViewDuplicates, Target::Municipality(home)),
+            Err(Refusal::Forbidden)
+        );
+        assert_eq!(require(&manager, Action::MergePeople, pair), Ok(()));
+        // Pushing at all is a question about the whole municipality: a school team is refused,
+        // not told that nothing exists.
+        let school = user(&[Role::SchoolTeam], home);
+        assert_eq!(
+            require(&school, Action::EditCase, Target::Municipality(home)),
+            Err(Refusal::Forbidden)
+        );
+        // Another municipality's anything is not found, even for its own role.
+        let elsewhere = user(&[Role::Supervisor], Uuid::now_v7());
+        assert_eq!(require(&elsewhere, Action::ViewCase, own), Err(Refusal::NotFound));
+    }
+
+    #[test]
+    fn partners_see_only_what_was_sent_to_their_institution() {
+        let home = Uuid::now_v7();
+        let mut partner = user(&[Role::Partner], home);
+        let (mine, theirs) = (Uuid::now_v7(), Uuid::now_v7());
+        let sent_to = |i| Target::Institution {
+            municipality_id: home,
+            institution_id: Some(i),
+        };
+        // Without an institution a partner has nothing to see.
+        assert_eq!(
+            require(&partner, Action::ViewIncomingReferrals, Target::Municipality(home)),
+            Err(Refusal::Forbidden)
+        );
+        partner.institution_id = Some(mine);
+        assert_eq!(
+            require(&partner, Action::ViewIncomingReferrals, Target::Municipality(home)),
+            Ok(())
+        );
+        assert_eq!(require(&partner, Action::AnswerReferral, sent_to(mine)), Ok(()));
+        assert_eq!(
+            require(&partner, Action::AnswerReferral, sent_to(theirs)),
+            Err(Refusal::NotFound)
+        );
+        assert!(!permits(&partner, Action::ViewCase, case(home, None)));
+        assert!(!permits(&partner, Action::ViewInstitutions, Target::Municipality(home)));
     }
 
     #[test]
@@ -152,39 +441,58 @@ mod tests {
         let home = Uuid::now_v7();
         let other = Uuid::now_v7();
         let admin = user(&[Role::Admin], home);
-        assert!(allows(&admin, Permission::ManageUsers, home));
-        assert!(!allows(&admin, Permission::ManageUsers, other));
+        assert!(permits(&admin, Action::ManageUsers, Target::Municipality(home)));
+        assert!(!permits(&admin, Action::ManageUsers, Target::Municipality(other)));
     }
 
     #[test]
     fn other_roles_cannot_manage_users() {
         let home = Uuid::now_v7();
         for role in Role::ALL.into_iter().filter(|r| *r != Role::Admin) {
-            assert!(!allows(&user(&[role], home), Permission::ManageUsers, home), "{role}");
+            assert!(
+                !permits(&user(&[role], home), Action::ManageUsers, Target::Municipality(home)),
+                "{role}"
+            );
         }
     }
 
     #[test]
     fn a_disabled_user_is_allowed_nothing() {
         let home = Uuid::now_v7();
-        let mut admin = user(&[Role::Admin], home);
-        admin.active = false;
-        assert!(!allows(&admin, Permission::ManageUsers, home));
-        assert!(!allows(&admin, Permission::ViewInstitutions, home));
+        let mut everyone = user(&Role::ALL, home);
+        everyone.active = false;
+        for a in Action::ALL {
+            assert!(!permits(&everyone, a, Target::Municipality(home)), "{a:?}");
+            assert_eq!(scope_of(&everyone, a), None);
+        }
     }
 
     #[test]
     fn partners_do_not_browse_the_registry() {
         let home = Uuid::now_v7();
-        assert!(!allows(
+        let registry = Target::Municipality(home);
+        assert!(!permits(
             &user(&[Role::Partner], home),
-            Permission::ViewInstitutions,
-            home
+            Action::ViewInstitutions,
+            registry
         ));
-        assert!(allows(
+        assert!(permits(
             &user(&[Role::FieldWorker], home),
-            Permission::ViewInstitutions,
-            home
+            Action::ViewInstitutions,
+            registry
         ));
+    }
+
+    #[test]
+    fn every_action_is_in_the_table_once_and_granted_to_someone() {
+        let mut names: Vec<_> = Action::ALL.iter().map(|a| a.as_str()).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), Action::ALL.len());
+        for a in Action::ALL {
+            assert!(!a.grants().is_empty(), "{a:?}");
+        }
+        // The table's Markdown has a header, a rule and one row an action.
+        assert_eq!(table_markdown().lines().count(), 2 + Action::ALL.len());
     }
 }

@@ -15,7 +15,7 @@ pub mod sync;
 pub mod text;
 pub mod user;
 
-pub use access::Permission;
+pub use access::{Action, Refusal, Scope, Target};
 pub use institution::{Institution, InstitutionKind};
 pub use record::{FieldError, Fields, Problem, RecordKind};
 pub use role::Role;

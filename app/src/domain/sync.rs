@@ -13,7 +13,10 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
+/// The sync protocol: push, pull, conflicts, photo bytes (`docs/sync-v1.md`).
 pub const API_ROOT: &str = "/api/sync/v1";
+/// The office's online actions, which are not sync (`docs/office-v1.md`).
+pub const OFFICE_ROOT: &str = "/api/v1";
 /// Most changes in one push; the phone sends larger outboxes in several batches.
 pub const MAX_BATCH: usize = 100;
 /// Largest push body the server reads.

@@ -15,6 +15,9 @@ pub struct SessionUser {
     pub roles: Vec<Role>,
     pub locale: String,
     pub active: bool,
+    /// The partner institution a partner user answers for (none for municipal staff).
+    #[serde(default)]
+    pub institution_id: Option<Uuid>,
 }
 
 impl SessionUser {

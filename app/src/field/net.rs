@@ -1,6 +1,9 @@
-//! Calls to `/api/sync/v1` from the phone, with the session cookie.
+//! Calls from the phone, with the session cookie: the sync protocol under `/api/sync/v1` and the
+//! office's actions under `/api/v1`.
 
-use crate::domain::sync::{BlobStatus, Change, Choice, ConflictView, PullPage, PushResponse, ResolveRequest, API_ROOT};
+use crate::domain::sync::{
+    BlobStatus, Change, Choice, ConflictView, PullPage, PushResponse, ResolveRequest, API_ROOT, OFFICE_ROOT,
+};
 use js_sys::Uint8Array;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
@@ -22,7 +25,7 @@ pub enum NetError {
     Decode(String),
 }
 
-async fn send(method: &str, path: &str, body: Option<JsValue>, content_type: &str) -> Result<Response, NetError> {
+async fn send(method: &str, url: &str, body: Option<JsValue>, content_type: &str) -> Result<Response, NetError> {
     let window = web_sys::window().ok_or(NetError::Offline)?;
     let init = RequestInit::new();
     init.set_method(method);
@@ -33,8 +36,7 @@ async fn send(method: &str, path: &str, body: Option<JsValue>, content_type: &st
         let _ = headers.set("content-type", content_type);
         init.set_headers(&headers);
     }
-    let url = format!("{API_ROOT}{path}");
-    let response = JsFuture::from(window.fetch_with_str_and_init(&url, &init))
+    let response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
         .await
         .map_err(|_| NetError::Offline)?;
     let response: Response = response.dyn_into().map_err(|_| NetError::Offline)?;
@@ -70,16 +72,25 @@ fn body_of<T: serde::Serialize>(value: &T) -> Result<JsValue, NetError> {
 
 pub async fn push(changes: &[Change]) -> Result<PushResponse, NetError> {
     let body = serde_json::json!({ "changes": changes });
-    json(send("POST", "/push", Some(body_of(&body)?), "application/json").await?).await
+    json(
+        send(
+            "POST",
+            &format!("{API_ROOT}/push"),
+            Some(body_of(&body)?),
+            "application/json",
+        )
+        .await?,
+    )
+    .await
 }
 
 pub async fn pull(cursor: &str) -> Result<PullPage, NetError> {
-    let path = format!("/pull?cursor={}", js_sys::encode_uri_component(cursor));
+    let path = format!("{API_ROOT}/pull?cursor={}", js_sys::encode_uri_component(cursor));
     json(send("GET", &path, None, "").await?).await
 }
 
 pub async fn resolve(id: uuid::Uuid, choice: Choice) -> Result<ConflictView, NetError> {
-    let path = format!("/conflicts/{id}/resolve");
+    let path = format!("{API_ROOT}/conflicts/{id}/resolve");
     json(
         send(
             "POST",
@@ -93,14 +104,14 @@ pub async fn resolve(id: uuid::Uuid, choice: Choice) -> Result<ConflictView, Net
 }
 
 pub async fn blob_status(sha256: &str) -> Result<BlobStatus, NetError> {
-    json(send("GET", &format!("/blobs/{sha256}/status"), None, "").await?).await
+    json(send("GET", &format!("{API_ROOT}/blobs/{sha256}/status"), None, "").await?).await
 }
 
 pub async fn upload(sha256: &str, offset: i64, piece: &[u8]) -> Result<BlobStatus, NetError> {
     let body: JsValue = Uint8Array::from(piece).into();
     let response = send(
         "PUT",
-        &format!("/blobs/{sha256}?offset={offset}"),
+        &format!("{API_ROOT}/blobs/{sha256}?offset={offset}"),
         Some(body),
         "application/octet-stream",
     )
@@ -114,25 +125,25 @@ pub async fn upload(sha256: &str, offset: i64, piece: &[u8]) -> Result<BlobStatu
 }
 
 pub async fn incoming_referrals() -> Result<Vec<crate::domain::referral::IncomingReferral>, NetError> {
-    json(send("GET", "/referrals/incoming", None, "").await?).await
+    json(send("GET", &format!("{OFFICE_ROOT}/referrals/incoming"), None, "").await?).await
 }
 
 pub async fn answer_referral(
     id: uuid::Uuid,
     answer: &crate::domain::referral::Answer,
 ) -> Result<crate::domain::referral::IncomingReferral, NetError> {
-    let path = format!("/referrals/{id}/answer");
+    let path = format!("{OFFICE_ROOT}/referrals/{id}/answer");
     json(send("POST", &path, Some(body_of(answer)?), "application/json").await?).await
 }
 
 pub async fn duplicates() -> Result<Vec<crate::domain::duplicate::DuplicateView>, NetError> {
-    json(send("GET", "/duplicates", None, "").await?).await
+    json(send("GET", &format!("{OFFICE_ROOT}/duplicates"), None, "").await?).await
 }
 
 pub async fn dismiss_duplicate(id: uuid::Uuid) -> Result<(), NetError> {
     send(
         "POST",
-        &format!("/duplicates/{id}/dismiss"),
+        &format!("{OFFICE_ROOT}/duplicates/{id}/dismiss"),
         Some(wasm_bindgen::JsValue::from_str("")),
         "application/json",
     )
@@ -143,7 +154,7 @@ pub async fn dismiss_duplicate(id: uuid::Uuid) -> Result<(), NetError> {
 pub async fn merge_duplicate(id: uuid::Uuid) -> Result<(), NetError> {
     send(
         "POST",
-        &format!("/duplicates/{id}/merge"),
+        &format!("{OFFICE_ROOT}/duplicates/{id}/merge"),
         Some(wasm_bindgen::JsValue::from_str("")),
         "application/json",
     )
@@ -155,7 +166,7 @@ pub async fn reassign(case_id: uuid::Uuid, field_worker_id: uuid::Uuid) -> Resul
     let body = crate::domain::sync::Reassign { field_worker_id };
     send(
         "POST",
-        &format!("/cases/{case_id}/reassign"),
+        &format!("{OFFICE_ROOT}/cases/{case_id}/reassign"),
         Some(body_of(&body)?),
         "application/json",
     )
@@ -165,5 +176,14 @@ pub async fn reassign(case_id: uuid::Uuid, field_worker_id: uuid::Uuid) -> Resul
 
 pub async fn set_referral_days(kind: &str, days: u32) -> Result<crate::domain::follow_up::ReferralDays, NetError> {
     let body = serde_json::json!({ "kind": kind, "days": days });
-    json(send("PUT", "/referral-days", Some(body_of(&body)?), "application/json").await?).await
+    json(
+        send(
+            "PUT",
+            &format!("{OFFICE_ROOT}/referral-days"),
+            Some(body_of(&body)?),
+            "application/json",
+        )
+        .await?,
+    )
+    .await
 }

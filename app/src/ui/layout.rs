@@ -12,7 +12,7 @@ pub(crate) fn with_frame<V: IntoView + 'static>(user: SessionUser, page: impl Fn
     let i18n = use_i18n();
     let logout = expect_context::<ServerAction<Logout>>();
     let is_admin = user.has_role(Role::Admin);
-    let does_field_work = crate::domain::access::case_view(&user).is_some();
+    let does_field_work = crate::domain::access::case_scope(&user).is_some();
     let is_partner = user.has_role(Role::Partner);
     let roles = user.roles.clone();
     let logout_url = <Logout as leptos::server_fn::ServerFn>::url();
@@ -150,5 +150,7 @@ pub(crate) fn error_text(i18n: I18nContext<Locale>, error: &ApiError) -> String 
         ApiError::NotFound => t_string!(i18n, not_found).to_string(),
         ApiError::Internal => t_string!(i18n, server_error).to_string(),
         ApiError::Transport(_) => t_string!(i18n, network_error).to_string(),
+        ApiError::BadRequest(_) | ApiError::TooLarge { .. } => t_string!(i18n, bad_request).to_string(),
+        ApiError::WrongOffset(_) | ApiError::HashMismatch | ApiError::Busy => t_string!(i18n, try_again).to_string(),
     }
 }

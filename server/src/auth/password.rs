@@ -75,3 +75,11 @@ mod tests {
         assert_ne!(a, b);
     }
 }
+
+/// Hashing failed inside the server: logged, answered as "internal".
+impl From<PasswordError> for app::api::ApiError {
+    fn from(e: PasswordError) -> Self {
+        tracing::error!(error = %e, "password hashing failed");
+        app::api::ApiError::Internal
+    }
+}

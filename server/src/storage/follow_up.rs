@@ -2,7 +2,7 @@
 //! days. Same pattern as [`super::sql`]: one SQL text, expanded per dialect.
 
 use super::record::CaseScope;
-use super::{PostgresStorage, Result, SqliteStorage};
+use super::{AuditEvent, PostgresStorage, Result, SqliteStorage};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::Row;
 use uuid::Uuid;
@@ -35,9 +35,15 @@ impl FollowUpRow {
 #[async_trait::async_trait]
 pub trait FollowUpStore: Send + Sync {
     async fn follow_ups_of_case(&self, case_id: Uuid) -> Result<Vec<FollowUpRow>>;
-    /// Writes `rows` (insert or replace) and deletes the `gone` keys of the case, in one
-    /// transaction.
-    async fn save_follow_ups(&self, case_id: Uuid, rows: &[FollowUpRow], gone: &[String]) -> Result<()>;
+    /// Writes `rows` (insert or replace) and deletes the `gone` keys of the case, with their
+    /// audit rows (escalations), in one transaction.
+    async fn save_follow_ups(
+        &self,
+        case_id: Uuid,
+        rows: &[FollowUpRow],
+        gone: &[String],
+        audit: &[AuditEvent],
+    ) -> Result<()>;
     /// The follow-ups of the cases in `scope`, by due day.
     async fn follow_ups_in(&self, scope: CaseScope) -> Result<Vec<FollowUpRow>>;
     /// Every case: (case, municipality).
@@ -83,7 +89,13 @@ macro_rules! follow_up_store {
                 rows.iter().map(Self::follow_up_from_row).collect()
             }
 
-            async fn save_follow_ups(&self, case_id: Uuid, rows: &[FollowUpRow], gone: &[String]) -> Result<()> {
+            async fn save_follow_ups(
+                &self,
+                case_id: Uuid,
+                rows: &[FollowUpRow],
+                gone: &[String],
+                audit: &[AuditEvent],
+            ) -> Result<()> {
                 let mut tx = self.pool.begin().await?;
                 for key in gone {
                     sqlx::query("DELETE FROM follow_up WHERE case_id = $1 AND key = $2")
@@ -112,6 +124,9 @@ macro_rules! follow_up_store {
                     .bind(f.updated_at)
                     .execute(&mut *tx)
                     .await?;
+                }
+                for e in audit {
+                    insert_audit!(e, &mut *tx).await?;
                 }
                 tx.commit().await?;
                 Ok(())

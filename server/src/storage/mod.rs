@@ -3,6 +3,26 @@
 //! Both implementations are generated from the same source in [`sql`], so a query cannot drift
 //! between the two; `tests/storage.rs` runs one suite against both.
 
+/// Inserts an audit row inside a write's own transaction: the write and its row commit together
+/// or neither does.
+macro_rules! insert_audit {
+    ($event:expr, $tx:expr) => {
+        sqlx::query(
+            "INSERT INTO audit_event (id, at, actor_id, municipality_id, action, entity, entity_id, detail) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind($event.id)
+        .bind($event.at)
+        .bind($event.actor_id)
+        .bind($event.municipality_id)
+        .bind(&$event.action)
+        .bind(&$event.entity)
+        .bind(&$event.entity_id)
+        .bind(&$event.detail)
+        .execute($tx)
+    };
+}
+
 mod follow_up;
 mod record;
 mod sql;

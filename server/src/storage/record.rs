@@ -1,7 +1,7 @@
 //! Storage of field records, applied changes, conflicts and attachment bytes: the server side
 //! of the sync protocol. Same pattern as [`super::sql`]: one SQL text, expanded per dialect.
 
-use super::{Result, StorageError};
+use super::{AuditEvent, Result, StorageError};
 use app::domain::sync::Stamps;
 use app::domain::{Fields, RecordKind};
 use chrono::{DateTime, Utc};
@@ -72,6 +72,8 @@ pub struct Commit {
     pub conflicts: Vec<ConflictRow>,
     /// Marks a conflict resolved: (id, by, at, choice).
     pub resolve: Option<(Uuid, Uuid, DateTime<Utc>, String)>,
+    /// The audit rows of this write, committed with it.
+    pub audit: Vec<AuditEvent>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -149,7 +151,7 @@ pub trait RecordStore: Send + Sync {
     /// each `(record, expected_version)` is written with its case, assignee, fields and version,
     /// and a new place in the change counter so that every phone that may see it pulls it again.
     /// All or nothing: `Raced` if any record moved meanwhile.
-    async fn rewrite(&self, records: &[(StoredRecord, i64)]) -> Result<CommitResult>;
+    async fn rewrite(&self, records: &[(StoredRecord, i64)], audit: &[AuditEvent]) -> Result<CommitResult>;
 }
 
 fn parse_kind(s: &str) -> Result<RecordKind> {
@@ -378,6 +380,9 @@ macro_rules! record_store {
                         return Ok(CommitResult::Raced);
                     }
                 }
+                for e in &c.audit {
+                    insert_audit!(e, &mut *tx).await?;
+                }
                 tx.commit().await?;
                 Ok(CommitResult::Done)
             }
@@ -589,7 +594,7 @@ macro_rules! record_store {
                 Ok(n > 0)
             }
 
-            async fn rewrite(&self, records: &[(StoredRecord, i64)]) -> Result<CommitResult> {
+            async fn rewrite(&self, records: &[(StoredRecord, i64)], audit: &[AuditEvent]) -> Result<CommitResult> {
                 let mut tx = self.pool.begin().await?;
                 for (r, expected) in records {
                     let seq: i64 = sqlx::query("UPDATE sync_counter SET seq = seq + 1 WHERE id = 1 RETURNING seq")
@@ -616,6 +621,9 @@ macro_rules! record_store {
                     if written == 0 {
                         return Ok(CommitResult::Raced);
                     }
+                }
+                for e in audit {
+                    insert_audit!(e, &mut *tx).await?;
                 }
                 tx.commit().await?;
                 Ok(CommitResult::Done)

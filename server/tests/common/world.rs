@@ -4,6 +4,11 @@
 use app::domain::sync::{Change, Outcome, PullPage, PushRequest};
 use app::domain::{RecordKind, Role, SessionUser};
 use chrono::{Duration, Utc};
+use reintegra::cases::Cases;
+use reintegra::context::Ctx;
+use reintegra::duplicates::Duplicates;
+use reintegra::follow_ups::FollowUps;
+use reintegra::referrals::Referrals;
 use reintegra::seed;
 use reintegra::storage::Storage;
 use reintegra::sync::SyncService;
@@ -13,6 +18,10 @@ use uuid::Uuid;
 
 pub struct World {
     pub sync: SyncService,
+    pub cases: Cases,
+    pub duplicates: Duplicates,
+    pub follow_ups: FollowUps,
+    pub referrals: Referrals,
     pub store: Arc<dyn Storage>,
     pub worker: SessionUser,
     pub colleague: SessionUser,
@@ -86,7 +95,11 @@ pub async fn world(store: Arc<dyn Storage>) -> World {
         supervisor: user(&obiliq, "supervisor", Role::Supervisor).await,
         school: user(&obiliq, "school", Role::SchoolTeam).await,
         elsewhere: user(&gjilan, "field.gjilan", Role::FieldWorker).await,
-        sync: SyncService::new(store.clone()),
+        sync: SyncService::new(Ctx::new(store.clone())),
+        cases: Cases::new(Ctx::new(store.clone())),
+        duplicates: Duplicates::new(Ctx::new(store.clone())),
+        follow_ups: FollowUps::new(Ctx::new(store.clone())),
+        referrals: Referrals::new(Ctx::new(store.clone())),
         store,
     }
 }

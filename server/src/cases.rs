@@ -3,56 +3,28 @@
 //! place in the change counter, so every phone that may see them pulls them again; a phone that
 //! may no longer see a case forgets it once it has sent what it queued for it.
 
+use crate::context::{Ctx, RACE_RETRIES};
+use crate::follow_ups::FollowUps;
+use crate::records::{case_target, fields, merged_into, office_edit, text};
 use crate::storage::{CommitResult, StoredRecord};
-use crate::sync::{now, SyncError, SyncService, RACE_RETRIES};
-use app::domain::access::{case_view, CaseView};
-use app::domain::sync;
-use app::domain::{Fields, RecordKind, Role, SessionUser};
+use app::api::ApiError;
+use app::domain::{Action, RecordKind, Role, SessionUser, Target};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use uuid::Uuid;
 
-/// `record` with `changes` applied by the office (no device): the version moves on and the
-/// fields keep their per-field stamps, so a phone's later edit merges as usual.
-pub(crate) fn office_edit(record: &StoredRecord, changes: Fields, by: Uuid, at: DateTime<Utc>) -> StoredRecord {
-    let m = sync::merge(
-        &record.fields,
-        &record.stamps,
-        record.version,
-        record.version,
-        Uuid::nil(),
-        &changes,
-    );
-    StoredRecord {
-        fields: m.fields,
-        stamps: m.stamps,
-        version: m.version,
-        updated_by: by,
-        updated_at: at,
-        ..record.clone()
-    }
+#[derive(Clone)]
+pub struct Cases {
+    ctx: Ctx,
+    follow_ups: FollowUps,
 }
 
-fn text(r: &StoredRecord, key: &str) -> String {
-    r.fields
-        .get(key)
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_string()
-}
-
-fn fields(pairs: &[(&str, Value)]) -> Fields {
-    pairs.iter().map(|(k, v)| ((*k).to_string(), v.clone())).collect()
-}
-
-/// A case merged into another is kept only as a pointer to it.
-pub fn merged_into(case: &StoredRecord) -> Option<Uuid> {
-    Uuid::parse_str(&text(case, "merged_into")).ok()
-}
-
-impl SyncService {
-    fn may_direct(actor: &SessionUser, municipality_id: Uuid) -> bool {
-        actor.active && actor.municipality_id == municipality_id && case_view(actor) == Some(CaseView::Municipality)
+impl Cases {
+    pub fn new(ctx: Ctx) -> Self {
+        Self {
+            follow_ups: FollowUps::new(ctx.clone()),
+            ctx,
+        }
     }
 
     /// Gives the case to another field worker of the municipality (supervisors). The new
@@ -64,27 +36,22 @@ impl SyncService {
         case_id: Uuid,
         to: Uuid,
         at: DateTime<Utc>,
-    ) -> Result<(), SyncError> {
-        if !actor.active || !actor.has_role(Role::Supervisor) {
-            return Err(SyncError::Forbidden);
-        }
+    ) -> Result<(), ApiError> {
         for _ in 0..RACE_RETRIES {
-            let records = self.store.records_of_case(case_id).await?;
+            let records = self.ctx.store.records_of_case(case_id).await?;
             let Some(case) = records.iter().find(|r| r.id == case_id && r.kind == RecordKind::Case) else {
-                return Err(SyncError::NotFound);
+                return Err(ApiError::NotFound);
             };
-            if case.municipality_id != actor.municipality_id {
-                return Err(SyncError::NotFound);
-            }
+            self.ctx.require(actor, Action::ReassignCase, case_target(case)).await?;
             if merged_into(case).is_some() {
-                return Err(SyncError::BadRequest("this case was merged into another".into()));
+                return Err(ApiError::BadRequest("this case was merged into another".into()));
             }
-            let worker = self.store.user_by_id(to).await?;
+            let worker = self.ctx.store.user_by_id(to).await?;
             let fit = worker.as_ref().is_some_and(|w| {
                 w.active && w.municipality_id == actor.municipality_id && w.roles.contains(&Role::FieldWorker)
             });
             if !fit {
-                return Err(SyncError::BadRequest(
+                return Err(ApiError::BadRequest(
                     "a case can only go to an active field worker of the municipality".into(),
                 ));
             }
@@ -104,40 +71,46 @@ impl SyncService {
                     .filter(|r| r.id != case_id)
                     .map(|r| (r.clone(), r.version)),
             );
-            if self.store.rewrite(&rewrite).await? == CommitResult::Done {
-                let from = case.assignee_id.map(|u| u.to_string()).unwrap_or_default();
-                self.audit(
-                    actor,
-                    "case.reassign",
-                    "case",
-                    Some(case_id.to_string()),
-                    format!("from {from} to {to}"),
-                )
-                .await;
+            let from = case.assignee_id.map(|u| u.to_string()).unwrap_or_default();
+            let audit = self.ctx.event(
+                Some(actor),
+                None,
+                "case.reassign",
+                "case",
+                Some(case_id.to_string()),
+                format!("from {from} to {to}"),
+            );
+            if self.ctx.store.rewrite(&rewrite, &[audit]).await? == CommitResult::Done {
                 return Ok(());
             }
         }
-        Err(SyncError::Busy)
+        Err(ApiError::Busy)
     }
 
     /// Merges the two people of a duplicate suggestion. The person registered first is kept; the
     /// other is marked as merged into them. When they are in different cases, everything of the
     /// second case (household, members, returns, visits, assessments, referrals, photos) moves
     /// into the first, and the second case is kept only as a pointer. Nothing is deleted.
-    pub async fn merge_duplicate(&self, actor: &SessionUser, id: Uuid, at: DateTime<Utc>) -> Result<Uuid, SyncError> {
-        let d = self.store.duplicate(id).await?.ok_or(SyncError::NotFound)?;
-        if !Self::may_direct(actor, d.municipality_id) {
-            return Err(SyncError::NotFound);
-        }
+    pub async fn merge_duplicate(&self, actor: &SessionUser, id: Uuid, at: DateTime<Utc>) -> Result<Uuid, ApiError> {
+        let d = self.ctx.store.duplicate(id).await?.ok_or(ApiError::NotFound)?;
+        self.ctx
+            .require(
+                actor,
+                Action::MergePeople,
+                Target::Duplicate {
+                    municipality_id: d.municipality_id,
+                },
+            )
+            .await?;
         if d.decided_at.is_some() {
-            return Err(SyncError::BadRequest("this suggestion was already decided".into()));
+            return Err(ApiError::BadRequest("this suggestion was already decided".into()));
         }
         for _ in 0..RACE_RETRIES {
             let (Some(a), Some(b)) = (
-                self.store.record(d.member_id).await?,
-                self.store.record(d.other_member_id).await?,
+                self.ctx.store.record(d.member_id).await?,
+                self.ctx.store.record(d.other_member_id).await?,
             ) else {
-                return Err(SyncError::NotFound);
+                return Err(ApiError::NotFound);
             };
             let (keep, drop) = if (a.created_at, a.id) <= (b.created_at, b.id) {
                 (a, b)
@@ -145,7 +118,7 @@ impl SyncService {
                 (b, a)
             };
             if !text(&keep, "merged_into").is_empty() || !text(&drop, "merged_into").is_empty() {
-                return Err(SyncError::BadRequest("one of the two was already merged".into()));
+                return Err(ApiError::BadRequest("one of the two was already merged".into()));
             }
             let keep_household = text(&keep, "household_id");
             let drop_household = text(&drop, "household_id");
@@ -160,7 +133,7 @@ impl SyncService {
                 rewrite.push((merged_member, drop.version));
             } else {
                 let target = keep.case_id;
-                for r in self.store.records_of_case(drop.case_id).await? {
+                for r in self.ctx.store.records_of_case(drop.case_id).await? {
                     let version = r.version;
                     let next = if r.kind == RecordKind::Case {
                         let closed = fields(&[
@@ -189,12 +162,9 @@ impl SyncService {
                     rewrite.push((next, version));
                 }
             }
-            if self.store.rewrite(&rewrite).await? != CommitResult::Done {
-                continue;
-            }
-            self.store.decide_duplicate(id, actor.id, now(), "merged").await?;
-            self.audit(
-                actor,
+            let audit = self.ctx.event(
+                Some(actor),
+                None,
                 "person.merge",
                 "member",
                 Some(keep.id.to_string()),
@@ -202,13 +172,19 @@ impl SyncService {
                     "{} merged into it; case {} into {}",
                     drop.id, drop.case_id, keep.case_id
                 ),
-            )
-            .await;
+            );
+            if self.ctx.store.rewrite(&rewrite, &[audit]).await? != CommitResult::Done {
+                continue;
+            }
+            self.ctx
+                .store
+                .decide_duplicate(id, actor.id, self.ctx.now(), "merged")
+                .await?;
             for case_id in [keep.case_id, drop.case_id] {
-                self.schedule_case(case_id, at).await?;
+                self.follow_ups.schedule_case(case_id, at).await?;
             }
             return Ok(keep.id);
         }
-        Err(SyncError::Busy)
+        Err(ApiError::Busy)
     }
 }

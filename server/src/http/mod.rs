@@ -1,10 +1,21 @@
-//! The HTTP surface: pages and server functions (leptos_axum), static files, the service
-//! worker, the health endpoint, and the layers every response goes through.
+//! The HTTP surface: pages and server functions (leptos_axum), the REST routes
+//! ([`sync_routes`] under `/api/sync/v1`, [`office_routes`] under `/api/v1`), static files, the
+//! service worker, the health endpoint, and the layers every response goes through. What a
+//! handler takes from a request is written once, in [`extract`]; every refusal is an
+//! [`ApiError`], whose status is decided once, by [`ApiError::status_code`].
 
+pub mod extract;
+pub mod office_routes;
+pub mod sync_routes;
+
+use crate::cases::Cases;
 use crate::config::Settings;
+use crate::context::Ctx;
+use crate::duplicates::Duplicates;
+use crate::follow_ups::FollowUps;
+use crate::referrals::Referrals;
 use crate::storage::Storage;
 use crate::sync::SyncService;
-use crate::sync_api::{self, SyncState};
 use app::api::ssr::{ClientAddr, SharedBackend};
 use app::api::ApiError;
 use app::{shell, App};
@@ -36,6 +47,41 @@ pub struct AppState {
     pub settings: Settings,
     /// Identifies this build: the service worker's cache is named after it.
     pub build: String,
+}
+
+/// The use cases the REST routes call, and the backend that knows who is signed in.
+#[derive(Clone)]
+pub struct ApiState {
+    pub sync: SyncService,
+    pub cases: Cases,
+    pub duplicates: Duplicates,
+    pub follow_ups: FollowUps,
+    pub referrals: Referrals,
+    pub backend: SharedBackend,
+}
+
+impl ApiState {
+    pub fn new(store: Arc<dyn Storage>, backend: SharedBackend) -> Self {
+        let ctx = Ctx::new(store);
+        Self {
+            sync: SyncService::new(ctx.clone()),
+            cases: Cases::new(ctx.clone()),
+            duplicates: Duplicates::new(ctx.clone()),
+            follow_ups: FollowUps::new(ctx.clone()),
+            referrals: Referrals::new(ctx),
+            backend,
+        }
+    }
+
+    /// Both REST trees; the caller adds the session layer. Bodies are read with each message's
+    /// own limit ([`extract::JsonBody`]), so a refusal is JSON like every other.
+    pub fn routes<S: Clone + Send + Sync + 'static>(self) -> Router<S> {
+        Router::new()
+            .nest(app::domain::sync::API_ROOT, sync_routes::router())
+            .nest(app::domain::sync::OFFICE_ROOT, office_routes::router())
+            .layer(axum::extract::DefaultBodyLimit::disable())
+            .with_state(self)
+    }
 }
 
 pub fn leptos_options(settings: &Settings) -> LeptosOptions {
@@ -74,10 +120,7 @@ pub fn build_id() -> String {
 pub fn router<S: SessionStore + Clone>(state: AppState, sessions: S) -> Router {
     let options = state.leptos.clone();
     let routes = generate_route_list(App);
-    let sync_state = SyncState {
-        sync: Arc::new(SyncService::new(state.store.clone())),
-        backend: state.backend.clone(),
-    };
+    let api = ApiState::new(state.store.clone(), state.backend.clone());
     let backend = state.backend.clone();
     let context = move || provide_context(backend.clone());
 
@@ -107,7 +150,7 @@ pub fn router<S: SessionStore + Clone>(state: AppState, sessions: S) -> Router {
             SetResponseHeaderLayer::if_not_present(header::VARY, HeaderValue::from_static("accept-encoding"))
                 .layer(tower_http::services::ServeDir::new(state.settings.site_root.join("pkg")).precompressed_br()),
         )
-        .nest(app::domain::sync::API_ROOT, sync_api::router(sync_state))
+        .merge(api.routes())
         .leptos_routes_with_context(&options, routes, context.clone(), {
             let options = options.clone();
             move || shell(options.clone())
@@ -138,8 +181,9 @@ pub fn router<S: SessionStore + Clone>(state: AppState, sessions: S) -> Router {
 }
 
 /// Server functions answer every refusal with 500 and the typed error as JSON; this gives each
-/// the status its [`ApiError`] names, for every server function at once. A plain form post was
-/// already redirected back (302) by leptos_axum and is left alone.
+/// the status its [`ApiError`] names ([`ApiError::status_code`], the same the REST routes
+/// answer), for every server function at once. A plain form post was already redirected back
+/// (302) by leptos_axum and is left alone.
 async fn server_fn_status(req: Request, next: Next) -> Response {
     let res = next.run(req).await;
     if res.status() != StatusCode::INTERNAL_SERVER_ERROR

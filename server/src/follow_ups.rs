@@ -3,14 +3,31 @@
 //! follow-up first found overdue is escalated: it is stamped, audited and listed for the
 //! supervisor. Rebuilding from the records at the same instant gives exactly what is stored.
 
-use crate::storage::{AuditEvent, FollowUpRow, StoredRecord};
-use crate::sync::{SyncError, SyncService};
+use crate::context::Ctx;
+use crate::storage::{CaseScope, FollowUpRow, StoredRecord};
+use app::api::ApiError;
+use app::domain::access::{case_scope, Scope};
 use app::domain::follow_up::{self, FollowUp, FollowUpKind, ReferralDays, ReferralKind, Status};
 use app::domain::sync::FollowUpView;
-use app::domain::{Role, SessionUser};
+use app::domain::{Action, SessionUser, Target};
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
 use uuid::Uuid;
+
+/// The cases `actor` sees, as a storage filter (the permission table's scope of `view_case`).
+pub fn case_filter(actor: &SessionUser) -> Result<CaseScope, ApiError> {
+    match case_scope(actor) {
+        Some(Scope::OwnCases) => Ok(CaseScope {
+            municipality_id: actor.municipality_id,
+            assignee_id: Some(actor.id),
+        }),
+        Some(_) => Ok(CaseScope {
+            municipality_id: actor.municipality_id,
+            assignee_id: None,
+        }),
+        None => Err(ApiError::Forbidden),
+    }
+}
 
 /// What one pass of the scheduler did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -55,61 +72,35 @@ fn from_row(r: &FollowUpRow) -> Option<FollowUp> {
     })
 }
 
-impl SyncService {
+/// The follow-ups of every case, kept by the rules.
+#[derive(Clone)]
+pub struct FollowUps {
+    ctx: Ctx,
+}
+
+impl FollowUps {
+    pub fn new(ctx: Ctx) -> Self {
+        Self { ctx }
+    }
+
     /// The municipality's referral days: its own numbers over the defaults.
-    pub async fn referral_days_of(&self, municipality_id: Uuid) -> Result<ReferralDays, SyncError> {
-        let own = self.store.referral_days(municipality_id).await?;
+    pub async fn referral_days_of(&self, municipality_id: Uuid) -> Result<ReferralDays, ApiError> {
+        let own = self.ctx.store.referral_days(municipality_id).await?;
         Ok(ReferralDays::with_overrides(own.into_iter().filter_map(|(k, d)| {
             Some((ReferralKind::parse(&k)?, u32::try_from(d).ok()?))
         })))
     }
 
-    /// A supervisor (or the administrator) sets the municipality's days for one kind of referral;
-    /// every case's follow-ups are rescheduled at once.
-    pub async fn set_referral_days(
-        &self,
-        actor: &SessionUser,
-        kind: &str,
-        days: u32,
-        now: DateTime<Utc>,
-    ) -> Result<ReferralDays, SyncError> {
-        if !actor.active || !(actor.has_role(Role::Supervisor) || actor.has_role(Role::Admin)) {
-            return Err(SyncError::Forbidden);
-        }
-        let kind = ReferralKind::parse(kind)
-            .ok_or_else(|| SyncError::BadRequest(format!("{kind:?} is not a kind of referral")))?;
-        if !ReferralDays::RANGE.contains(&days) {
-            return Err(SyncError::BadRequest(format!(
-                "days must be from {} to {}",
-                ReferralDays::RANGE.start(),
-                ReferralDays::RANGE.end()
-            )));
-        }
-        let as_i32 = i32::try_from(days).map_err(|_| SyncError::BadRequest("days out of range".into()))?;
-        self.store
-            .set_referral_days(actor.municipality_id, kind.as_str(), as_i32, actor.id, now)
-            .await?;
-        self.audit(
-            actor,
-            "referral_days.set",
-            "municipality",
-            Some(actor.municipality_id.to_string()),
-            format!("{} {days}", kind.as_str()),
-        )
-        .await;
-        self.schedule_municipality(actor.municipality_id, now).await?;
-        self.referral_days_of(actor.municipality_id).await
-    }
-
     /// Runs the rules on one case's records and stores what changed.
-    pub async fn schedule_case(&self, case_id: Uuid, now: DateTime<Utc>) -> Result<ScheduleRun, SyncError> {
-        let records = self.store.records_of_case(case_id).await?;
+    pub async fn schedule_case(&self, case_id: Uuid, now: DateTime<Utc>) -> Result<ScheduleRun, ApiError> {
+        let records = self.ctx.store.records_of_case(case_id).await?;
         let Some(case) = records.iter().find(|r| r.id == case_id) else {
             return Ok(ScheduleRun::default());
         };
         let days = self.referral_days_of(case.municipality_id).await?;
         let computed = self.computed(case_id, &records, &days, now);
         let stored: BTreeMap<String, FollowUpRow> = self
+            .ctx
             .store
             .follow_ups_of_case(case_id)
             .await?
@@ -145,25 +136,25 @@ impl SyncService {
         if write.is_empty() && gone.is_empty() {
             return Ok(run);
         }
-        self.store.save_follow_ups(case_id, &write, &gone).await?;
+        // No person escalates: the clock does. The rows commit with the follow-ups they stamp.
+        let audit: Vec<_> = newly_escalated
+            .iter()
+            .map(|row| {
+                let mut e = self.ctx.event(
+                    None,
+                    Some(row.municipality_id),
+                    "follow_up.escalate",
+                    "case",
+                    Some(case_id.to_string()),
+                    format!("{} due {}", row.kind, row.due_on),
+                );
+                e.at = now;
+                e
+            })
+            .collect();
+        self.ctx.store.save_follow_ups(case_id, &write, &gone, &audit).await?;
         run.changed = write.len() + gone.len();
         run.escalated = newly_escalated.len();
-        for row in newly_escalated {
-            // No person did this: the clock did. The supervisor's list shows it from now on.
-            let event = AuditEvent {
-                id: Uuid::now_v7(),
-                at: now,
-                actor_id: None,
-                municipality_id: Some(row.municipality_id),
-                action: "follow_up.escalate".into(),
-                entity: "case".into(),
-                entity_id: Some(case_id.to_string()),
-                detail: format!("{} due {}", row.kind, row.due_on),
-            };
-            if let Err(e) = self.store.append_audit(&event).await {
-                tracing::error!(error = %e, "audit row not written");
-            }
-        }
         Ok(run)
     }
 
@@ -189,9 +180,9 @@ impl SyncService {
         &self,
         municipality_id: Uuid,
         now: DateTime<Utc>,
-    ) -> Result<ScheduleRun, SyncError> {
+    ) -> Result<ScheduleRun, ApiError> {
         let mut run = ScheduleRun::default();
-        for (case_id, m) in self.store.all_cases().await? {
+        for (case_id, m) in self.ctx.store.all_cases().await? {
             if m == municipality_id {
                 run += self.schedule_case(case_id, now).await?;
             }
@@ -201,9 +192,9 @@ impl SyncService {
 
     /// Every case of every municipality: the timer's pass, which turns due into overdue and
     /// escalates.
-    pub async fn schedule_all(&self, now: DateTime<Utc>) -> Result<ScheduleRun, SyncError> {
+    pub async fn schedule_all(&self, now: DateTime<Utc>) -> Result<ScheduleRun, ApiError> {
         let mut run = ScheduleRun::default();
-        for (case_id, _) in self.store.all_cases().await? {
+        for (case_id, _) in self.ctx.store.all_cases().await? {
             run += self.schedule_case(case_id, now).await?;
         }
         Ok(run)
@@ -211,9 +202,12 @@ impl SyncService {
 
     /// The stored follow-ups of the caller's cases (supervisors and case managers: the whole
     /// municipality). A follow-up whose day has passed since the last pass shows as overdue.
-    pub async fn follow_ups(&self, actor: &SessionUser, now: DateTime<Utc>) -> Result<Vec<FollowUpView>, SyncError> {
-        let scope = crate::sync::scope_of(actor)?;
-        let rows = self.store.follow_ups_in(scope).await?;
+    pub async fn list(&self, actor: &SessionUser, now: DateTime<Utc>) -> Result<Vec<FollowUpView>, ApiError> {
+        self.ctx
+            .require(actor, Action::ViewCase, Target::Municipality(actor.municipality_id))
+            .await?;
+        let scope = case_filter(actor)?;
+        let rows = self.ctx.store.follow_ups_in(scope).await?;
         let mut workers: BTreeMap<Uuid, Option<Uuid>> = BTreeMap::new();
         let mut out = Vec::with_capacity(rows.len());
         for row in &rows {
@@ -227,7 +221,7 @@ impl SyncService {
             let worker = match workers.get(&row.case_id) {
                 Some(w) => *w,
                 None => {
-                    let w = self.store.record(row.case_id).await?.and_then(|c| c.assignee_id);
+                    let w = self.ctx.store.record(row.case_id).await?.and_then(|c| c.assignee_id);
                     workers.insert(row.case_id, w);
                     w
                 }
@@ -238,6 +232,16 @@ impl SyncService {
                 worker_id: worker,
             });
         }
+        let cases: std::collections::BTreeSet<Uuid> = out.iter().map(|f| f.follow_up.case_id).collect();
+        self.ctx
+            .audit_read(
+                actor,
+                "follow_up.read",
+                "case",
+                out.len(),
+                format!("{} follow-ups of {} cases", out.len(), cases.len()),
+            )
+            .await?;
         Ok(out)
     }
 }

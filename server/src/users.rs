@@ -1,14 +1,14 @@
-//! The server's side of the app's calls ([`Backend`]): every method checks the actor's role and
-//! municipality, writes the audit trail, and maps storage failures to [`ApiError`].
+//! Users and sign-in: the server's side of the app's server functions ([`Backend`]). Every
+//! method asks the permission table, writes the audit trail, and maps storage failures to
+//! [`ApiError`].
 
 use crate::auth::{password, throttle};
-use crate::storage::{AuditEvent, Storage, StorageError, UserRecord};
+use crate::context::Ctx;
+use crate::storage::{StorageError, UserRecord};
 use app::api::ssr::Backend;
 use app::api::ApiError;
-use app::domain::access::{allows, Permission};
-use app::domain::{Institution, NewUser, Role, SessionUser, UserSummary};
+use app::domain::{Action, Institution, NewUser, Role, SessionUser, Target, UserSummary};
 use chrono::Utc;
-use std::sync::Arc;
 use uuid::Uuid;
 
 #[derive(Debug, Clone, Copy)]
@@ -17,14 +17,9 @@ pub struct SignInPolicy {
     pub per_address: throttle::Policy,
 }
 
-pub struct Service {
-    store: Arc<dyn Storage>,
+pub struct Users {
+    ctx: Ctx,
     policy: SignInPolicy,
-}
-
-fn internal(e: impl std::fmt::Display) -> ApiError {
-    tracing::error!(error = %e, "request failed");
-    ApiError::Internal
 }
 
 impl From<&UserRecord> for SessionUser {
@@ -38,6 +33,7 @@ impl From<&UserRecord> for SessionUser {
             roles: u.roles.clone(),
             locale: u.locale.clone(),
             active: u.active,
+            institution_id: u.institution_id,
         }
     }
 }
@@ -52,9 +48,9 @@ fn summary(u: &UserRecord) -> UserSummary {
     }
 }
 
-impl Service {
-    pub fn new(store: Arc<dyn Storage>, policy: SignInPolicy) -> Self {
-        Self { store, policy }
+impl Users {
+    pub fn new(ctx: Ctx, policy: SignInPolicy) -> Self {
+        Self { ctx, policy }
     }
 
     async fn audit(
@@ -66,68 +62,52 @@ impl Service {
         entity_id: Option<String>,
         detail: String,
     ) -> Result<(), ApiError> {
-        let event = AuditEvent {
-            id: Uuid::now_v7(),
-            at: Utc::now(),
-            actor_id: actor.map(|a| a.id),
-            municipality_id: municipality_id.or(actor.map(|a| a.municipality_id)),
-            action: action.into(),
-            entity: entity.into(),
-            entity_id,
-            detail,
-        };
-        self.store.append_audit(&event).await.map_err(internal)
+        let event = self
+            .ctx
+            .event(actor, municipality_id, action, entity, entity_id, detail);
+        self.ctx.audit(event).await
     }
 
-    fn require(&self, actor: &SessionUser, permission: Permission) -> Result<(), ApiError> {
-        if allows(actor, permission, actor.municipality_id) {
-            Ok(())
-        } else {
-            tracing::warn!(user = %actor.id, ?permission, "refused");
-            Err(ApiError::Forbidden)
-        }
+    async fn require(&self, actor: &SessionUser, action: Action) -> Result<(), ApiError> {
+        self.ctx
+            .require(actor, action, Target::Municipality(actor.municipality_id))
+            .await
     }
 
     /// A user of the actor's own municipality; any other is reported as not found, so an
     /// administrator cannot even learn that another municipality's user ID exists.
     async fn user_in_actor_municipality(&self, actor: &SessionUser, id: Uuid) -> Result<UserRecord, ApiError> {
-        match self.store.user_by_id(id).await.map_err(internal)? {
+        match self.ctx.store.user_by_id(id).await? {
             Some(u) if u.municipality_id == actor.municipality_id => Ok(u),
             _ => Err(ApiError::NotFound),
         }
     }
 
     async fn record_failure(&self, key: &str, policy: throttle::Policy) -> Result<(), ApiError> {
-        let row = self.store.throttle(key).await.map_err(internal)?;
+        let row = self.ctx.store.throttle(key).await?;
         let row = throttle::after_failure(key, row, Utc::now(), policy);
-        self.store.save_throttle(&row).await.map_err(internal)
+        Ok(self.ctx.store.save_throttle(&row).await?)
     }
 }
 
 #[async_trait::async_trait]
-impl Backend for Service {
+impl Backend for Users {
     async fn sign_in(&self, username: &str, password: &str, client: &str) -> Result<SessionUser, ApiError> {
         let account = throttle::account_key(username);
         let address = throttle::address_key(client);
         let now = Utc::now();
         for key in [&account, &address] {
-            let row = self.store.throttle(key).await.map_err(internal)?;
+            let row = self.ctx.store.throttle(key).await?;
             if let Err(retry_after_secs) = throttle::check(row.as_ref(), now) {
                 tracing::warn!(key, "sign-in throttled");
                 return Err(ApiError::Throttled { retry_after_secs });
             }
         }
-        let user = self
-            .store
-            .user_by_username(&username.trim().to_lowercase())
-            .await
-            .map_err(internal)?;
-        let ok = password::verify(password.to_string(), user.as_ref().map(|u| u.password_hash.clone()))
-            .await
-            .map_err(internal)?;
+        let user = self.ctx.store.user_by_username(&username.trim().to_lowercase()).await?;
+        let ok = password::verify(password.to_string(), user.as_ref().map(|u| u.password_hash.clone())).await?;
         match user {
             Some(u) if ok && u.active => {
-                self.store.clear_throttle(&account).await.map_err(internal)?;
+                self.ctx.store.clear_throttle(&account).await?;
                 let session_user = SessionUser::from(&u);
                 self.audit(
                     Some(&session_user),
@@ -162,7 +142,7 @@ impl Backend for Service {
     }
 
     async fn user(&self, id: Uuid) -> Result<Option<SessionUser>, ApiError> {
-        let user = self.store.user_by_id(id).await.map_err(internal)?;
+        let user = self.ctx.store.user_by_id(id).await?;
         Ok(user.filter(|u| u.active).map(|u| SessionUser::from(&u)))
     }
 
@@ -179,15 +159,21 @@ impl Backend for Service {
     }
 
     async fn set_locale(&self, actor: &SessionUser, locale: &str) -> Result<(), ApiError> {
-        self.store
-            .set_user_locale(actor.id, locale, Utc::now())
-            .await
-            .map_err(internal)
+        Ok(self.ctx.store.set_user_locale(actor.id, locale, Utc::now()).await?)
     }
 
     async fn list_users(&self, actor: &SessionUser) -> Result<Vec<UserSummary>, ApiError> {
-        self.require(actor, Permission::ManageUsers)?;
-        let users = self.store.users_in(actor.municipality_id).await.map_err(internal)?;
+        self.require(actor, Action::ManageUsers).await?;
+        let users = self.ctx.store.users_in(actor.municipality_id).await?;
+        self.ctx
+            .audit_read(
+                actor,
+                "user.read",
+                "user",
+                users.len(),
+                format!("{} users", users.len()),
+            )
+            .await?;
         Ok(users.iter().map(summary).collect())
     }
 
@@ -197,10 +183,10 @@ impl Backend for Service {
         new_user: NewUser,
         institution_id: Option<Uuid>,
     ) -> Result<UserSummary, ApiError> {
-        self.require(actor, Permission::ManageUsers)?;
+        self.require(actor, Action::ManageUsers).await?;
         let new_user = new_user.normalized()?;
         if let Some(inst) = institution_id {
-            match self.store.institution(inst).await.map_err(internal)? {
+            match self.ctx.store.institution(inst).await? {
                 Some(i) if i.municipality_id == actor.municipality_id => {}
                 _ => return Err(ApiError::NotFound),
             }
@@ -213,17 +199,17 @@ impl Backend for Service {
             institution_id,
             username: new_user.username,
             display_name: new_user.display_name,
-            password_hash: password::hash(new_user.password).await.map_err(internal)?,
+            password_hash: password::hash(new_user.password).await?,
             locale: actor.locale.clone(),
             active: true,
             roles: new_user.roles,
             created_at: now,
             updated_at: now,
         };
-        match self.store.insert_user(&record).await {
+        match self.ctx.store.insert_user(&record).await {
             Ok(()) => {}
             Err(StorageError::Duplicate) => return Err(ApiError::UsernameTaken),
-            Err(e) => return Err(internal(e)),
+            Err(e) => return Err(e.into()),
         }
         let roles: Vec<_> = record.roles.iter().map(|r| r.as_str()).collect();
         self.audit(
@@ -239,18 +225,13 @@ impl Backend for Service {
     }
 
     async fn set_user_active(&self, actor: &SessionUser, user_id: Uuid, active: bool) -> Result<UserSummary, ApiError> {
-        self.require(actor, Permission::ManageUsers)?;
+        self.require(actor, Action::ManageUsers).await?;
         if user_id == actor.id && !active {
             // An administrator locking themselves out leaves the municipality without one.
             return Err(ApiError::Forbidden);
         }
         let mut user = self.user_in_actor_municipality(actor, user_id).await?;
-        if !self
-            .store
-            .set_user_active(user_id, active, Utc::now())
-            .await
-            .map_err(internal)?
-        {
+        if !self.ctx.store.set_user_active(user_id, active, Utc::now()).await? {
             return Err(ApiError::NotFound);
         }
         user.active = active;
@@ -273,7 +254,7 @@ impl Backend for Service {
         user_id: Uuid,
         mut roles: Vec<Role>,
     ) -> Result<UserSummary, ApiError> {
-        self.require(actor, Permission::ManageUsers)?;
+        self.require(actor, Action::ManageUsers).await?;
         roles.sort();
         roles.dedup();
         if roles.is_empty() {
@@ -283,12 +264,7 @@ impl Backend for Service {
             return Err(ApiError::Forbidden);
         }
         let mut user = self.user_in_actor_municipality(actor, user_id).await?;
-        if !self
-            .store
-            .set_user_roles(user_id, &roles, Utc::now())
-            .await
-            .map_err(internal)?
-        {
+        if !self.ctx.store.set_user_roles(user_id, &roles, Utc::now()).await? {
             return Err(ApiError::NotFound);
         }
         let names: Vec<_> = roles.iter().map(|r| r.as_str()).collect();
@@ -306,7 +282,7 @@ impl Backend for Service {
     }
 
     async fn list_institutions(&self, actor: &SessionUser) -> Result<Vec<Institution>, ApiError> {
-        self.require(actor, Permission::ViewInstitutions)?;
-        self.store.institutions(actor.municipality_id).await.map_err(internal)
+        self.require(actor, Action::ViewInstitutions).await?;
+        Ok(self.ctx.store.institutions(actor.municipality_id).await?)
     }
 }

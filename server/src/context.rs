@@ -1,0 +1,103 @@
+//! What every use case works over: the store, the clock and the audit trail, and the one place
+//! a permission is checked ([`Ctx::require`]).
+
+use crate::storage::{AuditEvent, Storage, StorageError};
+use app::api::ApiError;
+use app::domain::{Action, SessionUser, Target};
+use chrono::{DateTime, SubsecRound, Utc};
+use std::sync::Arc;
+use uuid::Uuid;
+
+/// How often a write is re-read and retried when another writer changed the record meanwhile.
+pub const RACE_RETRIES: usize = 5;
+
+#[derive(Clone)]
+pub struct Ctx {
+    pub store: Arc<dyn Storage>,
+}
+
+/// A storage failure is the server's fault: logged here, answered as "internal" without detail.
+impl From<StorageError> for ApiError {
+    fn from(e: StorageError) -> Self {
+        tracing::error!(error = %e, "storage failed");
+        ApiError::Internal
+    }
+}
+
+impl Ctx {
+    pub fn new(store: Arc<dyn Storage>) -> Self {
+        Self { store }
+    }
+
+    /// Now, as stored: PostgreSQL keeps microseconds, so a value reads back equal on both databases.
+    pub fn now(&self) -> DateTime<Utc> {
+        Utc::now().trunc_subsecs(6)
+    }
+
+    /// An audit row by `actor` (or by the clock, for `None`) in the actor's municipality.
+    pub fn event(
+        &self,
+        actor: Option<&SessionUser>,
+        municipality_id: Option<Uuid>,
+        action: &str,
+        entity: &str,
+        entity_id: Option<String>,
+        detail: String,
+    ) -> AuditEvent {
+        AuditEvent {
+            id: Uuid::now_v7(),
+            at: self.now(),
+            actor_id: actor.map(|a| a.id),
+            municipality_id: municipality_id.or(actor.map(|a| a.municipality_id)),
+            action: action.into(),
+            entity: entity.into(),
+            entity_id,
+            detail,
+        }
+    }
+
+    /// Writes an audit row that goes with no stored write (a read, a refusal, a sign-in). The
+    /// one policy: when the row cannot be written, the request fails and nothing is answered.
+    pub async fn audit(&self, event: AuditEvent) -> Result<(), ApiError> {
+        Ok(self.store.append_audit(&event).await?)
+    }
+
+    /// A read of case data by `actor`, audited the same way everywhere: one row per answer that
+    /// held any (`count` things read), none for an empty answer.
+    pub async fn audit_read(
+        &self,
+        actor: &SessionUser,
+        action: &str,
+        entity: &str,
+        count: usize,
+        detail: String,
+    ) -> Result<(), ApiError> {
+        if count == 0 {
+            return Ok(());
+        }
+        self.audit(self.event(Some(actor), None, action, entity, None, detail))
+            .await
+    }
+
+    /// The permission table's verdict ([`app::domain::access::require`]); a refusal is logged
+    /// and audited as `refused.<action>` before it is answered.
+    pub async fn require(&self, actor: &SessionUser, action: Action, target: Target) -> Result<(), ApiError> {
+        match app::domain::access::require(actor, action, target) {
+            Ok(()) => Ok(()),
+            Err(refusal) => {
+                tracing::warn!(user = %actor.id, ?action, ?refusal, "refused");
+                let detail = format!("{refusal}: {target:?}");
+                self.audit(self.event(
+                    Some(actor),
+                    None,
+                    &format!("refused.{}", action.as_str()),
+                    "permission",
+                    None,
+                    detail,
+                ))
+                .await?;
+                Err(refusal.into())
+            }
+        }
+    }
+}

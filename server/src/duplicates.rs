@@ -1,0 +1,142 @@
+//! People who may be registered twice: each arriving member is compared with the
+//! municipality's, a likely match is kept as a suggestion, and the office lists and dismisses
+//! them (merging is in [`crate::cases`]). Nothing here ever merges.
+
+use crate::context::Ctx;
+use crate::records::{person_facts, person_summary, text};
+use crate::storage::DuplicateRow;
+use app::api::ApiError;
+use app::domain::duplicate::{self, DuplicateView, MatchReason};
+use app::domain::{Action, RecordKind, SessionUser, Target};
+use uuid::Uuid;
+
+#[derive(Clone)]
+pub struct Duplicates {
+    ctx: Ctx,
+}
+
+impl Duplicates {
+    pub fn new(ctx: Ctx) -> Self {
+        Self { ctx }
+    }
+
+    /// Compares a member who just arrived with every member of the municipality and keeps a
+    /// suggestion for each likely match.
+    pub async fn look_for(&self, member_id: Uuid) -> Result<(), ApiError> {
+        let store = &self.ctx.store;
+        let Some(member) = store.record(member_id).await? else {
+            return Ok(());
+        };
+        if !text(&member, "merged_into").is_empty() {
+            return Ok(());
+        }
+        let me = person_facts(&member);
+        for other in store
+            .records_of_kind(member.municipality_id, RecordKind::Member)
+            .await?
+        {
+            if other.id == member.id || !text(&other, "merged_into").is_empty() {
+                continue;
+            }
+            if let Some(reason) = duplicate::same_person(&me, &person_facts(&other)) {
+                let (a, b) = if member.id < other.id {
+                    (member.id, other.id)
+                } else {
+                    (other.id, member.id)
+                };
+                store
+                    .insert_duplicate(&DuplicateRow {
+                        id: Uuid::now_v7(),
+                        municipality_id: member.municipality_id,
+                        member_id: a,
+                        other_member_id: b,
+                        reason: match reason {
+                            MatchReason::PersonalNumber => "personal_number".into(),
+                            MatchReason::NamesAndBirthDate => "names_and_birth_date".into(),
+                        },
+                        created_at: self.ctx.now(),
+                        decided_at: None,
+                        decided_by: None,
+                        decision: None,
+                    })
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Open suggestions of the caller's municipality (supervisors and case managers).
+    pub async fn list(&self, actor: &SessionUser) -> Result<Vec<DuplicateView>, ApiError> {
+        self.ctx
+            .require(
+                actor,
+                Action::ViewDuplicates,
+                Target::Municipality(actor.municipality_id),
+            )
+            .await?;
+        let store = &self.ctx.store;
+        let mut out = Vec::new();
+        for d in store.open_duplicates(actor.municipality_id).await? {
+            let (Some(a), Some(b)) = (store.record(d.member_id).await?, store.record(d.other_member_id).await?) else {
+                continue;
+            };
+            if !text(&a, "merged_into").is_empty() || !text(&b, "merged_into").is_empty() {
+                // One of them was merged with a third person meanwhile: the pair is moot.
+                continue;
+            }
+            let reason = if d.reason == "personal_number" {
+                MatchReason::PersonalNumber
+            } else {
+                MatchReason::NamesAndBirthDate
+            };
+            out.push(DuplicateView {
+                id: d.id,
+                reason,
+                member: person_summary(&a),
+                other: person_summary(&b),
+            });
+        }
+        self.ctx
+            .audit_read(
+                actor,
+                "duplicate.read",
+                "member",
+                out.len(),
+                format!("{} suggestions", out.len()),
+            )
+            .await?;
+        Ok(out)
+    }
+
+    /// Dismisses a suggestion: the two are different people.
+    pub async fn dismiss(&self, actor: &SessionUser, id: Uuid) -> Result<(), ApiError> {
+        let d = self.ctx.store.duplicate(id).await?.ok_or(ApiError::NotFound)?;
+        self.ctx
+            .require(
+                actor,
+                Action::DismissDuplicate,
+                Target::Duplicate {
+                    municipality_id: d.municipality_id,
+                },
+            )
+            .await?;
+        if self
+            .ctx
+            .store
+            .decide_duplicate(id, actor.id, self.ctx.now(), "dismissed")
+            .await?
+        {
+            self.ctx
+                .audit(self.ctx.event(
+                    Some(actor),
+                    None,
+                    "duplicate.dismiss",
+                    "member",
+                    Some(d.member_id.to_string()),
+                    d.other_member_id.to_string(),
+                ))
+                .await?;
+        }
+        Ok(())
+    }
+}

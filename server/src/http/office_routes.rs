@@ -1,0 +1,118 @@
+//! `/api/v1`: the office's online actions, which are not sync: follow-ups, referral answers
+//! and days, duplicate people, reassigning a case (`docs/office-v1.md`).
+
+use super::extract::{Actor, BodyLimit, JsonBody, Path};
+use super::ApiState;
+use app::api::ApiError;
+use app::domain::duplicate::DuplicateView;
+use app::domain::follow_up::ReferralDays;
+use app::domain::referral::{self, IncomingReferral};
+use app::domain::sync::{self, FollowUpView};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use uuid::Uuid;
+
+type Answer<T> = Result<Json<T>, ApiError>;
+
+/// Where the office's routes live.
+pub const OFFICE_ROOT: &str = app::domain::sync::OFFICE_ROOT;
+
+impl BodyLimit for referral::Answer {
+    const LIMIT: usize = 16 * 1024;
+    const EXPECTED: &'static str = "{\"state\": …, \"feedback\": …}";
+}
+
+impl BodyLimit for sync::Reassign {
+    const LIMIT: usize = 4096;
+    const EXPECTED: &'static str = "{\"field_worker_id\": …}";
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SetDays {
+    kind: String,
+    days: u32,
+}
+
+impl BodyLimit for SetDays {
+    const LIMIT: usize = 4096;
+    const EXPECTED: &'static str = "{\"kind\": …, \"days\": …}";
+}
+
+pub fn router() -> Router<ApiState> {
+    Router::new()
+        .route("/follow-ups", get(follow_ups))
+        .route("/referrals/incoming", get(incoming_referrals))
+        .route("/referrals/{id}/answer", post(answer_referral))
+        .route("/referral-days", get(referral_days).put(set_referral_days))
+        .route("/duplicates", get(duplicates))
+        .route("/duplicates/{id}/dismiss", post(dismiss_duplicate))
+        .route("/duplicates/{id}/merge", post(merge_duplicate))
+        .route("/cases/{id}/reassign", post(reassign))
+}
+
+async fn follow_ups(State(s): State<ApiState>, Actor(a): Actor) -> Answer<Vec<FollowUpView>> {
+    Ok(Json(s.follow_ups.list(&a, chrono::Utc::now()).await?))
+}
+
+async fn incoming_referrals(State(s): State<ApiState>, Actor(a): Actor) -> Answer<Vec<IncomingReferral>> {
+    Ok(Json(s.referrals.incoming(&a).await?))
+}
+
+async fn answer_referral(
+    State(s): State<ApiState>,
+    Actor(a): Actor,
+    Path(id): Path<Uuid>,
+    JsonBody(answer): JsonBody<referral::Answer>,
+) -> Answer<IncomingReferral> {
+    Ok(Json(s.referrals.answer(&a, id, answer, chrono::Utc::now()).await?))
+}
+
+async fn referral_days(State(s): State<ApiState>, Actor(a): Actor) -> Answer<ReferralDays> {
+    Ok(Json(s.referrals.days(&a).await?))
+}
+
+async fn set_referral_days(
+    State(s): State<ApiState>,
+    Actor(a): Actor,
+    JsonBody(r): JsonBody<SetDays>,
+) -> Answer<ReferralDays> {
+    Ok(Json(
+        s.referrals.set_days(&a, &r.kind, r.days, chrono::Utc::now()).await?,
+    ))
+}
+
+async fn duplicates(State(s): State<ApiState>, Actor(a): Actor) -> Answer<Vec<DuplicateView>> {
+    Ok(Json(s.duplicates.list(&a).await?))
+}
+
+async fn dismiss_duplicate(
+    State(s): State<ApiState>,
+    Actor(a): Actor,
+    Path(id): Path<Uuid>,
+) -> Result<StatusCode, ApiError> {
+    s.duplicates.dismiss(&a, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn merge_duplicate(
+    State(s): State<ApiState>,
+    Actor(a): Actor,
+    Path(id): Path<Uuid>,
+) -> Answer<serde_json::Value> {
+    let kept = s.cases.merge_duplicate(&a, id, chrono::Utc::now()).await?;
+    Ok(Json(serde_json::json!({ "kept": kept })))
+}
+
+async fn reassign(
+    State(s): State<ApiState>,
+    Actor(a): Actor,
+    Path(id): Path<Uuid>,
+    JsonBody(r): JsonBody<sync::Reassign>,
+) -> Result<StatusCode, ApiError> {
+    s.cases.reassign(&a, id, r.field_worker_id, chrono::Utc::now()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,92 @@
+//! `/api/sync/v1`: push, pull, conflicts and photo bytes, and nothing else (`docs/sync-v1.md`).
+
+use super::extract::{Actor, BodyLimit, Bytes, JsonBody, Path, Query};
+use super::ApiState;
+use app::api::ApiError;
+use app::domain::sync::{self, BlobStatus, ConflictView, PullPage, PushRequest, PushResponse, ResolveRequest};
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use uuid::Uuid;
+
+type Answer<T> = Result<Json<T>, ApiError>;
+
+impl BodyLimit for PushRequest {
+    const LIMIT: usize = sync::MAX_PUSH_BYTES;
+    const EXPECTED: &'static str = "{\"changes\": [...]}";
+}
+
+impl BodyLimit for ResolveRequest {
+    const LIMIT: usize = 4096;
+    const EXPECTED: &'static str = "{\"choice\": \"current\" | \"proposed\"}";
+}
+
+pub fn router() -> Router<ApiState> {
+    Router::new()
+        .route("/push", post(push))
+        .route("/pull", get(pull))
+        .route("/conflicts/{id}/resolve", post(resolve))
+        .route("/blobs/{sha256}", get(download).put(upload))
+        .route("/blobs/{sha256}/status", get(blob_status))
+}
+
+async fn push(State(s): State<ApiState>, Actor(a): Actor, JsonBody(r): JsonBody<PushRequest>) -> Answer<PushResponse> {
+    Ok(Json(s.sync.push(&a, r).await?))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PullQuery {
+    #[serde(default)]
+    cursor: String,
+    limit: Option<i64>,
+}
+
+async fn pull(State(s): State<ApiState>, Actor(a): Actor, Query(q): Query<PullQuery>) -> Answer<PullPage> {
+    Ok(Json(s.sync.pull(&a, &q.cursor, q.limit).await?))
+}
+
+async fn resolve(
+    State(s): State<ApiState>,
+    Actor(a): Actor,
+    Path(id): Path<Uuid>,
+    JsonBody(r): JsonBody<ResolveRequest>,
+) -> Answer<ConflictView> {
+    Ok(Json(s.sync.resolve(&a, id, r.choice).await?))
+}
+
+async fn blob_status(State(s): State<ApiState>, Actor(a): Actor, Path(sha256): Path<String>) -> Answer<BlobStatus> {
+    Ok(Json(s.sync.blob_status(&a, &sha256).await?))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UploadQuery {
+    offset: i64,
+}
+
+async fn upload(
+    State(s): State<ApiState>,
+    Actor(a): Actor,
+    Path(sha256): Path<String>,
+    Query(q): Query<UploadQuery>,
+    Bytes(piece): Bytes<{ sync::MAX_CHUNK_BYTES }>,
+) -> Answer<BlobStatus> {
+    Ok(Json(s.sync.upload(&a, &sha256, q.offset, &piece).await?))
+}
+
+async fn download(
+    State(s): State<ApiState>,
+    Actor(a): Actor,
+    Path(sha256): Path<String>,
+) -> Result<Response, ApiError> {
+    let (content_type, bytes) = s.sync.download(&a, &sha256).await?;
+    let headers = [
+        (header::CONTENT_TYPE, content_type),
+        (header::CACHE_CONTROL, "private, max-age=86400".into()),
+    ];
+    Ok((headers, bytes).into_response())
+}

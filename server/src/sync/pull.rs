@@ -1,0 +1,89 @@
+//! Pull: the caller's records after a cursor, page by page, with what the phone needs beside
+//! them (open conflicts, institutions, workers, referral days, the caseload's case list).
+
+use super::{conflict_view, state_of, SyncService};
+use crate::follow_ups::case_filter;
+use crate::records::merged_into;
+use app::api::ApiError;
+use app::domain::sync::{self, PullPage};
+use app::domain::{Action, Role, SessionUser, Target};
+use uuid::Uuid;
+
+impl SyncService {
+    /// The caller's records written after `cursor`, at most `limit`, and every open conflict.
+    pub async fn pull(&self, actor: &SessionUser, cursor: &str, limit: Option<i64>) -> Result<PullPage, ApiError> {
+        self.ctx
+            .require(actor, Action::ViewCase, Target::Municipality(actor.municipality_id))
+            .await?;
+        let scope = case_filter(actor)?;
+        let after: i64 = if cursor.is_empty() {
+            0
+        } else {
+            cursor
+                .parse()
+                .ok()
+                .filter(|n| *n >= 0)
+                .ok_or_else(|| ApiError::BadRequest("cursor is not one this server gave".into()))?
+        };
+        let limit = limit.unwrap_or(sync::DEFAULT_PULL_LIMIT).clamp(1, sync::MAX_PULL_LIMIT);
+        let records = self.ctx.store.pull(scope, after, limit + 1).await?;
+        let more = records.len() as i64 > limit;
+        let records: Vec<_> = records.into_iter().take(limit as usize).collect();
+        let next = records.last().map_or(after, |r| r.seq);
+        let conflicts = self.ctx.store.open_conflicts(scope).await?;
+        let institutions = self.ctx.store.institutions(actor.municipality_id).await?;
+        let workers = if scope.assignee_id.is_none() {
+            self.ctx
+                .store
+                .users_in(actor.municipality_id)
+                .await?
+                .into_iter()
+                .filter(|u| u.active && u.roles.contains(&Role::FieldWorker))
+                .map(|u| sync::Worker {
+                    id: u.id,
+                    name: u.display_name,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let (referral_days, cases) = if more {
+            (None, None)
+        } else {
+            let cases = self
+                .ctx
+                .store
+                .cases_in(scope)
+                .await?
+                .iter()
+                .filter(|c| merged_into(c).is_none())
+                .map(|c| c.id)
+                .collect();
+            (
+                Some(self.follow_ups.referral_days_of(actor.municipality_id).await?),
+                Some(cases),
+            )
+        };
+        let read: std::collections::BTreeSet<Uuid> = records.iter().map(|r| r.case_id).collect();
+        let detail = format!(
+            "{} records of {} cases after {after}, {} open conflicts",
+            records.len(),
+            read.len(),
+            conflicts.len()
+        );
+        self.ctx
+            .audit_read(actor, "caseload.pull", "case", records.len() + conflicts.len(), detail)
+            .await?;
+        Ok(PullPage {
+            user_id: actor.id,
+            records: records.iter().map(state_of).collect(),
+            conflicts: conflicts.iter().map(conflict_view).collect(),
+            institutions,
+            workers,
+            referral_days,
+            cases,
+            next_cursor: next.to_string(),
+            more,
+        })
+    }
+}

@@ -1,0 +1,394 @@
+//! Push: each change applied exactly once, merged field by field, its conflicts and its audit
+//! row committed with it.
+
+use super::{conflict_view, SyncService};
+use crate::context::RACE_RETRIES;
+use crate::records::{case_target, members_of, merged_into, text};
+use crate::storage::{AppliedChange, Commit, CommitResult, ConflictRow, StorageError, StoredRecord};
+use app::api::ApiError;
+use app::domain::access::{may_finish_queued_edit, permits};
+use app::domain::record::{check_change_fields, validate, Context};
+use app::domain::sync::{self, Change, ChangeResult, Outcome, PushRequest, PushResponse, Rejection};
+use app::domain::{Action, FieldError, Fields, RecordKind, Role, SessionUser, Target};
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+use uuid::Uuid;
+
+impl SyncService {
+    /// Applies each change in order; one bad change never stops the others.
+    pub async fn push(&self, actor: &SessionUser, request: PushRequest) -> Result<PushResponse, ApiError> {
+        self.ctx
+            .require(actor, Action::EditCase, Target::Municipality(actor.municipality_id))
+            .await?;
+        if request.changes.len() > sync::MAX_BATCH {
+            return Err(ApiError::BadRequest(format!(
+                "at most {} changes per push",
+                sync::MAX_BATCH
+            )));
+        }
+        let mut results = Vec::with_capacity(request.changes.len());
+        let mut touched = std::collections::BTreeSet::new();
+        for raw in request.changes {
+            let change: Change = match serde_json::from_value(raw.clone()) {
+                Ok(c) => c,
+                Err(e) => {
+                    let id = |k: &str| raw.get(k).and_then(Value::as_str).and_then(|s| Uuid::parse_str(s).ok());
+                    let mut outcome = Outcome::rejected(Rejection::Malformed, vec![]);
+                    if let Outcome::Rejected { message, .. } = &mut outcome {
+                        message.push_str(&format!(": {e}"));
+                    }
+                    results.push(ChangeResult {
+                        change_id: id("change_id"),
+                        record_id: id("record_id"),
+                        outcome,
+                    });
+                    continue;
+                }
+            };
+            let outcome = match self.apply(actor, &change).await {
+                Ok(o) => o,
+                Err(e) => {
+                    tracing::error!(error = %e, change = %change.change_id, "change not stored");
+                    Outcome::rejected(Rejection::Busy, vec![])
+                }
+            };
+            if change.kind == RecordKind::Member
+                && matches!(outcome, Outcome::Applied { .. } | Outcome::Conflict { .. })
+            {
+                if let Err(e) = self.duplicates.look_for(change.record_id).await {
+                    // The change is stored; a missed suggestion is logged, not a failed push.
+                    tracing::error!(error = %e, member = %change.record_id, "duplicate check failed");
+                }
+            }
+            match &outcome {
+                // Its audit row was committed with it.
+                Outcome::Applied { .. } | Outcome::Conflict { .. } => {
+                    touched.insert(change.case_id);
+                }
+                Outcome::Rejected {
+                    reason: Rejection::Forbidden,
+                    ..
+                } => {
+                    tracing::warn!(user = %actor.id, record = %change.record_id, "push refused: forbidden");
+                    let detail = format!("refused {}", change.kind.as_str());
+                    self.ctx
+                        .audit(self.ctx.event(
+                            Some(actor),
+                            None,
+                            "record.refused",
+                            change.kind.as_str(),
+                            Some(change.record_id.to_string()),
+                            detail,
+                        ))
+                        .await?;
+                }
+                _ => {}
+            }
+            results.push(ChangeResult {
+                change_id: Some(change.change_id),
+                record_id: Some(change.record_id),
+                outcome,
+            });
+        }
+        for case_id in touched {
+            // A merged case's changes went to the case it was merged into: schedule that one.
+            let case_id = match self.ctx.store.record(case_id).await? {
+                Some(c) => merged_into(&c).unwrap_or(case_id),
+                None => case_id,
+            };
+            if let Err(e) = self.follow_ups.schedule_case(case_id, self.ctx.now()).await {
+                // The changes are stored; the timer's next pass schedules the case.
+                tracing::error!(error = %e, case = %case_id, "scheduling failed");
+            }
+        }
+        Ok(PushResponse { results })
+    }
+
+    async fn apply(&self, actor: &SessionUser, change: &Change) -> Result<Outcome, ApiError> {
+        for _ in 0..RACE_RETRIES {
+            if let Some(done) = self.ctx.store.applied_change(change.change_id).await? {
+                return Ok(already_applied(actor, &done));
+            }
+            let (change, merged_case) = self.redirected(change).await?;
+            let outcome = self.try_apply(actor, &change, merged_case.as_ref()).await?;
+            match outcome {
+                Attempt::Decided(o) => return Ok(o),
+                Attempt::Raced => continue,
+            }
+        }
+        Ok(Outcome::rejected(Rejection::Busy, vec![]))
+    }
+
+    /// A change made on the phone for a case that has since been merged into another goes to
+    /// that other case: queued work is never refused for a merge the phone did not know of.
+    /// Also returns the merged case, whose worker may still send what was queued before the merge.
+    async fn redirected(&self, change: &Change) -> Result<(Change, Option<StoredRecord>), ApiError> {
+        if change.kind != RecordKind::Case {
+            if let Some(case) = self.ctx.store.record(change.case_id).await? {
+                if let Some(target) = merged_into(&case) {
+                    let change = Change {
+                        case_id: target,
+                        ..change.clone()
+                    };
+                    return Ok((change, Some(case)));
+                }
+            }
+        }
+        Ok((change.clone(), None))
+    }
+
+    async fn try_apply(
+        &self,
+        actor: &SessionUser,
+        change: &Change,
+        merged_case: Option<&StoredRecord>,
+    ) -> Result<Attempt, ApiError> {
+        let reject = |r: Rejection, errors: Vec<FieldError>| Ok(Attempt::Decided(Outcome::rejected(r, errors)));
+        let errors = check_change_fields(change.kind, &change.fields);
+        if !errors.is_empty() {
+            return reject(Rejection::Invalid, errors);
+        }
+        if (change.kind == RecordKind::Case) != (change.record_id == change.case_id) {
+            return reject(Rejection::Mismatch, vec![]);
+        }
+        let at = self.ctx.now();
+        let existing = self.ctx.store.record(change.record_id).await?;
+        // The case this record belongs to, and whether the actor may work on it.
+        let (municipality_id, assignee_id, case_records) = if change.kind == RecordKind::Case {
+            match &existing {
+                Some(case) => (case.municipality_id, case.assignee_id, vec![case.clone()]),
+                None => {
+                    let assignee = actor.has_role(Role::FieldWorker).then_some(actor.id);
+                    (actor.municipality_id, assignee, vec![])
+                }
+            }
+        } else {
+            let records = self.ctx.store.records_of_case(change.case_id).await?;
+            let Some(case) = records
+                .iter()
+                .find(|r| r.kind == RecordKind::Case && r.id == change.case_id)
+            else {
+                // Perhaps the case is still on its way: the phone keeps the change and resends it.
+                return reject(Rejection::UnknownCase, vec![]);
+            };
+            (case.municipality_id, case.assignee_id, records)
+        };
+        let case_record = case_records
+            .iter()
+            .find(|r| r.kind == RecordKind::Case && r.id == change.case_id);
+        let queued_before_reassignment = case_record.is_some_and(|c| {
+            may_finish_queued_edit(
+                actor,
+                municipality_id,
+                Uuid::parse_str(&text(c, "previous_worker_id")).ok(),
+                DateTime::parse_from_rfc3339(&text(c, "reassigned_at"))
+                    .ok()
+                    .map(|t| t.with_timezone(&Utc)),
+                change.made_at,
+            )
+        });
+        let queued_before_merge = merged_case.is_some_and(|m| {
+            permits(actor, Action::EditCase, case_target(m))
+                && DateTime::parse_from_rfc3339(&text(m, "merged_at")).is_ok_and(|t| change.made_at <= t)
+        });
+        let case = Target::Case {
+            municipality_id,
+            assignee_id,
+        };
+        if !permits(actor, Action::EditCase, case) && !queued_before_reassignment && !queued_before_merge {
+            return reject(Rejection::Forbidden, vec![]);
+        }
+        let case_records: Vec<StoredRecord> = case_records
+            .into_iter()
+            .filter(|r| change.kind != RecordKind::Case || r.kind != RecordKind::Case)
+            .collect();
+        let mut ctx = Context::at(at);
+        ctx.members = members_of(&case_records);
+        if change.kind == RecordKind::Member {
+            ctx.members.retain(|m| m.id != change.record_id);
+        }
+
+        let (record, expected, merged, conflicts) = match (&existing, change.base_version) {
+            (Some(r), _) if r.kind != change.kind || r.case_id != change.case_id => {
+                return reject(Rejection::Mismatch, vec![]);
+            }
+            (Some(_), None) => return reject(Rejection::AlreadyExists, vec![]),
+            (None, Some(_)) => return reject(Rejection::UnknownRecord, vec![]),
+            (None, None) => {
+                let errors = validate(change.kind, &change.fields, &ctx);
+                if !errors.is_empty() {
+                    return reject(Rejection::Invalid, errors);
+                }
+                let record = StoredRecord {
+                    kind: change.kind,
+                    id: change.record_id,
+                    case_id: change.case_id,
+                    municipality_id,
+                    assignee_id: if change.kind == RecordKind::Case {
+                        assignee_id
+                    } else {
+                        None
+                    },
+                    version: 1,
+                    fields: change.fields.clone(),
+                    stamps: sync::created(&change.fields, change.device_id),
+                    seq: 0,
+                    created_by: actor.id,
+                    created_at: at,
+                    updated_by: actor.id,
+                    updated_at: at,
+                };
+                (record, None, true, vec![])
+            }
+            (Some(current), Some(base)) => {
+                if base > current.version || base < 1 {
+                    return reject(Rejection::FutureBase, vec![]);
+                }
+                let m = sync::merge(
+                    &current.fields,
+                    &current.stamps,
+                    current.version,
+                    base,
+                    change.device_id,
+                    &change.fields,
+                );
+                let errors = validate(change.kind, &m.fields, &ctx);
+                if !errors.is_empty() {
+                    return reject(Rejection::Invalid, errors);
+                }
+                let changed = !m.changed.is_empty();
+                let mut record = current.clone();
+                record.fields = m.fields;
+                record.stamps = m.stamps;
+                record.version = m.version;
+                if changed {
+                    record.updated_by = actor.id;
+                    record.updated_at = at;
+                }
+                let conflicts = m
+                    .conflicts
+                    .into_iter()
+                    .map(|(field, current_value, proposed)| ConflictRow {
+                        id: Uuid::now_v7(),
+                        record_id: record.id,
+                        case_id: record.case_id,
+                        municipality_id: record.municipality_id,
+                        kind: record.kind,
+                        field,
+                        current: current_value,
+                        proposed,
+                        change_id: change.change_id,
+                        proposed_by: actor.id,
+                        proposed_by_name: actor.display_name.clone(),
+                        created_at: at,
+                        resolved_at: None,
+                        resolved_by: None,
+                        choice: None,
+                    })
+                    .collect::<Vec<_>>();
+                (record, Some(current.version), changed, conflicts)
+            }
+        };
+        if record.kind == RecordKind::Referral {
+            // Only to an institution of the case's own municipality.
+            let institution = record
+                .fields
+                .get("institution_id")
+                .and_then(Value::as_str)
+                .and_then(|s| Uuid::parse_str(s).ok());
+            let known = match institution {
+                Some(id) => self
+                    .ctx
+                    .store
+                    .institution(id)
+                    .await?
+                    .is_some_and(|i| i.municipality_id == record.municipality_id),
+                None => false,
+            };
+            if !known {
+                return reject(
+                    Rejection::Invalid,
+                    vec![FieldError::new("institution_id", app::domain::Problem::Unknown)],
+                );
+            }
+        }
+        let outcome = if conflicts.is_empty() {
+            Outcome::Applied {
+                version: record.version,
+            }
+        } else {
+            Outcome::Conflict {
+                version: record.version,
+                conflicts: conflicts.iter().map(conflict_view).collect(),
+            }
+        };
+        let stored_outcome = serde_json::to_string(&outcome).map_err(|e| StorageError::Corrupt(e.to_string()))?;
+        let commit = Commit {
+            record,
+            expected_version: expected,
+            write_record: merged,
+            change: Some(AppliedChange {
+                change_id: change.change_id,
+                user_id: actor.id,
+                device_id: change.device_id,
+                record_id: change.record_id,
+                outcome: stored_outcome,
+                received_at: at,
+            }),
+            conflicts,
+            resolve: None,
+            audit: vec![self.ctx.event(
+                Some(actor),
+                None,
+                if change.base_version.is_none() {
+                    "record.create"
+                } else {
+                    "record.update"
+                },
+                change.kind.as_str(),
+                Some(change.record_id.to_string()),
+                format!(
+                    "{} v{} fields {}",
+                    change.kind.as_str(),
+                    outcome_version(&outcome),
+                    field_list(&change.fields)
+                ),
+            )],
+        };
+        Ok(match self.ctx.store.commit(&commit).await? {
+            CommitResult::Done => Attempt::Decided(outcome),
+            CommitResult::Raced => Attempt::Raced,
+        })
+    }
+}
+
+enum Attempt {
+    Decided(Outcome),
+    Raced,
+}
+
+/// The answer to a resend: the version the first delivery produced. A change ID sent by
+/// another user is not theirs to confirm.
+fn already_applied(actor: &SessionUser, done: &AppliedChange) -> Outcome {
+    if done.user_id != actor.id {
+        return Outcome::rejected(Rejection::Mismatch, vec![]);
+    }
+    match serde_json::from_str::<Outcome>(&done.outcome) {
+        Ok(Outcome::Applied { version } | Outcome::Conflict { version, .. }) => Outcome::AlreadyApplied { version },
+        Ok(Outcome::AlreadyApplied { version }) => Outcome::AlreadyApplied { version },
+        _ => Outcome::AlreadyApplied { version: 0 },
+    }
+}
+
+fn outcome_version(o: &Outcome) -> i64 {
+    match o {
+        Outcome::Applied { version } | Outcome::Conflict { version, .. } | Outcome::AlreadyApplied { version } => {
+            *version
+        }
+        Outcome::Rejected { .. } => 0,
+    }
+}
+
+fn field_list(fields: &Fields) -> String {
+    fields.keys().cloned().collect::<Vec<_>>().join(",")
+}
