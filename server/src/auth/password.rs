@@ -51,6 +51,14 @@ fn dummy_hash() -> &'static str {
     DUMMY.get_or_init(|| hash_blocking("not a real password").unwrap_or_default())
 }
 
+/// Hashing failed inside the server: logged, answered as "internal".
+impl From<PasswordError> for app::api::ApiError {
+    fn from(e: PasswordError) -> Self {
+        tracing::error!(error = %e, "password hashing failed");
+        app::api::ApiError::Internal
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -73,13 +81,5 @@ mod tests {
         let a = hash("same password".into()).await.unwrap();
         let b = hash("same password".into()).await.unwrap();
         assert_ne!(a, b);
-    }
-}
-
-/// Hashing failed inside the server: logged, answered as "internal".
-impl From<PasswordError> for app::api::ApiError {
-    fn from(e: PasswordError) -> Self {
-        tracing::error!(error = %e, "password hashing failed");
-        app::api::ApiError::Internal
     }
 }
