@@ -208,7 +208,7 @@ test("a family registered offline survives a closed browser and reaches the serv
     assert.equal(status.complete, true, `${a.fields.purpose} uploaded`);
   }
   // The server computes the same deadline; the visit has fulfilled it.
-  const followUps = await (await page.request.get(BASE + "/api/sync/v1/follow-ups")).json();
+  const followUps = await (await page.request.get(BASE + "/api/v1/follow-ups")).json();
   const first = followUps.find((f) => f.case_id === household.case_id && f.kind.kind === "first_visit");
   assert.equal(first.due_on, firstVisitDue);
   assert.equal(first.status, "done");

@@ -122,7 +122,19 @@ test("the language picker switches all four languages and html lang follows", as
   await ctx.close();
 });
 
-test("screenshot of the home screen at 360×640", async () => {
+/** Fails when the page scrolls sideways or a named control lies outside the 360×640 screen. */
+async function fitsThePhone(page, selectors) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.equal(overflow, 0, "the page scrolls sideways by " + overflow + " px");
+  for (const selector of selectors) {
+    const box = await page.locator(selector).first().boundingBox();
+    assert.ok(box, selector + " is not shown");
+    assert.ok(box.x >= 0 && box.x + box.width <= 360, `${selector} sticks out sideways: ${JSON.stringify(box)}`);
+    assert.ok(box.y >= 0 && box.y + box.height <= 640, `${selector} is below the first screen: ${JSON.stringify(box)}`);
+  }
+}
+
+test("the home and sign-in screens fit a 360×640 phone", async () => {
   const ctx = await phone(browser);
   const page = await ctx.newPage();
   await signIn(page, "admin");
@@ -130,10 +142,12 @@ test("screenshot of the home screen at 360×640", async () => {
   await page.locator('section[data-role="admin"]').waitFor();
   mkdirSync("screenshots", { recursive: true });
   await page.screenshot({ path: "screenshots/home-360x640.png" });
+  await fitsThePhone(page, ['[data-testid="user-name"]', '[data-testid="sign-out"]', '[data-testid="language"]', 'section[data-role="admin"] h2']);
   await page.goto(BASE + "/login");
   await ctx.clearCookies();
   await page.goto(BASE + "/login");
   await page.screenshot({ path: "screenshots/login-360x640.png" });
+  await fitsThePhone(page, ['input[name="username"]', 'input[name="password"]', 'button[type="submit"]', '[data-testid="language"]']);
   await ctx.close();
 });
 

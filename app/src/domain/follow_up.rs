@@ -699,14 +699,42 @@ mod tests {
     }
 
     #[test]
-    fn scheduling_is_deterministic() {
+    fn a_case_ten_months_in_has_the_due_dates_counted_by_hand() {
+        // Returned 31 January, plan active from 15 February, rent paid by the programme; seen on
+        // 23 November with nothing done. Counted by hand: first visit 31 Jan + 3 days; housing
+        // review 31 Jan + 12 months; final assessment 31 Jan + 18 months; monitoring on the 15th
+        // of each month from March until the horizon (23 Nov + 3 months = 23 Feb), a review every
+        // third month; everything through 15 November is overdue.
         let mut f = case("2026-01-31");
         f.plan_active_since = Some(day("2026-02-15"));
         f.rent_paid_by_programme = true;
-        let now = at("2026-11-23T09:00:00Z");
-        assert_eq!(
-            schedule(&f, &ReferralDays::default(), now),
-            schedule(&f.clone(), &ReferralDays::default(), now)
-        );
+        let got: Vec<(String, NaiveDate, Status)> = schedule(&f, &ReferralDays::default(), at("2026-11-23T09:00:00Z"))
+            .into_iter()
+            .map(|x| (x.key, x.due_on, x.status))
+            .collect();
+        use Status::{Due, Overdue};
+        let expected = [
+            ("first_visit", "2026-02-03", Overdue),
+            ("monitoring:1", "2026-03-15", Overdue),
+            ("monitoring:2", "2026-04-15", Overdue),
+            ("monitoring:3", "2026-05-15", Overdue),
+            ("quarterly_review:1", "2026-05-15", Overdue),
+            ("monitoring:4", "2026-06-15", Overdue),
+            ("monitoring:5", "2026-07-15", Overdue),
+            ("monitoring:6", "2026-08-15", Overdue),
+            ("quarterly_review:2", "2026-08-15", Overdue),
+            ("monitoring:7", "2026-09-15", Overdue),
+            ("monitoring:8", "2026-10-15", Overdue),
+            ("monitoring:9", "2026-11-15", Overdue),
+            ("quarterly_review:3", "2026-11-15", Overdue),
+            ("monitoring:10", "2026-12-15", Due),
+            ("monitoring:11", "2027-01-15", Due),
+            ("housing_review", "2027-01-31", Due),
+            ("monitoring:12", "2027-02-15", Due),
+            ("quarterly_review:4", "2027-02-15", Due),
+            ("final_assessment", "2027-07-31", Due),
+        ]
+        .map(|(k, d, s)| (k.to_string(), day(d), s));
+        assert_eq!(got, expected.to_vec());
     }
 }
