@@ -77,10 +77,11 @@ impl Users {
     /// A user of the actor's own municipality; any other is reported as not found, so an
     /// administrator cannot even learn that another municipality's user ID exists.
     async fn user_in_actor_municipality(&self, actor: &SessionUser, id: Uuid) -> Result<UserRecord, ApiError> {
-        match self.ctx.store.user_by_id(id).await? {
-            Some(u) if u.municipality_id == actor.municipality_id => Ok(u),
-            _ => Err(ApiError::NotFound),
-        }
+        let user = self.ctx.store.user_by_id(id).await?.ok_or(ApiError::NotFound)?;
+        self.ctx
+            .require(actor, Action::ManageUsers, Target::Municipality(user.municipality_id))
+            .await?;
+        Ok(user)
     }
 
     async fn record_failure(&self, key: &str, policy: throttle::Policy) -> Result<(), ApiError> {

@@ -30,15 +30,24 @@ impl SyncService {
         if !is_sha256(sha256) {
             return Err(ApiError::BadRequest("not a lower-case hex SHA-256".into()));
         }
+        let mut outside = None;
         for a in self.ctx.store.attachments_with_hash(sha256).await? {
             if let Some(case) = self.ctx.store.record(a.case_id).await? {
                 if permits(actor, action, case_target(&case)) {
                     return Ok(a);
                 }
+                outside = Some(case);
             }
         }
-        // Unknown and not-yours look the same from outside.
-        Err(ApiError::NotFound)
+        match outside {
+            // Someone else's photo: refused (and audited) as not found.
+            Some(case) => {
+                self.ctx.require(actor, action, case_target(&case)).await?;
+                Err(ApiError::NotFound)
+            }
+            // Unknown looks the same from outside.
+            None => Err(ApiError::NotFound),
+        }
     }
 
     pub async fn blob_status(&self, actor: &SessionUser, sha256: &str) -> Result<BlobStatus, ApiError> {
