@@ -62,6 +62,19 @@ impl Ctx {
         Ok(self.store.append_audit(&event).await?)
     }
 
+    /// Writes an audit row by `actor` in their municipality (see [`Ctx::audit`]).
+    pub async fn audit_by(
+        &self,
+        actor: &SessionUser,
+        action: &str,
+        entity: &str,
+        entity_id: Option<String>,
+        detail: String,
+    ) -> Result<(), ApiError> {
+        self.audit(self.event(Some(actor), None, action, entity, entity_id, detail))
+            .await
+    }
+
     /// A read of case data by `actor`, audited the same way everywhere: one row per answer that
     /// held any (`count` things read), none for an empty answer.
     pub async fn audit_read(
@@ -75,8 +88,7 @@ impl Ctx {
         if count == 0 {
             return Ok(());
         }
-        self.audit(self.event(Some(actor), None, action, entity, None, detail))
-            .await
+        self.audit_by(actor, action, entity, None, detail).await
     }
 
     /// The permission table's verdict ([`app::domain::access::require`]); a refusal is logged
@@ -87,15 +99,8 @@ impl Ctx {
             Err(refusal) => {
                 tracing::warn!(user = %actor.id, ?action, ?refusal, "refused");
                 let detail = format!("{refusal}: {target:?}");
-                self.audit(self.event(
-                    Some(actor),
-                    None,
-                    &format!("refused.{}", action.as_str()),
-                    "permission",
-                    None,
-                    detail,
-                ))
-                .await?;
+                let what = format!("refused.{}", action.as_str());
+                self.audit_by(actor, &what, "permission", None, detail).await?;
                 Err(refusal.into())
             }
         }

@@ -127,14 +127,13 @@ impl Duplicates {
             .await?
         {
             self.ctx
-                .audit(self.ctx.event(
-                    Some(actor),
-                    None,
+                .audit_by(
+                    actor,
                     "duplicate.dismiss",
                     "member",
                     Some(d.member_id.to_string()),
                     d.other_member_id.to_string(),
-                ))
+                )
                 .await?;
         }
         Ok(())

@@ -198,14 +198,13 @@ impl Referrals {
             .set_referral_days(actor.municipality_id, kind.as_str(), as_i32, actor.id, now)
             .await?;
         self.ctx
-            .audit(self.ctx.event(
-                Some(actor),
-                None,
+            .audit_by(
+                actor,
                 "referral_days.set",
                 "municipality",
                 Some(actor.municipality_id.to_string()),
                 format!("{} {days}", kind.as_str()),
-            ))
+            )
             .await?;
         self.follow_ups
             .schedule_municipality(actor.municipality_id, now)

@@ -53,21 +53,6 @@ impl Users {
         Self { ctx, policy }
     }
 
-    async fn audit(
-        &self,
-        actor: Option<&SessionUser>,
-        municipality_id: Option<Uuid>,
-        action: &str,
-        entity: &str,
-        entity_id: Option<String>,
-        detail: String,
-    ) -> Result<(), ApiError> {
-        let event = self
-            .ctx
-            .event(actor, municipality_id, action, entity, entity_id, detail);
-        self.ctx.audit(event).await
-    }
-
     async fn require(&self, actor: &SessionUser, action: Action) -> Result<(), ApiError> {
         self.ctx
             .require(actor, action, Target::Municipality(actor.municipality_id))
@@ -110,15 +95,15 @@ impl Backend for Users {
             Some(u) if ok && u.active => {
                 self.ctx.store.clear_throttle(&account).await?;
                 let session_user = SessionUser::from(&u);
-                self.audit(
-                    Some(&session_user),
-                    None,
-                    "sign_in",
-                    "user",
-                    Some(u.id.to_string()),
-                    format!("from {client}"),
-                )
-                .await?;
+                self.ctx
+                    .audit_by(
+                        &session_user,
+                        "sign_in",
+                        "user",
+                        Some(u.id.to_string()),
+                        format!("from {client}"),
+                    )
+                    .await?;
                 Ok(session_user)
             }
             other => {
@@ -126,15 +111,15 @@ impl Backend for Users {
                 self.record_failure(&address, self.policy.per_address).await?;
                 if let Some(u) = other {
                     let why = if u.active { "wrong password" } else { "account disabled" };
-                    self.audit(
+                    let event = self.ctx.event(
                         None,
                         Some(u.municipality_id),
                         "sign_in_failed",
                         "user",
                         Some(u.id.to_string()),
                         format!("{why}, from {client}"),
-                    )
-                    .await?;
+                    );
+                    self.ctx.audit(event).await?;
                 }
                 // Same answer for unknown user, wrong password and disabled account.
                 Err(ApiError::WrongCredentials)
@@ -148,15 +133,9 @@ impl Backend for Users {
     }
 
     async fn signed_out(&self, actor: &SessionUser) -> Result<(), ApiError> {
-        self.audit(
-            Some(actor),
-            None,
-            "sign_out",
-            "user",
-            Some(actor.id.to_string()),
-            String::new(),
-        )
-        .await
+        self.ctx
+            .audit_by(actor, "sign_out", "user", Some(actor.id.to_string()), String::new())
+            .await
     }
 
     async fn set_locale(&self, actor: &SessionUser, locale: &str) -> Result<(), ApiError> {
@@ -213,15 +192,15 @@ impl Backend for Users {
             Err(e) => return Err(e.into()),
         }
         let roles: Vec<_> = record.roles.iter().map(|r| r.as_str()).collect();
-        self.audit(
-            Some(actor),
-            None,
-            "user.create",
-            "user",
-            Some(record.id.to_string()),
-            format!("roles {}", roles.join(",")),
-        )
-        .await?;
+        self.ctx
+            .audit_by(
+                actor,
+                "user.create",
+                "user",
+                Some(record.id.to_string()),
+                format!("roles {}", roles.join(",")),
+            )
+            .await?;
         Ok(summary(&record))
     }
 
@@ -237,15 +216,9 @@ impl Backend for Users {
         }
         user.active = active;
         let action = if active { "user.enable" } else { "user.disable" };
-        self.audit(
-            Some(actor),
-            None,
-            action,
-            "user",
-            Some(user_id.to_string()),
-            String::new(),
-        )
-        .await?;
+        self.ctx
+            .audit_by(actor, action, "user", Some(user_id.to_string()), String::new())
+            .await?;
         Ok(summary(&user))
     }
 
@@ -269,15 +242,9 @@ impl Backend for Users {
             return Err(ApiError::NotFound);
         }
         let names: Vec<_> = roles.iter().map(|r| r.as_str()).collect();
-        self.audit(
-            Some(actor),
-            None,
-            "user.roles",
-            "user",
-            Some(user_id.to_string()),
-            names.join(","),
-        )
-        .await?;
+        self.ctx
+            .audit_by(actor, "user.roles", "user", Some(user_id.to_string()), names.join(","))
+            .await?;
         user.roles = roles;
         Ok(summary(&user))
     }

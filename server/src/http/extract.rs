@@ -43,6 +43,17 @@ pub trait BodyLimit {
     const EXPECTED: &'static str;
 }
 
+/// `body_limit!(Type, limit, "what it should look like")`: the route takes `Type` as a JSON body.
+#[macro_export]
+macro_rules! body_limit {
+    ($t:ty, $limit:expr, $expected:expr) => {
+        impl $crate::http::extract::BodyLimit for $t {
+            const LIMIT: usize = $limit;
+            const EXPECTED: &'static str = $expected;
+        }
+    };
+}
+
 /// A JSON body of `T`, read up to `T::LIMIT` bytes.
 pub struct JsonBody<T>(pub T);
 

@@ -1,7 +1,7 @@
 //! `/api/v1`: the office's online actions, which are not sync: follow-ups, referral answers
 //! and days, duplicate people, reassigning a case (`docs/office-v1.md`).
 
-use super::extract::{Actor, BodyLimit, JsonBody, Path};
+use super::extract::{Actor, JsonBody, Path};
 use super::ApiState;
 use app::api::ApiError;
 use app::domain::duplicate::DuplicateView;
@@ -20,15 +20,9 @@ type Answer<T> = Result<Json<T>, ApiError>;
 /// Where the office's routes live.
 pub const OFFICE_ROOT: &str = app::domain::sync::OFFICE_ROOT;
 
-impl BodyLimit for referral::Answer {
-    const LIMIT: usize = 16 * 1024;
-    const EXPECTED: &'static str = "{\"state\": …, \"feedback\": …}";
-}
+crate::body_limit!(referral::Answer, 16 * 1024, "{\"state\": …, \"feedback\": …}");
 
-impl BodyLimit for sync::Reassign {
-    const LIMIT: usize = 4096;
-    const EXPECTED: &'static str = "{\"field_worker_id\": …}";
-}
+crate::body_limit!(sync::Reassign, 4096, "{\"field_worker_id\": …}");
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -37,10 +31,7 @@ struct SetDays {
     days: u32,
 }
 
-impl BodyLimit for SetDays {
-    const LIMIT: usize = 4096;
-    const EXPECTED: &'static str = "{\"kind\": …, \"days\": …}";
-}
+crate::body_limit!(SetDays, 4096, "{\"kind\": …, \"days\": …}");
 
 pub fn router() -> Router<ApiState> {
     Router::new()

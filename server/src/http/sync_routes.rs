@@ -1,6 +1,6 @@
 //! `/api/sync/v1`: push, pull, conflicts and photo bytes, and nothing else (`docs/sync-v1.md`).
 
-use super::extract::{Actor, BodyLimit, Bytes, JsonBody, Path, Query};
+use super::extract::{Actor, Bytes, JsonBody, Path, Query};
 use super::ApiState;
 use app::api::ApiError;
 use app::domain::sync::{self, BlobStatus, ConflictView, PullPage, PushRequest, PushResponse, ResolveRequest};
@@ -14,15 +14,9 @@ use uuid::Uuid;
 
 type Answer<T> = Result<Json<T>, ApiError>;
 
-impl BodyLimit for PushRequest {
-    const LIMIT: usize = sync::MAX_PUSH_BYTES;
-    const EXPECTED: &'static str = "{\"changes\": [...]}";
-}
+crate::body_limit!(PushRequest, sync::MAX_PUSH_BYTES, "{\"changes\": [...]}");
 
-impl BodyLimit for ResolveRequest {
-    const LIMIT: usize = 4096;
-    const EXPECTED: &'static str = "{\"choice\": \"current\" | \"proposed\"}";
-}
+crate::body_limit!(ResolveRequest, 4096, "{\"choice\": \"current\" | \"proposed\"}");
 
 pub fn router() -> Router<ApiState> {
     Router::new()

@@ -119,14 +119,13 @@ impl SyncService {
             }
             self.ctx.store.complete_blob(sha256, &bytes, self.ctx.now()).await?;
             self.ctx
-                .audit(self.ctx.event(
-                    Some(actor),
-                    None,
+                .audit_by(
+                    actor,
                     "attachment.upload",
                     "attachment",
                     Some(a.id.to_string()),
                     format!("{size} bytes"),
-                ))
+                )
                 .await?;
         }
         self.blob_status(actor, sha256).await
@@ -142,14 +141,13 @@ impl SyncService {
             .unwrap_or("image/jpeg")
             .to_string();
         self.ctx
-            .audit(self.ctx.event(
-                Some(actor),
-                None,
+            .audit_by(
+                actor,
                 "attachment.read",
                 "attachment",
                 Some(a.id.to_string()),
                 String::new(),
-            ))
+            )
             .await?;
         Ok((content_type, bytes))
     }

@@ -2,11 +2,11 @@
 
 use super::{conflict_view, SyncService};
 use crate::context::RACE_RETRIES;
-use crate::records::{case_target, members_of};
+use crate::records::{case_target, members_of, office_edit};
 use crate::storage::{Commit, CommitResult};
 use app::api::ApiError;
 use app::domain::record::{validate, Context};
-use app::domain::sync::{self, Choice, ConflictView, Outcome, Rejection};
+use app::domain::sync::{Choice, ConflictView, Outcome, Rejection};
 use app::domain::{Action, Fields, SessionUser};
 use uuid::Uuid;
 
@@ -39,18 +39,11 @@ impl SyncService {
             let mut write = false;
             if choice == Choice::Proposed {
                 let change: Fields = [(conflict.field.clone(), conflict.proposed.clone())].into();
-                // The server's own device ID: a choice made by a person is never itself a conflict.
-                let m = sync::merge(
-                    &record.fields,
-                    &record.stamps,
-                    record.version,
-                    record.version,
-                    Uuid::nil(),
-                    &change,
-                );
+                // Made as the office's edit: a choice made by a person is never itself a conflict.
+                next = office_edit(&record, change, actor.id, at);
                 let mut ctx = Context::at(at);
                 ctx.members = members_of(&self.ctx.store.records_of_case(record.case_id).await?);
-                let errors = validate(record.kind, &m.fields, &ctx);
+                let errors = validate(record.kind, &next.fields, &ctx);
                 if !errors.is_empty() {
                     let message = match Outcome::rejected(Rejection::Invalid, errors) {
                         Outcome::Rejected { message, .. } => message,
@@ -58,12 +51,8 @@ impl SyncService {
                     };
                     return Err(ApiError::BadRequest(message));
                 }
-                write = !m.changed.is_empty();
-                next.fields = m.fields;
-                next.stamps = m.stamps;
-                next.version = m.version;
-                next.updated_by = actor.id;
-                next.updated_at = at;
+                // The version moves on only when a value changed.
+                write = next.version != record.version;
             }
             let choice_text = match choice {
                 Choice::Current => "current",

@@ -72,14 +72,13 @@ impl SyncService {
                     tracing::warn!(user = %actor.id, record = %change.record_id, "push refused: forbidden");
                     let detail = format!("refused {}", change.kind.as_str());
                     self.ctx
-                        .audit(self.ctx.event(
-                            Some(actor),
-                            None,
+                        .audit_by(
+                            actor,
                             "record.refused",
                             change.kind.as_str(),
                             Some(change.record_id.to_string()),
                             detail,
-                        ))
+                        )
                         .await?;
                 }
                 _ => {}
