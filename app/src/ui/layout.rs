@@ -23,10 +23,10 @@ pub(crate) fn with_frame<V: IntoView + 'static>(user: SessionUser, page: impl Fn
         {
             let pending = web_sys::window()
                 .and_then(|w| w.local_storage().ok().flatten())
-                .and_then(|s| s.get_item(crate::field::store::PENDING_KEY).ok().flatten())
+                .and_then(|s| s.get_item(crate::phone::store::PENDING_KEY).ok().flatten())
                 .and_then(|n| n.parse::<usize>().ok())
                 .unwrap_or(0);
-            if pending > 0 && !super::field::confirm(t_string!(i18n, confirm_sign_out_pending)) {
+            if pending > 0 && !super::field_work::confirm(t_string!(i18n, confirm_sign_out_pending)) {
                 return;
             }
         }

@@ -1,10 +1,12 @@
 //! The screens. Every visible string goes through the generated `i18n` module.
 
-pub(crate) mod field;
+mod admin;
+pub(crate) mod field_work;
 mod home;
 mod layout;
 mod login;
-mod users;
+mod partner;
+mod supervision;
 
 use crate::api::{current_user, ApiError, Login, Logout};
 use crate::domain::SessionUser;
@@ -87,9 +89,9 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("/login") view=login::LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/") view=home::HomePage ssr=SsrMode::Async />
-                    <Route path=path!("/admin/users") view=users::UsersPage ssr=SsrMode::Async />
-                    <Route path=path!("/field") view=field::FieldPage ssr=SsrMode::Async />
-                    <Route path=path!("/referrals") view=field::referral::PartnerPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/users") view=admin::UsersPage ssr=SsrMode::Async />
+                    <Route path=path!("/field") view=field_work::FieldPage ssr=SsrMode::Async />
+                    <Route path=path!("/referrals") view=partner::PartnerPage ssr=SsrMode::Async />
                 </Routes>
             </Router>
         </I18nContextProvider>

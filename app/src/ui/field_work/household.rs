@@ -5,10 +5,10 @@ use super::inputs::{field_text, new_draft, set_field, ChoiceField, Problems, Tex
 use super::{confirm, go, Screen};
 use crate::domain::record::{self, Context, RELATIONSHIPS, RETURN_CATEGORIES, SEXES};
 use crate::domain::{FieldError, RecordKind};
-use crate::field::model::{filled, member_facts, Draft};
-use crate::field::store::{of_case, FieldStore};
 use crate::i18n::*;
 use crate::i18n_support::label;
+use crate::phone::model::{filled, member_facts, Draft};
+use crate::phone::store::{of_case, PhoneStore};
 use chrono::Utc;
 use leptos::prelude::*;
 use serde_json::{json, Value};
@@ -22,7 +22,7 @@ const KINDS: [RecordKind; 4] = [
 ];
 
 /// Opens drafts for the case's records that have none yet, from what the phone knows.
-fn ensure_drafts(store: FieldStore, case_id: Uuid) {
+fn ensure_drafts(store: PhoneStore, case_id: Uuid) {
     let records = store.local();
     for kind in [RecordKind::Household, RecordKind::Member, RecordKind::ReturnEvent] {
         for r in of_case(&records, case_id, kind) {
@@ -48,7 +48,7 @@ fn ensure_drafts(store: FieldStore, case_id: Uuid) {
     }
 }
 
-fn drafts_of(store: FieldStore, case_id: Uuid, kind: RecordKind) -> Vec<Draft> {
+fn drafts_of(store: PhoneStore, case_id: Uuid, kind: RecordKind) -> Vec<Draft> {
     let mut v: Vec<Draft> = store.drafts.with(|d| {
         d.values()
             .filter(|x| x.case_id == case_id && x.kind == kind)
@@ -61,7 +61,7 @@ fn drafts_of(store: FieldStore, case_id: Uuid, kind: RecordKind) -> Vec<Draft> {
 
 #[component]
 pub fn HouseholdForm(case_id: Uuid) -> impl IntoView {
-    let store = expect_context::<FieldStore>();
+    let store = expect_context::<PhoneStore>();
     let i18n = use_i18n();
     ensure_drafts(store, case_id);
     let errors = RwSignal::new(Vec::<(String, FieldError)>::new());
@@ -178,7 +178,7 @@ pub fn HouseholdForm(case_id: Uuid) -> impl IntoView {
 /// Languages spoken, typed as a comma-separated list.
 #[component]
 fn LanguagesField(id: Uuid) -> impl IntoView {
-    let store = expect_context::<FieldStore>();
+    let store = expect_context::<PhoneStore>();
     let i18n = use_i18n();
     view! {
         <label class="field">
@@ -204,7 +204,7 @@ fn LanguagesField(id: Uuid) -> impl IntoView {
 /// Which members came back (or received the decision).
 #[component]
 fn ReturnMembers(id: Uuid, case_id: Uuid) -> impl IntoView {
-    let store = expect_context::<FieldStore>();
+    let store = expect_context::<PhoneStore>();
     let i18n = use_i18n();
     let chosen = move || -> Vec<String> {
         super::inputs::field_value(store, id, "members")
@@ -219,7 +219,7 @@ fn ReturnMembers(id: Uuid, case_id: Uuid) -> impl IntoView {
             <legend>{move || label(i18n, "f_members")}</legend>
             {move || drafts_of(store, case_id, RecordKind::Member).into_iter().map(|m| {
                 let mid = m.record_id.to_string();
-                let name = format!("{} {}", crate::field::model::text(&m.fields, "first_name"), crate::field::model::text(&m.fields, "last_name"));
+                let name = format!("{} {}", crate::phone::model::text(&m.fields, "first_name"), crate::phone::model::text(&m.fields, "last_name"));
                 let checked = chosen().contains(&mid);
                 view! {
                     <label class="check">

@@ -3,10 +3,10 @@
 use super::{go, inputs::new_draft, Screen};
 use crate::domain::referral::{self, Suggestion};
 use crate::domain::{assessment, RecordKind, Role, SessionUser};
-use crate::field::model::{text, LocalRecord};
-use crate::field::store::{of_case, FieldStore};
 use crate::i18n::*;
 use crate::i18n_support::label;
+use crate::phone::model::{text, LocalRecord};
+use crate::phone::store::{of_case, PhoneStore};
 use chrono::{Duration, NaiveDate, Utc};
 use leptos::prelude::*;
 use serde_json::json;
@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 #[component]
 pub fn CaseView(case_id: Uuid) -> impl IntoView {
-    let store = expect_context::<FieldStore>();
+    let store = expect_context::<PhoneStore>();
     let i18n = use_i18n();
     let records = Memo::new(move |_| {
         store
@@ -185,7 +185,7 @@ fn ReferralItem(
     r: LocalRecord,
     institution_name: impl Fn(String) -> String + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
-    let store = expect_context::<FieldStore>();
+    let store = expect_context::<PhoneStore>();
     let i18n = use_i18n();
     let kind = text(&r.fields, "kind");
     let state = referral::state_of(&r.fields).to_string();
@@ -239,7 +239,7 @@ fn ReferralItem(
 /// Supervisors give the case to another field worker (online: the server moves it).
 #[component]
 fn Reassign(case_id: Uuid) -> impl IntoView {
-    let store = expect_context::<FieldStore>();
+    let store = expect_context::<PhoneStore>();
     let i18n = use_i18n();
     let user = use_context::<SessionUser>();
     let allowed = user.is_some_and(|u| u.has_role(Role::Supervisor));
@@ -257,7 +257,7 @@ fn Reassign(case_id: Uuid) -> impl IntoView {
         };
         #[cfg(feature = "hydrate")]
         leptos::task::spawn_local(async move {
-            match crate::field::net::reassign(case_id, to).await {
+            match crate::phone::net::reassign(case_id, to).await {
                 Ok(()) => {
                     message.set(Some(t_string!(i18n, reassign_done).to_string()));
                     store.sync(false).await;

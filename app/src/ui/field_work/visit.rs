@@ -4,17 +4,17 @@ use super::inputs::{field_value, new_draft, set_field, CheckField, ChoiceField, 
 use super::{confirm, go, Screen};
 use crate::domain::record::{self, Context, VISIT_KINDS};
 use crate::domain::{FieldError, RecordKind};
-use crate::field::model::{filled, member_facts, text};
-use crate::field::store::{of_case, FieldStore};
 use crate::i18n::*;
 use crate::i18n_support::label;
+use crate::phone::model::{filled, member_facts, text};
+use crate::phone::store::{of_case, PhoneStore};
 use chrono::Utc;
 use leptos::prelude::*;
 use serde_json::Value;
 use uuid::Uuid;
 
 /// Ensures a draft exists for `id`, opened from the phone's copy when there is one.
-pub(super) fn open_draft(store: FieldStore, kind: RecordKind, id: Uuid, case_id: Uuid) {
+pub(super) fn open_draft(store: PhoneStore, kind: RecordKind, id: Uuid, case_id: Uuid) {
     if store.draft(id).is_none() {
         if let Some(r) = store.record(id) {
             store.save_draft(new_draft(kind, id, case_id, r.fields.clone(), r.version));
@@ -56,7 +56,7 @@ fn from_local_input(value: &str) -> Option<String> {
 
 #[component]
 pub fn VisitForm(case_id: Uuid, visit_id: Uuid) -> impl IntoView {
-    let store = expect_context::<FieldStore>();
+    let store = expect_context::<PhoneStore>();
     let i18n = use_i18n();
     open_draft(store, RecordKind::Visit, visit_id, case_id);
     let errors = RwSignal::new(Vec::<(String, FieldError)>::new());

@@ -8,15 +8,14 @@ mod caseload;
 mod household;
 mod inputs;
 pub(crate) mod referral;
-mod supervision;
 mod visit;
 
 use super::signed_in;
 use crate::domain::sync::Choice;
 use crate::domain::SessionUser;
-use crate::field::store::{FieldStore, SyncProblem};
 use crate::i18n::*;
 use crate::i18n_support::label;
+use crate::phone::store::{PhoneStore, SyncProblem};
 use leptos::prelude::*;
 use uuid::Uuid;
 
@@ -80,7 +79,7 @@ pub fn FieldPage() -> impl IntoView {
 
 #[component]
 fn FieldApp(user: SessionUser) -> impl IntoView {
-    let store = FieldStore::new(user.id);
+    let store = PhoneStore::new(user.id);
     store.provide();
     // Screens that offer office actions (reassigning a case) check the roles.
     provide_context(user.clone());
@@ -140,7 +139,7 @@ fn FieldApp(user: SessionUser) -> impl IntoView {
 /// What waits, when the last sync worked, what went wrong, and the buttons to act on it.
 #[component]
 fn SyncBar() -> impl IntoView {
-    let store = expect_context::<FieldStore>();
+    let store = expect_context::<PhoneStore>();
     let i18n = use_i18n();
     let sync_now = move |photos: bool| {
         #[cfg(feature = "hydrate")]
@@ -158,7 +157,7 @@ fn SyncBar() -> impl IntoView {
             .my_outbox()
             .into_iter()
             .filter_map(|i| match i.state {
-                crate::field::model::SendState::Refused { message } => Some((i.change, message)),
+                crate::phone::model::SendState::Refused { message } => Some((i.change, message)),
                 _ => None,
             })
             .collect::<Vec<_>>()
@@ -169,7 +168,7 @@ fn SyncBar() -> impl IntoView {
             .my_outbox()
             .into_iter()
             .filter_map(|i| match i.state {
-                crate::field::model::SendState::Waiting { note: Some(note) } => Some((i.change.kind, note)),
+                crate::phone::model::SendState::Waiting { note: Some(note) } => Some((i.change.kind, note)),
                 _ => None,
             })
             .collect::<Vec<_>>()
@@ -185,7 +184,7 @@ fn SyncBar() -> impl IntoView {
                 " "
                 <span data-testid="last-sync">
                     {move || match status().last_success {
-                        Some(t) => crate::ui::field::local_time(t),
+                        Some(t) => crate::ui::field_work::local_time(t),
                         None => t_string!(i18n, never).to_string(),
                     }}
                 </span>
@@ -267,7 +266,7 @@ fn SyncBar() -> impl IntoView {
 /// Same-field edits from two devices, with both values; a person chooses.
 #[component]
 fn Conflicts() -> impl IntoView {
-    let store = expect_context::<FieldStore>();
+    let store = expect_context::<PhoneStore>();
     let i18n = use_i18n();
     let failed = RwSignal::new(false);
     let choose = move |id: Uuid, choice: Choice| {
@@ -330,7 +329,7 @@ fn Conflicts() -> impl IntoView {
 
 /// A form's "save": its drafts go to the outbox, the case opens again, and with a network the
 /// changes leave at once.
-pub(crate) fn finish_and_return(store: FieldStore, drafts: Vec<crate::field::model::Draft>, case_id: Uuid) {
+pub(crate) fn finish_and_return(store: PhoneStore, drafts: Vec<crate::phone::model::Draft>, case_id: Uuid) {
     store.finish(drafts);
     go(Screen::Case(case_id));
     #[cfg(feature = "hydrate")]

@@ -2,20 +2,20 @@
 //! their overdue follow-ups (from the same rules as the agenda), and the people who may have
 //! been registered twice (online).
 
-use super::Screen;
+use super::field_work::Screen;
 use crate::domain::duplicate::DuplicateView;
 use crate::domain::follow_up::{self, ReferralKind, Status};
 use crate::domain::RecordKind;
-use crate::field::model::text;
-use crate::field::store::FieldStore;
 use crate::i18n::*;
 use crate::i18n_support::label;
+use crate::phone::model::text;
+use crate::phone::store::PhoneStore;
 use leptos::prelude::*;
 use uuid::Uuid;
 
 #[component]
 pub fn Supervision() -> impl IntoView {
-    let store = expect_context::<FieldStore>();
+    let store = expect_context::<PhoneStore>();
     let i18n = use_i18n();
     // (worker, cases, overdue follow-ups)
     let load = Memo::new(move |_| {
@@ -57,7 +57,7 @@ pub fn Supervision() -> impl IntoView {
     #[cfg(feature = "hydrate")]
     let refresh = move || {
         leptos::task::spawn_local(async move {
-            if let Ok(list) = crate::field::net::duplicates().await {
+            if let Ok(list) = crate::phone::net::duplicates().await {
                 duplicates.set(list);
             }
         });
@@ -67,7 +67,7 @@ pub fn Supervision() -> impl IntoView {
     let dismiss = move |id: Uuid| {
         #[cfg(feature = "hydrate")]
         leptos::task::spawn_local(async move {
-            if crate::field::net::dismiss_duplicate(id).await.is_ok() {
+            if crate::phone::net::dismiss_duplicate(id).await.is_ok() {
                 refresh();
             }
         });
@@ -75,12 +75,12 @@ pub fn Supervision() -> impl IntoView {
         let _ = id;
     };
     let merge = move |id: Uuid| {
-        if !super::confirm(t_string!(i18n, confirm_merge)) {
+        if !super::field_work::confirm(t_string!(i18n, confirm_merge)) {
             return;
         }
         #[cfg(feature = "hydrate")]
         leptos::task::spawn_local(async move {
-            if crate::field::net::merge_duplicate(id).await.is_ok() {
+            if crate::phone::net::merge_duplicate(id).await.is_ok() {
                 refresh();
                 store.sync(false).await;
             }
@@ -134,14 +134,14 @@ pub fn Supervision() -> impl IntoView {
 /// The municipality's days from a referral to its follow-up, by kind (supervisors; online).
 #[component]
 fn ReferralDaysEditor() -> impl IntoView {
-    let store = expect_context::<FieldStore>();
+    let store = expect_context::<PhoneStore>();
     let i18n = use_i18n();
     let problem = RwSignal::new(None::<String>);
     let set = move |kind: ReferralKind, value: String| {
         let Ok(days) = value.trim().parse::<u32>() else { return };
         #[cfg(feature = "hydrate")]
         leptos::task::spawn_local(async move {
-            match crate::field::net::set_referral_days(kind.as_str(), days).await {
+            match crate::phone::net::set_referral_days(kind.as_str(), days).await {
                 Ok(d) => {
                     problem.set(None);
                     store.referral_days.set(d);

@@ -1,29 +1,29 @@
 //! Form controls bound to a draft field: every keystroke is kept on the phone at once.
 
 use crate::domain::FieldError;
-use crate::field::model::Draft;
-use crate::field::store::FieldStore;
 use crate::i18n::*;
 use crate::i18n_support::{label, problem_text};
+use crate::phone::model::Draft;
+use crate::phone::store::PhoneStore;
 use chrono::Utc;
 use leptos::prelude::*;
 use serde_json::Value;
 use uuid::Uuid;
 
-pub fn field_value(store: FieldStore, id: Uuid, key: &str) -> Option<Value> {
+pub fn field_value(store: PhoneStore, id: Uuid, key: &str) -> Option<Value> {
     store
         .drafts
         .with(|d| d.get(&id).and_then(|d| d.fields.get(key).cloned()))
 }
 
-pub fn field_text(store: FieldStore, id: Uuid, key: &str) -> String {
+pub fn field_text(store: PhoneStore, id: Uuid, key: &str) -> String {
     field_value(store, id, key)
         .map(|v| crate::domain::record::display_value(&v))
         .unwrap_or_default()
 }
 
 /// Sets one field of a draft (a null or empty value removes it) and keeps the draft.
-pub fn set_field(store: FieldStore, id: Uuid, key: &str, value: Value) {
+pub fn set_field(store: PhoneStore, id: Uuid, key: &str, value: Value) {
     let Some(mut draft) = store.draft(id) else { return };
     if crate::domain::record::is_blank(Some(&value)) {
         draft.fields.remove(key);
@@ -58,7 +58,7 @@ pub fn TextField(
     #[prop(default = "text")] input_type: &'static str,
     #[prop(optional)] required: bool,
 ) -> impl IntoView {
-    let store = expect_context::<FieldStore>();
+    let store = expect_context::<PhoneStore>();
     let i18n = use_i18n();
     let on_input = move |ev: leptos::ev::Event| {
         let v = event_target_value(&ev);
@@ -90,7 +90,7 @@ pub fn TextField(
 
 #[component]
 pub fn TextArea(id: Uuid, key: &'static str) -> impl IntoView {
-    let store = expect_context::<FieldStore>();
+    let store = expect_context::<PhoneStore>();
     let i18n = use_i18n();
     view! {
         <label class="field">
@@ -113,7 +113,7 @@ pub fn ChoiceField(
     choices: &'static [&'static str],
     #[prop(optional)] required: bool,
 ) -> impl IntoView {
-    let store = expect_context::<FieldStore>();
+    let store = expect_context::<PhoneStore>();
     let i18n = use_i18n();
     view! {
         <label class="field">
@@ -143,7 +143,7 @@ pub fn ChoiceField(
 
 #[component]
 pub fn CheckField(id: Uuid, key: &'static str) -> impl IntoView {
-    let store = expect_context::<FieldStore>();
+    let store = expect_context::<PhoneStore>();
     let i18n = use_i18n();
     view! {
         <label class="check">

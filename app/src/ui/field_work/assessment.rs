@@ -8,16 +8,16 @@ use super::{confirm, go, Screen};
 use crate::domain::assessment::{self, is_shown, Answer, Question, Scope, Section, PRIORITIES};
 use crate::domain::record::{self, Context};
 use crate::domain::{FieldError, RecordKind};
-use crate::field::model::{filled, member_facts, text, Draft};
-use crate::field::store::{of_case, FieldStore};
 use crate::i18n::*;
 use crate::i18n_support::label;
+use crate::phone::model::{filled, member_facts, text, Draft};
+use crate::phone::store::{of_case, PhoneStore};
 use chrono::Utc;
 use leptos::prelude::*;
 use serde_json::{json, Map, Value};
 use uuid::Uuid;
 
-fn answers(store: FieldStore, id: Uuid) -> Value {
+fn answers(store: PhoneStore, id: Uuid) -> Value {
     store
         .drafts
         .with(|d| d.get(&id).and_then(|d| d.fields.get("answers").cloned()))
@@ -32,7 +32,7 @@ fn scope_answers(all: &Value, member: Option<Uuid>) -> Map<String, Value> {
     v.and_then(Value::as_object).cloned().unwrap_or_default()
 }
 
-fn update_answers(store: FieldStore, id: Uuid, f: impl FnOnce(&mut Value)) {
+fn update_answers(store: PhoneStore, id: Uuid, f: impl FnOnce(&mut Value)) {
     let Some(mut draft) = store.draft(id) else { return };
     let mut all = draft.fields.get("answers").cloned().unwrap_or_else(|| json!({}));
     if !all.is_object() {
@@ -46,7 +46,7 @@ fn update_answers(store: FieldStore, id: Uuid, f: impl FnOnce(&mut Value)) {
 
 /// Sets one answer; answers the skip logic now hides are removed with it, so the form never
 /// keeps (or sends) an answer to a question that does not apply.
-fn set_answer(store: FieldStore, id: Uuid, member: Option<Uuid>, question: &Question, value: Value) {
+fn set_answer(store: PhoneStore, id: Uuid, member: Option<Uuid>, question: &Question, value: Value) {
     let form = assessment::current();
     update_answers(store, id, |all| {
         let obj = all.as_object_mut().expect("object");
@@ -75,7 +75,7 @@ fn set_answer(store: FieldStore, id: Uuid, member: Option<Uuid>, question: &Ques
 
 #[component]
 pub fn AssessmentForm(case_id: Uuid, assessment_id: Uuid) -> impl IntoView {
-    let store = expect_context::<FieldStore>();
+    let store = expect_context::<PhoneStore>();
     let i18n = use_i18n();
     open_draft(store, RecordKind::Assessment, assessment_id, case_id);
     let errors = RwSignal::new(Vec::<(String, FieldError)>::new());
@@ -179,7 +179,7 @@ pub fn AssessmentForm(case_id: Uuid, assessment_id: Uuid) -> impl IntoView {
 
 #[component]
 fn Questions(id: Uuid, section: Section, scope: Scope, member: Option<Uuid>) -> impl IntoView {
-    let store = expect_context::<FieldStore>();
+    let store = expect_context::<PhoneStore>();
     let i18n = use_i18n();
     let form = assessment::current();
     form.questions()
@@ -241,7 +241,7 @@ type NeedsEdit = Box<dyn FnOnce(&mut Vec<Value>)>;
 
 #[component]
 fn Needs(id: Uuid) -> impl IntoView {
-    let store = expect_context::<FieldStore>();
+    let store = expect_context::<PhoneStore>();
     let i18n = use_i18n();
     let needs = move || {
         answers(store, id)
@@ -295,7 +295,7 @@ fn Needs(id: Uuid) -> impl IntoView {
 /// Creates the attachment record (as a draft, sent with the assessment) and keeps the bytes.
 #[cfg(feature = "hydrate")]
 async fn keep_attachment(
-    store: FieldStore,
+    store: PhoneStore,
     owner: Uuid,
     case_id: Uuid,
     purpose: &str,
@@ -303,7 +303,7 @@ async fn keep_attachment(
     content_type: &str,
     bytes: Vec<u8>,
 ) {
-    let Ok(sha) = crate::field::media::sha256_hex(&bytes).await else {
+    let Ok(sha) = crate::phone::media::sha256_hex(&bytes).await else {
         return;
     };
     let id = Uuid::now_v7();
@@ -324,7 +324,7 @@ async fn keep_attachment(
 
 #[component]
 fn SignaturePad(owner: Uuid, case_id: Uuid) -> impl IntoView {
-    let store = expect_context::<FieldStore>();
+    let store = expect_context::<PhoneStore>();
     let i18n = use_i18n();
     let canvas = NodeRef::<leptos::html::Canvas>::new();
     let who = RwSignal::new(String::new());
@@ -376,7 +376,7 @@ fn SignaturePad(owner: Uuid, case_id: Uuid) -> impl IntoView {
         if let Some(el) = canvas.get() {
             let name = who.get_untracked();
             leptos::task::spawn_local(async move {
-                if let Ok(bytes) = crate::field::media::canvas_bytes(&el, "image/png", 1.0).await {
+                if let Ok(bytes) = crate::phone::media::canvas_bytes(&el, "image/png", 1.0).await {
                     keep_attachment(store, owner, case_id, "signature", name, "image/png", bytes).await;
                 }
             });
@@ -415,7 +415,7 @@ fn SignaturePad(owner: Uuid, case_id: Uuid) -> impl IntoView {
 
 #[component]
 fn PhotoInput(owner: Uuid, case_id: Uuid) -> impl IntoView {
-    let store = expect_context::<FieldStore>();
+    let store = expect_context::<PhoneStore>();
     let i18n = use_i18n();
     let what = RwSignal::new(String::new());
     let on_file = move |ev: leptos::ev::Event| {
@@ -431,7 +431,7 @@ fn PhotoInput(owner: Uuid, case_id: Uuid) -> impl IntoView {
             let name = if name.trim().is_empty() { file.name() } else { name };
             input.set_value("");
             leptos::task::spawn_local(async move {
-                if let Ok(bytes) = crate::field::media::downscale_photo(&file).await {
+                if let Ok(bytes) = crate::phone::media::downscale_photo(&file).await {
                     keep_attachment(store, owner, case_id, "document_photo", name, "image/jpeg", bytes).await;
                 }
             });

@@ -32,7 +32,7 @@ pub struct SyncStatus {
 }
 
 #[derive(Clone, Copy)]
-pub struct FieldStore {
+pub struct PhoneStore {
     pub user_id: Uuid,
     pub device_id: RwSignal<Uuid>,
     pub records: RwSignal<BTreeMap<Uuid, RecordState>>,
@@ -55,7 +55,7 @@ pub struct FieldStore {
 /// localStorage key with the number of unsent changes, read by the sign-out button.
 pub const PENDING_KEY: &str = "reintegra.pending";
 
-impl FieldStore {
+impl PhoneStore {
     pub fn new(user_id: Uuid) -> Self {
         Self {
             user_id,
@@ -227,7 +227,7 @@ mod browser {
             .and_then(|v| v.as_string())
     }
 
-    impl FieldStore {
+    impl PhoneStore {
         /// Reads everything the phone keeps, then syncs if there is a network.
         pub async fn load(self) -> Result<(), idb::IdbError> {
             let db = db().await?;

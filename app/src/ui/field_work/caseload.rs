@@ -5,10 +5,10 @@ use super::{go, Screen};
 use crate::domain::follow_up::{self, FollowUpKind, Status};
 use crate::domain::text;
 use crate::domain::RecordKind;
-use crate::field::model::{text as field, LocalRecord};
-use crate::field::store::{of_case, FieldStore};
 use crate::i18n::*;
 use crate::i18n_support::label;
+use crate::phone::model::{text as field, LocalRecord};
+use crate::phone::store::{of_case, PhoneStore};
 use leptos::prelude::*;
 use serde_json::json;
 use uuid::Uuid;
@@ -88,7 +88,7 @@ fn kind_key(kind: FollowUpKind) -> &'static str {
 /// the server runs: a record saved offline moves the agenda at once.
 #[component]
 fn AgendaView(lines: Memo<Vec<CaseLine>>) -> impl IntoView {
-    let store = expect_context::<FieldStore>();
+    let store = expect_context::<PhoneStore>();
     let i18n = use_i18n();
     let agenda = Memo::new(move |_| {
         let records = store.local();
@@ -175,7 +175,7 @@ fn AgendaView(lines: Memo<Vec<CaseLine>>) -> impl IntoView {
 
 #[component]
 pub fn Caseload() -> impl IntoView {
-    let store = expect_context::<FieldStore>();
+    let store = expect_context::<PhoneStore>();
     let i18n = use_i18n();
     let query = RwSignal::new(String::new());
     let all = Memo::new(move |_| lines(&store.local()));
@@ -241,7 +241,7 @@ pub fn Caseload() -> impl IntoView {
     view! {
         <AgendaView lines=all />
         <Show when=move || !store.workers.with(Vec::is_empty)>
-            <super::supervision::Supervision />
+            <crate::ui::supervision::Supervision />
         </Show>
         <section class="card">
             <div class="row">

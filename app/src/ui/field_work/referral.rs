@@ -1,0 +1,78 @@
+//! Referring a family (or one of its members) to an institution of the municipality, offline;
+//! and the partner institution's own screen, online, to answer what was sent to it.
+
+use super::inputs::{field_text, set_field, ChoiceField, Problems, TextArea, TextField};
+use super::visit::open_draft;
+use super::{confirm, go, Screen};
+use crate::domain::record::{self, Context, REFERRAL_KINDS};
+use crate::domain::{FieldError, RecordKind};
+use crate::i18n::*;
+use crate::i18n_support::label;
+use crate::phone::model::filled;
+use crate::phone::store::PhoneStore;
+use chrono::Utc;
+use leptos::prelude::*;
+use serde_json::Value;
+use uuid::Uuid;
+
+#[component]
+pub fn ReferralForm(case_id: Uuid, referral_id: Uuid) -> impl IntoView {
+    let store = expect_context::<PhoneStore>();
+    let i18n = use_i18n();
+    open_draft(store, RecordKind::Referral, referral_id, case_id);
+    let errors = RwSignal::new(Vec::<(String, FieldError)>::new());
+    let save = move |_| {
+        let Some(draft) = store.draft(referral_id) else { return };
+        let ctx = Context::at(Utc::now());
+        let what = label(i18n, "k_referral");
+        let found: Vec<_> = record::validate(RecordKind::Referral, &filled(&draft.fields), &ctx)
+            .into_iter()
+            .map(|e| (what.clone(), e))
+            .collect();
+        errors.set(found.clone());
+        if found.is_empty() {
+            super::finish_and_return(store, vec![draft], case_id);
+        }
+    };
+    let cancel = move |_| {
+        if confirm(t_string!(i18n, confirm_discard_form)) {
+            store.discard_draft(referral_id);
+            go(Screen::Case(case_id));
+        }
+    };
+    view! {
+        <form class="card form" data-testid="referral-form" on:submit=|ev| ev.prevent_default()>
+            <h2>{t!(i18n, referral)}</h2>
+            <ChoiceField id=referral_id key="kind" choices=REFERRAL_KINDS required=true />
+            <label class="field">
+                <span>{move || label(i18n, "f_institution_id")} " *"</span>
+                <select
+                    data-field="institution_id"
+                    prop:value=move || field_text(store, referral_id, "institution_id")
+                    on:change=move |ev| set_field(store, referral_id, "institution_id", Value::String(event_target_value(&ev)))
+                >
+                    <option value="">"—"</option>
+                    {move || {
+                        store
+                            .institutions
+                            .get()
+                            .into_iter()
+                            .map(|i| {
+                                let id = i.id.to_string();
+                                let selected = field_text(store, referral_id, "institution_id") == id;
+                                view! { <option value=id selected=selected>{i.name}</option> }
+                            })
+                            .collect_view()
+                    }}
+                </select>
+            </label>
+            <TextField id=referral_id key="sent_on" input_type="date" required=true />
+            <TextArea id=referral_id key="note" />
+            <Problems errors />
+            <div class="actions">
+                <button type="button" data-testid="save" on:click=save>{t!(i18n, save)}</button>
+                <button type="button" class="link" on:click=cancel>{t!(i18n, discard_form)}</button>
+            </div>
+        </form>
+    }
+}
