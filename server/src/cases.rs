@@ -55,15 +55,15 @@ impl Cases {
                     "a case can only go to an active field worker of the municipality".into(),
                 ));
             }
-            if case.assignee_id == Some(to) {
+            if case.field_worker_id == Some(to) {
                 return Ok(());
             }
             let mut changes = vec![("reassigned_at", Value::String(at.to_rfc3339()))];
-            if let Some(from) = case.assignee_id {
+            if let Some(from) = case.field_worker_id {
                 changes.push(("previous_worker_id", Value::String(from.to_string())));
             }
             let mut moved = office_edit(case, fields(&changes), actor.id, at);
-            moved.assignee_id = Some(to);
+            moved.field_worker_id = Some(to);
             let mut rewrite = vec![(moved, case.version)];
             rewrite.extend(
                 records
@@ -71,7 +71,7 @@ impl Cases {
                     .filter(|r| r.id != case_id)
                     .map(|r| (r.clone(), r.version)),
             );
-            let from = case.assignee_id.map(|u| u.to_string()).unwrap_or_default();
+            let from = case.field_worker_id.map(|u| u.to_string()).unwrap_or_default();
             let audit = self.ctx.event(
                 Some(actor),
                 None,

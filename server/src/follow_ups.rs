@@ -19,11 +19,11 @@ pub fn case_filter(actor: &SessionUser) -> Result<CaseScope, ApiError> {
     match case_scope(actor) {
         Some(Scope::OwnCases) => Ok(CaseScope {
             municipality_id: actor.municipality_id,
-            assignee_id: Some(actor.id),
+            field_worker_id: Some(actor.id),
         }),
         Some(_) => Ok(CaseScope {
             municipality_id: actor.municipality_id,
-            assignee_id: None,
+            field_worker_id: None,
         }),
         None => Err(ApiError::Forbidden),
     }
@@ -221,7 +221,7 @@ impl FollowUps {
             let worker = match workers.get(&row.case_id) {
                 Some(w) => *w,
                 None => {
-                    let w = self.ctx.store.record(row.case_id).await?.and_then(|c| c.assignee_id);
+                    let w = self.ctx.store.record(row.case_id).await?.and_then(|c| c.field_worker_id);
                     workers.insert(row.case_id, w);
                     w
                 }

@@ -33,7 +33,7 @@ pub fn merged_into(case: &StoredRecord) -> Option<Uuid> {
 pub fn case_target(case: &StoredRecord) -> Target {
     Target::Case {
         municipality_id: case.municipality_id,
-        assignee_id: case.assignee_id,
+        field_worker_id: case.field_worker_id,
     }
 }
 

@@ -106,14 +106,14 @@ async fn snapshot(store: &Arc<dyn Storage>, municipalities: &[Uuid]) -> String {
                 .await
                 .unwrap()
                 .into_iter()
-                .map(|r| (r.id, r.case_id, r.version, r.assignee_id))
+                .map(|r| (r.id, r.case_id, r.version, r.field_worker_id))
                 .collect();
             rows.sort();
             out.push_str(&format!("{rows:?}\n"));
         }
         let scope = CaseScope {
             municipality_id: m,
-            assignee_id: None,
+            field_worker_id: None,
         };
         let conflicts: Vec<_> = store
             .open_conflicts(scope)
@@ -300,7 +300,7 @@ async fn the_matrix(store: Arc<dyn Storage>) {
 
     let case = |i: usize, worker: &SessionUser| Target::Case {
         municipality_id: if i == 2 { gjilan } else { obiliq },
-        assignee_id: Some(worker.id),
+        field_worker_id: Some(worker.id),
     };
     let scopes = [
         ("own case", case(0, &w.worker), &w.worker),
@@ -327,7 +327,7 @@ async fn the_matrix(store: Arc<dyn Storage>) {
             form: false,
         },
     ];
-    for (i, (scope, target, assignee)) in scopes.iter().enumerate() {
+    for (i, (scope, target, field_worker)) in scopes.iter().enumerate() {
         let (f, sha, conflict) = &cases[i];
         probes.push(Probe {
             action: Action::ViewCase,
@@ -371,7 +371,7 @@ async fn the_matrix(store: Arc<dyn Storage>) {
             method: "POST",
             uri: format!("/api/v1/cases/{}/reassign", f.case),
             // To the worker who holds it: allowed changes nothing, so later probes see the same.
-            body: Some(json!({ "field_worker_id": assignee.id })),
+            body: Some(json!({ "field_worker_id": field_worker.id })),
             form: false,
         });
     }

@@ -156,7 +156,7 @@ pub enum Target {
     /// One case.
     Case {
         municipality_id: Uuid,
-        assignee_id: Option<Uuid>,
+        field_worker_id: Option<Uuid>,
     },
     /// Something sent to one institution (a referral).
     Institution {
@@ -209,7 +209,7 @@ fn reaches(user: &SessionUser, scope: Scope, target: Target) -> bool {
         // A list: the server narrows it to the user's own cases or institution.
         (OwnCases, Target::Municipality(_)) => true,
         (OwnInstitution, Target::Municipality(_)) => user.institution_id.is_some(),
-        (OwnCases, Target::Case { assignee_id, .. }) => assignee_id == Some(user.id),
+        (OwnCases, Target::Case { field_worker_id, .. }) => field_worker_id == Some(user.id),
         (OwnInstitution, Target::Institution { institution_id, .. }) => {
             institution_id.is_some() && institution_id == user.institution_id
         }
@@ -314,10 +314,10 @@ mod tests {
         }
     }
 
-    fn case(m: Uuid, assignee: Option<Uuid>) -> Target {
+    fn case(m: Uuid, field_worker: Option<Uuid>) -> Target {
         Target::Case {
             municipality_id: m,
-            assignee_id: assignee,
+            field_worker_id: field_worker,
         }
     }
 

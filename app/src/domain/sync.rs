@@ -209,7 +209,7 @@ pub struct PullPage {
     /// For supervisors and case managers: the municipality's field workers, to show each one's
     /// load. Empty for a field worker.
     #[serde(default)]
-    pub workers: Vec<Worker>,
+    pub workers: Vec<FieldWorker>,
     /// The municipality's days from a referral to its follow-up, so the phone's agenda matches
     /// the server's.
     #[serde(default)]
@@ -243,7 +243,7 @@ pub struct Reassign {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Worker {
+pub struct FieldWorker {
     pub id: Uuid,
     pub name: String,
 }

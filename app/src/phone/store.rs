@@ -43,7 +43,7 @@ pub struct PhoneStore {
     /// The municipality's institution registry, for referrals made offline.
     pub institutions: RwSignal<Vec<crate::domain::Institution>>,
     /// Supervisors: the municipality's field workers.
-    pub workers: RwSignal<Vec<crate::domain::sync::Worker>>,
+    pub workers: RwSignal<Vec<crate::domain::sync::FieldWorker>>,
     /// The municipality's days from a referral to its follow-up (defaults until the first pull).
     pub referral_days: RwSignal<crate::domain::follow_up::ReferralDays>,
     pub status: RwSignal<SyncStatus>,

@@ -16,7 +16,7 @@ pub struct StoredRecord {
     pub case_id: Uuid,
     pub municipality_id: Uuid,
     /// Case rows: whose caseload holds the case.
-    pub assignee_id: Option<Uuid>,
+    pub field_worker_id: Option<Uuid>,
     pub version: i64,
     pub fields: Fields,
     pub stamps: Stamps,
@@ -111,7 +111,7 @@ pub struct DuplicateRow {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CaseScope {
     pub municipality_id: Uuid,
-    pub assignee_id: Option<Uuid>,
+    pub field_worker_id: Option<Uuid>,
 }
 
 #[async_trait::async_trait]
@@ -148,7 +148,7 @@ pub trait RecordStore: Send + Sync {
     /// Returns false when it was already decided.
     async fn decide_duplicate(&self, id: Uuid, by: Uuid, at: DateTime<Utc>, decision: &str) -> Result<bool>;
     /// The office's rewrite of several records at once (a case reassigned, two cases merged):
-    /// each `(record, expected_version)` is written with its case, assignee, fields and version,
+    /// each `(record, expected_version)` is written with its case, field_worker, fields and version,
     /// and a new place in the change counter so that every phone that may see it pulls it again.
     /// All or nothing: `Raced` if any record moved meanwhile.
     async fn rewrite(&self, records: &[(StoredRecord, i64)], audit: &[AuditEvent]) -> Result<CommitResult>;
@@ -166,7 +166,7 @@ fn to_json<T: serde::Serialize>(v: &T) -> Result<String> {
     serde_json::to_string(v).map_err(|e| StorageError::Corrupt(format!("JSON: {e}")))
 }
 
-const RECORD_COLUMNS: &str = "r.id, r.kind, r.case_id, r.municipality_id, r.assignee_id, r.version, r.fields, \
+const RECORD_COLUMNS: &str = "r.id, r.kind, r.case_id, r.municipality_id, r.field_worker_id, r.version, r.fields, \
      r.stamps, r.seq, r.created_by, r.created_at, r.updated_by, r.updated_at";
 
 const CONFLICT_SELECT: &str = "SELECT f.id, f.record_id, f.case_id, f.municipality_id, f.kind, f.field, \
@@ -182,7 +182,7 @@ macro_rules! record_store {
                     id: row.try_get("id")?,
                     case_id: row.try_get("case_id")?,
                     municipality_id: row.try_get("municipality_id")?,
-                    assignee_id: row.try_get("assignee_id")?,
+                    field_worker_id: row.try_get("field_worker_id")?,
                     version: row.try_get("version")?,
                     fields: parse_json(row.try_get::<&str, _>("fields")?)?,
                     stamps: parse_json(row.try_get::<&str, _>("stamps")?)?,
@@ -300,7 +300,7 @@ macro_rules! record_store {
                         .flatten();
                     let written = match c.expected_version {
                         None => sqlx::query(
-                            "INSERT INTO record (id, kind, case_id, municipality_id, assignee_id, version, fields, \
+                            "INSERT INTO record (id, kind, case_id, municipality_id, field_worker_id, version, fields, \
                              stamps, sha256, seq, created_by, created_at, updated_by, updated_at) \
                              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
                              ON CONFLICT (id) DO NOTHING",
@@ -309,7 +309,7 @@ macro_rules! record_store {
                         .bind(r.kind.as_str())
                         .bind(r.case_id)
                         .bind(r.municipality_id)
-                        .bind(r.assignee_id)
+                        .bind(r.field_worker_id)
                         .bind(r.version)
                         .bind(&fields)
                         .bind(&stamps)
@@ -324,7 +324,7 @@ macro_rules! record_store {
                         .rows_affected(),
                         Some(expected) => sqlx::query(
                             "UPDATE record SET version = $2, fields = $3, stamps = $4, sha256 = $5, seq = $6, \
-                             assignee_id = $7, updated_by = $8, updated_at = $9 WHERE id = $1 AND version = $10",
+                             field_worker_id = $7, updated_by = $8, updated_at = $9 WHERE id = $1 AND version = $10",
                         )
                         .bind(r.id)
                         .bind(r.version)
@@ -332,7 +332,7 @@ macro_rules! record_store {
                         .bind(&stamps)
                         .bind(&sha256)
                         .bind(seq)
-                        .bind(r.assignee_id)
+                        .bind(r.field_worker_id)
                         .bind(r.updated_by)
                         .bind(r.updated_at)
                         .bind(expected)
@@ -390,13 +390,13 @@ macro_rules! record_store {
             async fn pull(&self, scope: CaseScope, after_seq: i64, limit: i64) -> Result<Vec<StoredRecord>> {
                 let sql = format!(
                     "SELECT {RECORD_COLUMNS} FROM record r JOIN record c ON c.id = r.case_id AND c.kind = 'case' \
-                     WHERE r.municipality_id = $1 AND r.seq > $2 AND ($3 IS NULL OR c.assignee_id = $3) \
+                     WHERE r.municipality_id = $1 AND r.seq > $2 AND ($3 IS NULL OR c.field_worker_id = $3) \
                      ORDER BY r.seq LIMIT $4"
                 );
                 let rows = sqlx::query(&sql)
                     .bind(scope.municipality_id)
                     .bind(after_seq)
-                    .bind(scope.assignee_id)
+                    .bind(scope.field_worker_id)
                     .bind(limit)
                     .fetch_all(&self.pool)
                     .await?;
@@ -406,11 +406,11 @@ macro_rules! record_store {
             async fn cases_in(&self, scope: CaseScope) -> Result<Vec<StoredRecord>> {
                 let sql = format!(
                     "SELECT {RECORD_COLUMNS} FROM record r WHERE r.kind = 'case' AND r.municipality_id = $1 \
-                     AND ($2 IS NULL OR r.assignee_id = $2) ORDER BY r.id"
+                     AND ($2 IS NULL OR r.field_worker_id = $2) ORDER BY r.id"
                 );
                 let rows = sqlx::query(&sql)
                     .bind(scope.municipality_id)
-                    .bind(scope.assignee_id)
+                    .bind(scope.field_worker_id)
                     .fetch_all(&self.pool)
                     .await?;
                 rows.iter().map(Self::record_from_row).collect()
@@ -420,11 +420,11 @@ macro_rules! record_store {
                 let sql = format!(
                     "{CONFLICT_SELECT} JOIN record c ON c.id = f.case_id AND c.kind = 'case' \
                      WHERE f.municipality_id = $1 AND f.resolved_at IS NULL \
-                     AND ($2 IS NULL OR c.assignee_id = $2) ORDER BY f.created_at, f.id"
+                     AND ($2 IS NULL OR c.field_worker_id = $2) ORDER BY f.created_at, f.id"
                 );
                 let rows = sqlx::query(&sql)
                     .bind(scope.municipality_id)
-                    .bind(scope.assignee_id)
+                    .bind(scope.field_worker_id)
                     .fetch_all(&self.pool)
                     .await?;
                 rows.iter().map(Self::conflict_from_row).collect()
@@ -542,7 +542,7 @@ macro_rules! record_store {
 
             async fn insert_duplicate(&self, d: &DuplicateRow) -> Result<()> {
                 sqlx::query(
-                    "INSERT INTO duplicate_suggestion (id, municipality_id, member_id, other_member_id, reason, created_at) \
+                    "INSERT INTO duplicate (id, municipality_id, member_id, other_member_id, reason, created_at) \
                      VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (member_id, other_member_id) DO NOTHING",
                 )
                 .bind(d.id)
@@ -559,7 +559,7 @@ macro_rules! record_store {
             async fn open_duplicates(&self, municipality_id: Uuid) -> Result<Vec<DuplicateRow>> {
                 let rows = sqlx::query(
                     "SELECT id, municipality_id, member_id, other_member_id, reason, created_at, decided_at, \
-                     decided_by, decision FROM duplicate_suggestion WHERE municipality_id = $1 AND decided_at IS NULL \
+                     decided_by, decision FROM duplicate WHERE municipality_id = $1 AND decided_at IS NULL \
                      ORDER BY created_at, id",
                 )
                 .bind(municipality_id)
@@ -571,7 +571,7 @@ macro_rules! record_store {
             async fn duplicate(&self, id: Uuid) -> Result<Option<DuplicateRow>> {
                 let row = sqlx::query(
                     "SELECT id, municipality_id, member_id, other_member_id, reason, created_at, decided_at, \
-                     decided_by, decision FROM duplicate_suggestion WHERE id = $1",
+                     decided_by, decision FROM duplicate WHERE id = $1",
                 )
                 .bind(id)
                 .fetch_optional(&self.pool)
@@ -581,7 +581,7 @@ macro_rules! record_store {
 
             async fn decide_duplicate(&self, id: Uuid, by: Uuid, at: DateTime<Utc>, decision: &str) -> Result<bool> {
                 let n = sqlx::query(
-                    "UPDATE duplicate_suggestion SET decided_at = $2, decided_by = $3, decision = $4 \
+                    "UPDATE duplicate SET decided_at = $2, decided_by = $3, decision = $4 \
                      WHERE id = $1 AND decided_at IS NULL",
                 )
                 .bind(id)
@@ -602,12 +602,12 @@ macro_rules! record_store {
                         .await?
                         .try_get("seq")?;
                     let written = sqlx::query(
-                        "UPDATE record SET case_id = $2, assignee_id = $3, version = $4, fields = $5, stamps = $6, \
+                        "UPDATE record SET case_id = $2, field_worker_id = $3, version = $4, fields = $5, stamps = $6, \
                          seq = $7, updated_by = $8, updated_at = $9 WHERE id = $1 AND version = $10",
                     )
                     .bind(r.id)
                     .bind(r.case_id)
-                    .bind(r.assignee_id)
+                    .bind(r.field_worker_id)
                     .bind(r.version)
                     .bind(to_json(&r.fields)?)
                     .bind(to_json(&r.stamps)?)

@@ -50,7 +50,7 @@ pub fn state_of(r: &StoredRecord) -> RecordState {
 fn public_fields(r: &StoredRecord) -> Fields {
     let mut fields = r.fields.clone();
     if r.kind == RecordKind::Case {
-        if let Some(a) = r.assignee_id {
+        if let Some(a) = r.field_worker_id {
             fields.insert("field_worker_id".into(), Value::String(a.to_string()));
         }
         fields

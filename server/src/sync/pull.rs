@@ -32,14 +32,14 @@ impl SyncService {
         let next = records.last().map_or(after, |r| r.seq);
         let conflicts = self.ctx.store.open_conflicts(scope).await?;
         let institutions = self.ctx.store.institutions(actor.municipality_id).await?;
-        let workers = if scope.assignee_id.is_none() {
+        let workers = if scope.field_worker_id.is_none() {
             self.ctx
                 .store
                 .users_in(actor.municipality_id)
                 .await?
                 .into_iter()
                 .filter(|u| u.active && u.roles.contains(&Role::FieldWorker))
-                .map(|u| sync::Worker {
+                .map(|u| sync::FieldWorker {
                     id: u.id,
                     name: u.display_name,
                 })

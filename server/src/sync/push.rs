@@ -153,12 +153,12 @@ impl SyncService {
         let at = self.ctx.now();
         let existing = self.ctx.store.record(change.record_id).await?;
         // The case this record belongs to, and whether the actor may work on it.
-        let (municipality_id, assignee_id, case_records) = if change.kind == RecordKind::Case {
+        let (municipality_id, field_worker_id, case_records) = if change.kind == RecordKind::Case {
             match &existing {
-                Some(case) => (case.municipality_id, case.assignee_id, vec![case.clone()]),
+                Some(case) => (case.municipality_id, case.field_worker_id, vec![case.clone()]),
                 None => {
-                    let assignee = actor.has_role(Role::FieldWorker).then_some(actor.id);
-                    (actor.municipality_id, assignee, vec![])
+                    let field_worker = actor.has_role(Role::FieldWorker).then_some(actor.id);
+                    (actor.municipality_id, field_worker, vec![])
                 }
             }
         } else {
@@ -170,7 +170,7 @@ impl SyncService {
                 // Perhaps the case is still on its way: the phone keeps the change and resends it.
                 return reject(Rejection::UnknownCase, vec![]);
             };
-            (case.municipality_id, case.assignee_id, records)
+            (case.municipality_id, case.field_worker_id, records)
         };
         let case_record = case_records
             .iter()
@@ -192,7 +192,7 @@ impl SyncService {
         });
         let case = Target::Case {
             municipality_id,
-            assignee_id,
+            field_worker_id,
         };
         if !permits(actor, Action::EditCase, case) && !queued_before_reassignment && !queued_before_merge {
             return reject(Rejection::Forbidden, vec![]);
@@ -223,8 +223,8 @@ impl SyncService {
                     id: change.record_id,
                     case_id: change.case_id,
                     municipality_id,
-                    assignee_id: if change.kind == RecordKind::Case {
-                        assignee_id
+                    field_worker_id: if change.kind == RecordKind::Case {
+                        field_worker_id
                     } else {
                         None
                     },
