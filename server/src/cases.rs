@@ -5,12 +5,12 @@
 
 use crate::context::{Ctx, RACE_RETRIES};
 use crate::follow_ups::FollowUps;
-use crate::records::{case_target, fields, merged_into, office_edit, text};
+use crate::records::{case_target, is_merged_member, merged_into, office_edit, typed};
 use crate::storage::{CommitResult, StoredRecord};
 use app::api::ApiError;
+use app::domain::record::{Case, Member, TypedRecord};
 use app::domain::{Action, RecordKind, Role, SessionUser, Target};
 use chrono::{DateTime, Utc};
-use serde_json::Value;
 use uuid::Uuid;
 
 #[derive(Clone)]
@@ -58,11 +58,12 @@ impl Cases {
             if case.field_worker_id == Some(to) {
                 return Ok(());
             }
-            let mut changes = vec![("reassigned_at", Value::String(at.to_rfc3339()))];
-            if let Some(from) = case.field_worker_id {
-                changes.push(("previous_worker_id", Value::String(from.to_string())));
-            }
-            let mut moved = office_edit(case, fields(&changes), actor.id, at);
+            let changes = Case {
+                reassigned_at: Some(at),
+                previous_worker_id: case.field_worker_id,
+                ..Default::default()
+            };
+            let mut moved = office_edit(case, changes.to_fields(), actor.id, at);
             moved.field_worker_id = Some(to);
             let mut rewrite = vec![(moved, case.version)];
             rewrite.extend(
@@ -117,15 +118,19 @@ impl Cases {
             } else {
                 (b, a)
             };
-            if !text(&keep, "merged_into").is_empty() || !text(&drop, "merged_into").is_empty() {
+            if is_merged_member(&keep) || is_merged_member(&drop) {
                 return Err(ApiError::BadRequest("one of the two was already merged".into()));
             }
-            let keep_household = text(&keep, "household_id");
-            let drop_household = text(&drop, "household_id");
+            let keep_household = typed::<Member>(&keep)?.household_id;
+            let drop_household = typed::<Member>(&drop)?.household_id;
             let mut rewrite: Vec<(StoredRecord, i64)> = Vec::new();
             let merged_member = office_edit(
                 &drop,
-                fields(&[("merged_into", Value::String(keep.id.to_string()))]),
+                Member {
+                    merged_into: Some(keep.id),
+                    ..Default::default()
+                }
+                .to_fields(),
                 actor.id,
                 at,
             );
@@ -136,12 +141,13 @@ impl Cases {
                 for r in self.ctx.store.records_of_case(drop.case_id).await? {
                     let version = r.version;
                     let next = if r.kind == RecordKind::Case {
-                        let closed = fields(&[
-                            ("status", Value::String("merged".into())),
-                            ("merged_into", Value::String(target.to_string())),
-                            ("merged_at", Value::String(at.to_rfc3339())),
-                        ]);
-                        office_edit(&r, closed, actor.id, at)
+                        let closed = Case {
+                            status: Some("merged".into()),
+                            merged_into: Some(target),
+                            merged_at: Some(at),
+                            ..Default::default()
+                        };
+                        office_edit(&r, closed.to_fields(), actor.id, at)
                     } else {
                         let base = if r.id == drop.id {
                             merged_member.clone()
@@ -149,10 +155,13 @@ impl Cases {
                             r.clone()
                         };
                         // The people of the second household join the first one.
-                        let mut moved = if r.kind == RecordKind::Member && text(&base, "household_id") == drop_household
-                        {
-                            let to = fields(&[("household_id", Value::String(keep_household.clone()))]);
-                            office_edit(&base, to, actor.id, at)
+                        let same_household = typed::<Member>(&base).is_ok_and(|m| m.household_id == drop_household);
+                        let mut moved = if r.kind == RecordKind::Member && same_household {
+                            let to = Member {
+                                household_id: keep_household,
+                                ..Default::default()
+                            };
+                            office_edit(&base, to.to_fields(), actor.id, at)
                         } else {
                             base
                         };

@@ -3,7 +3,7 @@
 //! them (merging is in [`crate::cases`]). Nothing here ever merges.
 
 use crate::context::Ctx;
-use crate::records::{person_facts, person_summary, text};
+use crate::records::{is_merged_member, person_facts, person_summary};
 use crate::storage::DuplicateRow;
 use app::api::ApiError;
 use app::domain::duplicate::{self, DuplicateView, MatchReason};
@@ -27,18 +27,18 @@ impl Duplicates {
         let Some(member) = store.record(member_id).await? else {
             return Ok(());
         };
-        if !text(&member, "merged_into").is_empty() {
+        if is_merged_member(&member) {
             return Ok(());
         }
-        let me = person_facts(&member);
+        let me = person_facts(&member)?;
         for other in store
             .records_of_kind(member.municipality_id, RecordKind::Member)
             .await?
         {
-            if other.id == member.id || !text(&other, "merged_into").is_empty() {
+            if other.id == member.id || is_merged_member(&other) {
                 continue;
             }
-            if let Some(reason) = duplicate::same_person(&me, &person_facts(&other)) {
+            if let Some(reason) = duplicate::same_person(&me, &person_facts(&other)?) {
                 let (a, b) = if member.id < other.id {
                     (member.id, other.id)
                 } else {
@@ -80,7 +80,7 @@ impl Duplicates {
             let (Some(a), Some(b)) = (store.record(d.member_id).await?, store.record(d.other_member_id).await?) else {
                 continue;
             };
-            if !text(&a, "merged_into").is_empty() || !text(&b, "merged_into").is_empty() {
+            if is_merged_member(&a) || is_merged_member(&b) {
                 // One of them was merged with a third person meanwhile: the pair is moot.
                 continue;
             }
@@ -92,8 +92,8 @@ impl Duplicates {
             out.push(DuplicateView {
                 id: d.id,
                 reason,
-                member: person_summary(&a),
-                other: person_summary(&b),
+                member: person_summary(&a)?,
+                other: person_summary(&b)?,
             });
         }
         self.ctx

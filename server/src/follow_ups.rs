@@ -221,7 +221,12 @@ impl FollowUps {
             let worker = match workers.get(&row.case_id) {
                 Some(w) => *w,
                 None => {
-                    let w = self.ctx.store.record(row.case_id).await?.and_then(|c| c.field_worker_id);
+                    let w = self
+                        .ctx
+                        .store
+                        .record(row.case_id)
+                        .await?
+                        .and_then(|c| c.field_worker_id);
                     workers.insert(row.case_id, w);
                     w
                 }

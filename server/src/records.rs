@@ -1,32 +1,29 @@
-//! What the server's use cases read off a stored record, and the office's own edit of one.
+//! What the server's use cases read off a stored record (through its kind's typed struct), and
+//! the office's own edit of one.
 
 use crate::storage::StoredRecord;
 use app::domain::access::Target;
 use app::domain::assessment::MemberFacts;
 use app::domain::duplicate::{PersonFacts, PersonSummary};
+use app::domain::record::{Case, Member, RecordError, TypedRecord};
 use app::domain::sync;
 use app::domain::{Fields, RecordKind};
-use chrono::{DateTime, NaiveDate, Utc};
-use serde_json::Value;
+use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-/// A text field, empty when absent.
-pub fn text(r: &StoredRecord, key: &str) -> String {
-    r.fields
-        .get(key)
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_string()
-}
-
-/// A field map from pairs, for the office's edits.
-pub fn fields(pairs: &[(&str, Value)]) -> Fields {
-    pairs.iter().map(|(k, v)| ((*k).to_string(), v.clone())).collect()
+/// The record as its kind's struct.
+pub fn typed<T: TypedRecord>(r: &StoredRecord) -> Result<T, RecordError> {
+    T::from_fields(&r.fields)
 }
 
 /// A case merged into another is kept only as a pointer to it.
 pub fn merged_into(case: &StoredRecord) -> Option<Uuid> {
-    Uuid::parse_str(&text(case, "merged_into")).ok()
+    typed::<Case>(case).ok()?.merged_into
+}
+
+/// A person found to be another, already registered, and merged into them.
+pub fn is_merged_member(member: &StoredRecord) -> bool {
+    typed::<Member>(member).is_ok_and(|m| m.merged_into.is_some())
 }
 
 /// The case as a target of the permission table.
@@ -65,28 +62,29 @@ pub fn members_of(records: &[StoredRecord]) -> Vec<MemberFacts> {
         .filter(|r| r.kind == RecordKind::Member)
         .map(|r| MemberFacts {
             id: r.id,
-            birth_date: NaiveDate::parse_from_str(&text(r, "birth_date"), "%Y-%m-%d").ok(),
+            birth_date: typed::<Member>(r).ok().and_then(|m| m.birth_date),
         })
         .collect()
 }
 
-pub fn person_summary(r: &StoredRecord) -> PersonSummary {
-    PersonSummary {
+pub fn person_summary(r: &StoredRecord) -> Result<PersonSummary, RecordError> {
+    let m: Member = typed(r)?;
+    Ok(PersonSummary {
         id: r.id,
         case_id: r.case_id,
-        first_name: text(r, "first_name"),
-        last_name: text(r, "last_name"),
-        birth_date: NaiveDate::parse_from_str(&text(r, "birth_date"), "%Y-%m-%d").ok(),
-        personal_number: Some(text(r, "personal_number")).filter(|s| !s.trim().is_empty()),
-    }
+        personal_number: m.personal_number().map(str::to_string),
+        first_name: m.first_name,
+        last_name: m.last_name,
+        birth_date: m.birth_date,
+    })
 }
 
-pub fn person_facts(r: &StoredRecord) -> PersonFacts {
-    let s = person_summary(r);
-    PersonFacts {
+pub fn person_facts(r: &StoredRecord) -> Result<PersonFacts, RecordError> {
+    let s = person_summary(r)?;
+    Ok(PersonFacts {
         first_name: s.first_name,
         last_name: s.last_name,
         birth_date: s.birth_date,
         personal_number: s.personal_number,
-    }
+    })
 }

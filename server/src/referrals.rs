@@ -4,14 +4,14 @@
 
 use crate::context::{Ctx, RACE_RETRIES};
 use crate::follow_ups::FollowUps;
-use crate::records::{office_edit, text};
+use crate::records::{office_edit, typed};
 use crate::storage::{Commit, CommitResult, StoredRecord};
 use app::api::ApiError;
 use app::domain::follow_up::{self, ReferralDays, ReferralKind};
+use app::domain::record::{Household, Member, Referral, TypedRecord};
 use app::domain::referral::{self, IncomingReferral};
-use app::domain::{Action, Fields, RecordKind, SessionUser, Target};
+use app::domain::{Action, RecordKind, SessionUser, Target};
 use chrono::{DateTime, Utc};
-use serde_json::Value;
 use uuid::Uuid;
 
 #[derive(Clone)]
@@ -24,7 +24,7 @@ pub struct Referrals {
 fn sent_to(r: &StoredRecord) -> Target {
     Target::Institution {
         municipality_id: r.municipality_id,
-        institution_id: Uuid::parse_str(&text(r, "institution_id")).ok(),
+        institution_id: typed::<Referral>(r).ok().and_then(|x| x.institution_id),
     }
 }
 
@@ -37,27 +37,27 @@ impl Referrals {
     }
 
     async fn incoming_view(&self, r: &StoredRecord) -> Result<IncomingReferral, ApiError> {
+        let referral: Referral = typed(r)?;
         let case = self.ctx.store.records_of_case(r.case_id).await?;
-        let members: Vec<&StoredRecord> = case.iter().filter(|x| x.kind == RecordKind::Member).collect();
-        let head = members
-            .iter()
-            .find(|m| text(m, "relationship") == "head")
-            .or(members.first());
+        let mut members = Vec::new();
+        for m in case.iter().filter(|x| x.kind == RecordKind::Member) {
+            members.push(typed::<Member>(m)?);
+        }
+        let head = members.iter().find(|m| m.is_head()).or(members.first());
         let family = head
-            .map(|m| format!("{} {}", text(m, "first_name"), text(m, "last_name")))
+            .map(|m| format!("{} {}", m.first_name, m.last_name))
             .unwrap_or_default();
-        let village = case
-            .iter()
-            .find(|x| x.kind == RecordKind::Household)
-            .map(|h| text(h, "village"))
-            .unwrap_or_default();
+        let village = match case.iter().find(|x| x.kind == RecordKind::Household) {
+            Some(h) => typed::<Household>(h)?.village,
+            None => String::new(),
+        };
         Ok(IncomingReferral {
             id: r.id,
-            kind: text(r, "kind"),
-            state: referral::state_of(&r.fields).to_string(),
-            sent_on: text(r, "sent_on"),
-            note: text(r, "note"),
-            feedback: text(r, "feedback"),
+            state: referral.state().to_string(),
+            kind: referral.kind.unwrap_or_default(),
+            sent_on: referral.sent_on.map(|d| d.to_string()).unwrap_or_default(),
+            note: referral.note.unwrap_or_default(),
+            feedback: referral.feedback.unwrap_or_default(),
             family,
             village,
         })
@@ -121,15 +121,18 @@ impl Referrals {
             if answer.feedback.chars().count() > 4000 {
                 return Err(ApiError::BadRequest("feedback is longer than 4000 characters".into()));
             }
-            let mut change = Fields::new();
-            change.insert("state".into(), Value::String(answer.state.clone()));
-            let today = Value::String(follow_up::local_today(now_at).to_string());
-            change.insert("answered_on".into(), today.clone());
+            let today = follow_up::local_today(now_at);
             // Each step keeps its own day (accepted_on, declined_on, service_given_on).
-            change.insert(format!("{}_on", answer.state), today);
-            if !answer.feedback.trim().is_empty() {
-                change.insert("feedback".into(), Value::String(answer.feedback.trim().to_string()));
+            let change = Referral {
+                state: Some(answer.state.clone()),
+                answered_on: Some(today),
+                accepted_on: (answer.state == "accepted").then_some(today),
+                declined_on: (answer.state == "declined").then_some(today),
+                service_given_on: (answer.state == "service_given").then_some(today),
+                feedback: Some(answer.feedback.trim().to_string()).filter(|f| !f.is_empty()),
+                ..Default::default()
             }
+            .to_fields();
             let next = office_edit(&r, change, actor.id, self.ctx.now());
             let commit = Commit {
                 record: next.clone(),

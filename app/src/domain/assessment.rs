@@ -8,7 +8,7 @@
 //! Household questions are asked once; child questions for each member under 18 on the day of
 //! the assessment, adult questions for each member of 18 or more.
 
-use super::record::{FieldError, Problem};
+use super::problem::{FieldError, Problem};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};

@@ -5,51 +5,13 @@
 //! stores. Calendar dates are Kosovo's (Europe/Belgrade): a follow-up due on a day is overdue
 //! from the next local midnight, whatever the daylight-saving change in between.
 
-use super::record::{Fields, RecordKind};
+use super::record::{Assessment, Fields, RecordKind, Referral, ReturnEvent, TypedRecord, Visit};
 use chrono::{DateTime, Days, Months, NaiveDate, TimeZone, Utc};
 use chrono_tz::Europe::Belgrade;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ReferralKind {
-    Psychosocial,
-    Housing,
-    Schooling,
-    CivilDocuments,
-    Employment,
-    Health,
-    SocialAssistance,
-}
-
-impl ReferralKind {
-    pub const ALL: [ReferralKind; 7] = [
-        ReferralKind::Psychosocial,
-        ReferralKind::Housing,
-        ReferralKind::Schooling,
-        ReferralKind::CivilDocuments,
-        ReferralKind::Employment,
-        ReferralKind::Health,
-        ReferralKind::SocialAssistance,
-    ];
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ReferralKind::Psychosocial => "psychosocial",
-            ReferralKind::Housing => "housing",
-            ReferralKind::Schooling => "schooling",
-            ReferralKind::CivilDocuments => "civil_documents",
-            ReferralKind::Employment => "employment",
-            ReferralKind::Health => "health",
-            ReferralKind::SocialAssistance => "social_assistance",
-        }
-    }
-}
+pub use super::record::referral::ReferralKind;
 
 /// Days from sending a referral to its follow-up. The plans give no numbers: these defaults are
 /// ours, and each municipality can change them.
@@ -376,23 +338,16 @@ pub fn facts_from_records<'a>(
     case_id: Uuid,
     records: impl IntoIterator<Item = (RecordKind, Uuid, &'a Fields)>,
 ) -> CaseFacts {
-    let day_of = |v: Option<&serde_json::Value>| {
-        v.and_then(serde_json::Value::as_str)
-            .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
-            .map(|t| local_today(t.with_timezone(&Utc)))
-    };
     let mut facts = CaseFacts {
         case_id,
         ..Default::default()
     };
     let mut assessments = Vec::new();
     for (kind, id, fields) in records {
+        // Records that do not read as their kind were refused on arrival: nothing to schedule.
         match kind {
             RecordKind::ReturnEvent => {
-                let on = fields
-                    .get("event_date")
-                    .and_then(serde_json::Value::as_str)
-                    .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok());
+                let on = ReturnEvent::from_fields(fields).ok().and_then(|r| r.event_date);
                 // The earliest return of the household starts the clock.
                 facts.returned_on = match (facts.returned_on, on) {
                     (Some(a), Some(b)) => Some(a.min(b)),
@@ -400,34 +355,35 @@ pub fn facts_from_records<'a>(
                 };
             }
             RecordKind::Visit => {
-                if let Some(on) = day_of(fields.get("visited_at")) {
-                    let monitoring = fields.get("kind").and_then(serde_json::Value::as_str) == Some("monitoring");
-                    facts.visits.push(VisitFact { id, on, monitoring });
+                if let Ok(v) = Visit::from_fields(fields) {
+                    if let Some(at) = v.visited_at {
+                        let monitoring = v.is_monitoring();
+                        facts.visits.push(VisitFact {
+                            id,
+                            on: local_today(at),
+                            monitoring,
+                        });
+                    }
                 }
             }
             RecordKind::Assessment => {
-                if let Some(on) = day_of(fields.get("completed_at")) {
-                    let rent = fields
-                        .get("answers")
-                        .and_then(|a| a.get("household"))
-                        .and_then(|h| h.get("rent_paid_by_programme"))
-                        .and_then(serde_json::Value::as_bool)
-                        == Some(true);
-                    assessments.push((id, on, rent));
+                if let Ok(a) = Assessment::from_fields(fields) {
+                    if let Some(at) = a.completed_at {
+                        assessments.push((id, local_today(at), a.rent_paid_by_programme()));
+                    }
                 }
             }
             RecordKind::Referral => {
-                let text = |k: &str| fields.get(k).and_then(serde_json::Value::as_str).unwrap_or_default();
-                let kind = ReferralKind::parse(text("kind"));
-                if let (Some(kind), Ok(sent_on)) = (kind, NaiveDate::parse_from_str(text("sent_on"), "%Y-%m-%d")) {
-                    let answered = super::referral::partner_answered(fields);
+                let Ok(r) = Referral::from_fields(fields) else { continue };
+                if let (Some(kind), Some(sent_on)) = (r.kind(), r.sent_on) {
+                    let answered = r.partner_answered();
                     facts.referrals.push(ReferralFact {
                         id,
                         kind,
                         sent_on,
                         answered: answered.then_some(id),
                         // Closed by the worker before the institution answered.
-                        cancelled: !answered && super::referral::state_of(fields) == "closed",
+                        cancelled: !answered && r.state() == "closed",
                     });
                 }
             }

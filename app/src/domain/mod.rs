@@ -8,6 +8,7 @@ pub mod assessment;
 pub mod duplicate;
 pub mod follow_up;
 pub mod institution;
+pub mod problem;
 pub mod record;
 pub mod referral;
 pub mod role;

@@ -2,13 +2,10 @@
 //! institution answers the first steps; each step keeps its date and feedback.
 
 use super::assessment::{Need, Section};
-use super::follow_up::ReferralKind;
-use super::record::Fields;
+use super::record::{Referral, ReferralKind};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
-
-pub const STATES: &[&str] = &["sent", "accepted", "declined", "service_given", "closed"];
 
 /// The states a partner may move a referral to from `from`.
 pub fn partner_next(from: &str) -> &'static [&'static str] {
@@ -17,28 +14,6 @@ pub fn partner_next(from: &str) -> &'static [&'static str] {
         "accepted" => &["service_given"],
         _ => &[],
     }
-}
-
-fn text<'a>(fields: &'a Fields, key: &str) -> &'a str {
-    fields.get(key).and_then(Value::as_str).unwrap_or_default()
-}
-
-/// The referral's state from its fields. The worker closes it on the phone, offline, by giving
-/// `closed_on`; the partner's steps are in `state`, set by the server.
-pub fn state_of(fields: &Fields) -> &str {
-    if !text(fields, "closed_on").is_empty() {
-        "closed"
-    } else {
-        match text(fields, "state") {
-            "" => "sent",
-            s => s,
-        }
-    }
-}
-
-/// True once the partner has answered (the follow-up is then done).
-pub fn partner_answered(fields: &Fields) -> bool {
-    !text(fields, "answered_on").is_empty() || !matches!(text(fields, "state"), "" | "sent")
 }
 
 /// The kind of referral a need of an assessment section calls for (agriculture has none: it is
@@ -70,14 +45,13 @@ pub struct Suggestion {
 pub fn suggestions<'a>(
     assessment_id: Uuid,
     answers: &Value,
-    referrals: impl IntoIterator<Item = &'a Fields>,
+    referrals: impl IntoIterator<Item = &'a Referral>,
 ) -> Vec<Suggestion> {
-    let referrals: Vec<&Fields> = referrals.into_iter().collect();
+    let referrals: Vec<&Referral> = referrals.into_iter().collect();
     let covered = |kind: ReferralKind| {
         referrals.iter().any(|r| {
-            text(r, "kind") == kind.as_str()
-                && (text(r, "assessment_id") == assessment_id.to_string()
-                    || !matches!(state_of(r), "closed" | "declined"))
+            r.kind() == Some(kind)
+                && (r.assessment_id == Some(assessment_id) || !matches!(r.state(), "closed" | "declined"))
         })
     };
     let needs: Vec<Need> = answers
@@ -130,8 +104,10 @@ mod tests {
 
     use serde_json::json;
 
-    fn fields(v: Value) -> Fields {
-        serde_json::from_value(v).unwrap()
+    use crate::domain::record::TypedRecord;
+
+    fn referral(v: Value) -> Referral {
+        Referral::from_fields(&serde_json::from_value(v).unwrap()).unwrap()
     }
 
     #[test]
@@ -144,14 +120,15 @@ mod tests {
 
     #[test]
     fn the_worker_closes_on_the_phone_and_the_state_follows() {
-        let sent = fields(json!({"kind": "housing", "sent_on": "2026-11-02"}));
-        assert_eq!((state_of(&sent), partner_answered(&sent)), ("sent", false));
-        let given = fields(json!({"state": "service_given", "answered_on": "2026-11-04"}));
-        assert_eq!((state_of(&given), partner_answered(&given)), ("service_given", true));
-        let closed = fields(json!({"state": "service_given", "answered_on": "2026-11-04", "closed_on": "2026-11-09"}));
-        assert_eq!((state_of(&closed), partner_answered(&closed)), ("closed", true));
-        let withdrawn = fields(json!({"closed_on": "2026-11-03"}));
-        assert_eq!((state_of(&withdrawn), partner_answered(&withdrawn)), ("closed", false));
+        let sent = referral(json!({"kind": "housing", "sent_on": "2026-11-02"}));
+        assert_eq!((sent.state(), sent.partner_answered()), ("sent", false));
+        let given = referral(json!({"state": "service_given", "answered_on": "2026-11-04"}));
+        assert_eq!((given.state(), given.partner_answered()), ("service_given", true));
+        let closed =
+            referral(json!({"state": "service_given", "answered_on": "2026-11-04", "closed_on": "2026-11-09"}));
+        assert_eq!((closed.state(), closed.partner_answered()), ("closed", true));
+        let withdrawn = referral(json!({"closed_on": "2026-11-03"}));
+        assert_eq!((withdrawn.state(), withdrawn.partner_answered()), ("closed", false));
     }
 
     #[test]
@@ -172,9 +149,9 @@ mod tests {
         // A housing referral from this assessment, even declined, answers the need; an open
         // employment referral from before does too; a closed older schooling one does not.
         let made = [
-            fields(json!({"kind": "housing", "assessment_id": a.to_string(), "state": "declined"})),
-            fields(json!({"kind": "employment", "state": "accepted"})),
-            fields(json!({"kind": "schooling", "closed_on": "2026-01-01"})),
+            referral(json!({"kind": "housing", "assessment_id": a.to_string(), "state": "declined"})),
+            referral(json!({"kind": "employment", "state": "accepted"})),
+            referral(json!({"kind": "schooling", "closed_on": "2026-01-01"})),
         ];
         assert_eq!(kinds(suggestions(a, &answers, made.iter())), vec![Schooling]);
     }

@@ -2,13 +2,13 @@
 //! each through the attachment record that names the hash.
 
 use super::SyncService;
-use crate::records::case_target;
+use crate::records::{case_target, typed};
 use crate::storage::StoredRecord;
 use app::api::ApiError;
 use app::domain::access::permits;
+use app::domain::record::Attachment;
 use app::domain::sync::BlobStatus;
 use app::domain::{Action, SessionUser};
-use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -52,7 +52,7 @@ impl SyncService {
 
     pub async fn blob_status(&self, actor: &SessionUser, sha256: &str) -> Result<BlobStatus, ApiError> {
         let a = self.attachment_for(actor, Action::ViewCase, sha256).await?;
-        let size = a.fields.get("size").and_then(Value::as_i64).unwrap_or(0);
+        let size = typed::<Attachment>(&a)?.size.unwrap_or(0);
         Ok(match self.ctx.store.blob(sha256).await? {
             Some(b) => BlobStatus {
                 sha256: b.sha256,
@@ -79,12 +79,9 @@ impl SyncService {
         piece: &[u8],
     ) -> Result<BlobStatus, ApiError> {
         let a = self.attachment_for(actor, Action::EditCase, sha256).await?;
-        let size = a.fields.get("size").and_then(Value::as_i64).unwrap_or(0);
-        let content_type = a
-            .fields
-            .get("content_type")
-            .and_then(Value::as_str)
-            .unwrap_or("image/jpeg");
+        let described: Attachment = typed(&a)?;
+        let size = described.size.unwrap_or(0);
+        let content_type = described.content_type();
         self.ctx
             .store
             .start_blob(sha256, size, content_type, self.ctx.now())
@@ -134,12 +131,7 @@ impl SyncService {
     pub async fn download(&self, actor: &SessionUser, sha256: &str) -> Result<(String, Vec<u8>), ApiError> {
         let a = self.attachment_for(actor, Action::ViewCase, sha256).await?;
         let bytes = self.ctx.store.blob_data(sha256).await?.ok_or(ApiError::NotFound)?;
-        let content_type = a
-            .fields
-            .get("content_type")
-            .and_then(Value::as_str)
-            .unwrap_or("image/jpeg")
-            .to_string();
+        let content_type = typed::<Attachment>(&a)?.content_type().to_string();
         self.ctx
             .audit_by(
                 actor,

@@ -3,14 +3,13 @@
 
 use super::{conflict_view, SyncService};
 use crate::context::RACE_RETRIES;
-use crate::records::{case_target, members_of, merged_into, text};
+use crate::records::{case_target, members_of, merged_into, typed};
 use crate::storage::{AppliedChange, Commit, CommitResult, ConflictRow, StorageError, StoredRecord};
 use app::api::ApiError;
 use app::domain::access::{may_finish_queued_edit, permits};
-use app::domain::record::{check_change_fields, validate, Context};
+use app::domain::record::{check_change_fields, validate, Case, Context, Referral};
 use app::domain::sync::{self, Change, ChangeResult, Outcome, PushRequest, PushResponse, Rejection};
 use app::domain::{Action, FieldError, Fields, RecordKind, Role, SessionUser, Target};
-use chrono::{DateTime, Utc};
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -175,20 +174,21 @@ impl SyncService {
         let case_record = case_records
             .iter()
             .find(|r| r.kind == RecordKind::Case && r.id == change.case_id);
-        let queued_before_reassignment = case_record.is_some_and(|c| {
+        let queued_before_reassignment = case_record.and_then(|c| typed::<Case>(c).ok()).is_some_and(|c| {
             may_finish_queued_edit(
                 actor,
                 municipality_id,
-                Uuid::parse_str(&text(c, "previous_worker_id")).ok(),
-                DateTime::parse_from_rfc3339(&text(c, "reassigned_at"))
-                    .ok()
-                    .map(|t| t.with_timezone(&Utc)),
+                c.previous_worker_id,
+                c.reassigned_at,
                 change.made_at,
             )
         });
         let queued_before_merge = merged_case.is_some_and(|m| {
             permits(actor, Action::EditCase, case_target(m))
-                && DateTime::parse_from_rfc3339(&text(m, "merged_at")).is_ok_and(|t| change.made_at <= t)
+                && typed::<Case>(m)
+                    .ok()
+                    .and_then(|c| c.merged_at)
+                    .is_some_and(|t| change.made_at <= t)
         });
         let case = Target::Case {
             municipality_id,
@@ -290,11 +290,7 @@ impl SyncService {
         };
         if record.kind == RecordKind::Referral {
             // Only to an institution of the case's own municipality.
-            let institution = record
-                .fields
-                .get("institution_id")
-                .and_then(Value::as_str)
-                .and_then(|s| Uuid::parse_str(s).ok());
+            let institution = typed::<Referral>(&record).ok().and_then(|r| r.institution_id);
             let known = match institution {
                 Some(id) => self
                     .ctx

@@ -1,6 +1,7 @@
 //! One case on the phone: the household, its members, the return, visits and assessments.
 
 use super::{go, inputs::new_draft, Screen};
+use crate::domain::record::{Referral, TypedRecord};
 use crate::domain::referral::{self, Suggestion};
 use crate::domain::{assessment, RecordKind, Role, SessionUser};
 use crate::i18n::*;
@@ -77,7 +78,11 @@ pub fn CaseView(case_id: Uuid) -> impl IntoView {
         latest
             .map(|a| {
                 let answers = a.fields.get("answers").cloned().unwrap_or_default();
-                referral::suggestions(a.id, &answers, referrals.iter().map(|r| &r.fields))
+                let made: Vec<Referral> = referrals
+                    .iter()
+                    .filter_map(|r| Referral::from_fields(&r.fields).ok())
+                    .collect();
+                referral::suggestions(a.id, &answers, &made)
             })
             .unwrap_or_default()
     });
@@ -187,10 +192,11 @@ fn ReferralItem(
 ) -> impl IntoView {
     let store = expect_context::<PhoneStore>();
     let i18n = use_i18n();
-    let kind = text(&r.fields, "kind");
-    let state = referral::state_of(&r.fields).to_string();
-    let feedback = text(&r.fields, "feedback");
-    let closing_note = text(&r.fields, "closing_note");
+    let typed = Referral::from_fields(&r.fields).unwrap_or_default();
+    let kind = typed.kind.clone().unwrap_or_default();
+    let state = typed.state().to_string();
+    let feedback = typed.feedback.clone().unwrap_or_default();
+    let closing_note = typed.closing_note.clone().unwrap_or_default();
     let open = state != "closed";
     let closing = RwSignal::new(false);
     let note = RwSignal::new(String::new());

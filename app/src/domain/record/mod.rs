@@ -1,4 +1,5 @@
-//! The records a field worker creates and edits, as named fields with a schema per kind.
+//! The records a field worker creates and edits, as named fields with a schema per kind, and
+//! one module per kind with its schema and its typed struct ([`TypedRecord`]).
 //!
 //! A record travels between phone and server as a map of field name to JSON value, so that two
 //! devices editing different fields of one record merge field by field (see [`super::sync`]).
@@ -6,12 +7,30 @@
 //! required; the phone checks a record with [`validate`] before it leaves the draft state and
 //! the server checks every change with the same function.
 
+pub mod assessment_record;
+pub mod attachment;
+pub mod case;
+pub mod household;
+pub mod member;
+pub mod referral;
+pub mod return_event;
+pub mod visit;
+
 use super::assessment;
+pub use super::problem::{FieldError, Problem};
+pub use assessment_record::Assessment;
+pub use attachment::Attachment;
+pub use case::Case;
 use chrono::{DateTime, NaiveDate, Utc};
+pub use household::Household;
+pub use member::Member;
+pub use referral::{Referral, ReferralKind, REFERRAL_KINDS};
+pub use return_event::ReturnEvent;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use uuid::Uuid;
+pub use visit::Visit;
 
 /// A record's fields by name.
 pub type Fields = BTreeMap<String, Value>;
@@ -63,14 +82,14 @@ impl RecordKind {
 
     pub fn schema(self) -> &'static [FieldSpec] {
         match self {
-            RecordKind::Case => CASE,
-            RecordKind::Household => HOUSEHOLD,
-            RecordKind::Member => MEMBER,
-            RecordKind::ReturnEvent => RETURN_EVENT,
-            RecordKind::Visit => VISIT,
-            RecordKind::Assessment => ASSESSMENT,
-            RecordKind::Attachment => ATTACHMENT,
-            RecordKind::Referral => REFERRAL,
+            RecordKind::Case => case::SCHEMA,
+            RecordKind::Household => household::SCHEMA,
+            RecordKind::Member => member::SCHEMA,
+            RecordKind::ReturnEvent => return_event::SCHEMA,
+            RecordKind::Visit => visit::SCHEMA,
+            RecordKind::Assessment => assessment_record::SCHEMA,
+            RecordKind::Attachment => attachment::SCHEMA,
+            RecordKind::Referral => referral::SCHEMA,
         }
     }
 
@@ -108,6 +127,42 @@ pub enum FieldType {
     Answers,
 }
 
+/// A stored record's fields did not read as its kind's struct (they are validated before they
+/// are stored, so this means a corrupt row).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{kind:?} record does not read: {reason}")]
+pub struct RecordError {
+    pub kind: RecordKind,
+    pub reason: String,
+}
+
+/// A record kind as a struct, converted to and from the field map that the wire, the per-field
+/// merge and storage use. Everything else reads and writes the struct.
+pub trait TypedRecord: Serialize + serde::de::DeserializeOwned + Default {
+    const KIND: RecordKind;
+
+    fn from_fields(fields: &Fields) -> Result<Self, RecordError> {
+        let object: serde_json::Map<String, Value> = fields
+            .iter()
+            // Absent and null are the same to a record.
+            .filter(|(_, v)| !v.is_null())
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        serde_json::from_value(Value::Object(object)).map_err(|e| RecordError {
+            kind: Self::KIND,
+            reason: e.to_string(),
+        })
+    }
+
+    /// The fields that are set (a partial struct gives a partial change).
+    fn to_fields(&self) -> Fields {
+        match serde_json::to_value(self) {
+            Ok(Value::Object(m)) => m.into_iter().collect(),
+            _ => Fields::new(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct FieldSpec {
     pub name: &'static str,
@@ -117,7 +172,7 @@ pub struct FieldSpec {
     pub server_only: bool,
 }
 
-const fn f(name: &'static str, ty: FieldType, required: bool) -> FieldSpec {
+pub(crate) const fn f(name: &'static str, ty: FieldType, required: bool) -> FieldSpec {
     FieldSpec {
         name,
         ty,
@@ -126,7 +181,7 @@ const fn f(name: &'static str, ty: FieldType, required: bool) -> FieldSpec {
     }
 }
 
-const fn server(name: &'static str, ty: FieldType) -> FieldSpec {
+pub(crate) const fn server(name: &'static str, ty: FieldType) -> FieldSpec {
     FieldSpec {
         name,
         ty,
@@ -135,8 +190,8 @@ const fn server(name: &'static str, ty: FieldType) -> FieldSpec {
     }
 }
 
-const NAME: FieldType = FieldType::Text { max: 100 };
-const NOTE: FieldType = FieldType::Text { max: 4000 };
+pub(crate) const NAME: FieldType = FieldType::Text { max: 100 };
+pub(crate) const NOTE: FieldType = FieldType::Text { max: 4000 };
 
 pub const CASE_STATUSES: &[&str] = &["open", "closed", "merged"];
 pub const SEXES: &[&str] = &["female", "male", "other"];
@@ -160,186 +215,6 @@ pub const ATTACHMENT_PURPOSES: &[&str] = &["signature", "document_photo"];
 pub const IMAGE_TYPES: &[&str] = &["image/png", "image/jpeg", "image/webp"];
 /// The largest photo or signature the server accepts, after the phone has downscaled it.
 pub const MAX_ATTACHMENT_BYTES: i64 = 2 * 1024 * 1024;
-
-const CASE: &[FieldSpec] = &[
-    f("household_id", FieldType::Id, true),
-    server("status", FieldType::Choice(CASE_STATUSES)),
-    server("field_worker_id", FieldType::Id),
-    server("case_manager_id", FieldType::Id),
-    // Set when a supervisor gives the case to another worker: the one before may still send
-    // what their phone queued before then.
-    server("previous_worker_id", FieldType::Id),
-    server("reassigned_at", FieldType::PastInstant),
-    // Set when the case was merged into another (a person registered twice).
-    server("merged_into", FieldType::Id),
-    server("merged_at", FieldType::PastInstant),
-];
-
-const HOUSEHOLD: &[FieldSpec] = &[
-    f("village", NAME, true),
-    f("address", FieldType::Text { max: 200 }, true),
-    f("phone", FieldType::Text { max: 30 }, false),
-    f("notes", NOTE, false),
-];
-
-const MEMBER: &[FieldSpec] = &[
-    f("household_id", FieldType::Id, true),
-    f("first_name", NAME, true),
-    f("last_name", NAME, true),
-    f("birth_date", FieldType::PastDate, true),
-    f("sex", FieldType::Choice(SEXES), true),
-    f("relationship", FieldType::Choice(RELATIONSHIPS), true),
-    f("personal_number", FieldType::Text { max: 20 }, false),
-    f("languages", FieldType::TextList { max_items: 8, max: 40 }, false),
-    f("phone", FieldType::Text { max: 30 }, false),
-    // Set when this person was found to be another already registered, and merged into them.
-    server("merged_into", FieldType::Id),
-];
-
-const RETURN_EVENT: &[FieldSpec] = &[
-    f("household_id", FieldType::Id, true),
-    f("category", FieldType::Choice(RETURN_CATEGORIES), true),
-    // From which country (returnees) or the country of origin (foreigners).
-    f("country", NAME, true),
-    // Returnees: the day of return. Foreigners: the day of the protection or permit decision.
-    // The 72-hour visit deadline runs from this date.
-    f("event_date", FieldType::PastDate, true),
-    f("airport_registration", FieldType::Text { max: 40 }, false),
-    f("members", FieldType::IdList, false),
-];
-
-const VISIT: &[FieldSpec] = &[
-    f("visited_at", FieldType::PastInstant, true),
-    f("kind", FieldType::Choice(VISIT_KINDS), true),
-    f("village", NAME, true),
-    f("gps_consent", FieldType::Bool, false),
-    f("latitude", FieldType::Number { min: -90.0, max: 90.0 }, false),
-    f(
-        "longitude",
-        FieldType::Number {
-            min: -180.0,
-            max: 180.0,
-        },
-        false,
-    ),
-    f("present", FieldType::IdList, false),
-    f("notes", NOTE, false),
-];
-
-const ASSESSMENT: &[FieldSpec] = &[
-    f("form_version", FieldType::Int { min: 1, max: 1000 }, true),
-    f("visit_id", FieldType::Id, false),
-    f("completed_at", FieldType::PastInstant, true),
-    f("answers", FieldType::Answers, true),
-];
-
-const ATTACHMENT: &[FieldSpec] = &[
-    // The visit or assessment this belongs to.
-    f("owner_id", FieldType::Id, true),
-    f("purpose", FieldType::Choice(ATTACHMENT_PURPOSES), true),
-    // Who signed, or what the document is.
-    f("label", NAME, true),
-    f("sha256", FieldType::Text { max: 64 }, true),
-    f("content_type", FieldType::Choice(IMAGE_TYPES), true),
-    f(
-        "size",
-        FieldType::Int {
-            min: 1,
-            max: MAX_ATTACHMENT_BYTES,
-        },
-        true,
-    ),
-];
-
-pub const REFERRAL_KINDS: &[&str] = &[
-    "psychosocial",
-    "housing",
-    "schooling",
-    "civil_documents",
-    "employment",
-    "health",
-    "social_assistance",
-];
-
-const REFERRAL: &[FieldSpec] = &[
-    f("kind", FieldType::Choice(REFERRAL_KINDS), true),
-    // An institution of the municipality's registry (checked by the server).
-    f("institution_id", FieldType::Id, true),
-    f("sent_on", FieldType::PastDate, true),
-    f("note", NOTE, false),
-    f("assessment_id", FieldType::Id, false),
-    // The worker closes the referral, offline if need be: the service was given, or it is no
-    // longer needed.
-    f("closed_on", FieldType::PastDate, false),
-    f("closing_note", NOTE, false),
-    // Set by the partner's answer, on the server.
-    server("state", FieldType::Choice(super::referral::STATES)),
-    server("answered_on", FieldType::PastDate),
-    // The day of each step the institution took.
-    server("accepted_on", FieldType::PastDate),
-    server("declined_on", FieldType::PastDate),
-    server("service_given_on", FieldType::PastDate),
-    server("feedback", NOTE),
-];
-
-/// What is wrong with one field, as a code the phone translates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Problem {
-    Unknown,
-    WrongType,
-    Required,
-    TooLong,
-    FutureDate,
-    NotAChoice,
-    OutOfRange,
-    ReadOnly,
-    /// An answer to a question the form's skip logic hides.
-    Hidden,
-    /// Refers to a household member who does not exist.
-    UnknownMember,
-    /// GPS coordinates without the person's consent.
-    NoConsent,
-}
-
-impl Problem {
-    pub fn describe(self) -> &'static str {
-        match self {
-            Problem::Unknown => "is not a field of this record",
-            Problem::WrongType => "has the wrong type",
-            Problem::Required => "is required",
-            Problem::TooLong => "is too long",
-            Problem::FutureDate => "is in the future",
-            Problem::NotAChoice => "is not one of the allowed values",
-            Problem::OutOfRange => "is out of range",
-            Problem::ReadOnly => "can only be set by the office",
-            Problem::Hidden => "answers a question that does not apply",
-            Problem::UnknownMember => "names a person who is not in the household",
-            Problem::NoConsent => "needs the person's consent to record a location",
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FieldError {
-    pub field: String,
-    pub problem: Problem,
-}
-
-impl FieldError {
-    pub fn new(field: impl Into<String>, problem: Problem) -> Self {
-        Self {
-            field: field.into(),
-            problem,
-        }
-    }
-}
-
-impl std::fmt::Display for FieldError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} {}", self.field, self.problem.describe())
-    }
-}
 
 /// What validation needs to know beyond the record itself.
 #[derive(Debug, Clone, Default)]
@@ -557,6 +432,59 @@ pub fn display_value(value: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A valid value of every field of the schema, read as the struct and written back: the
+    /// struct and the schema name the same fields.
+    fn covers_its_schema<T: TypedRecord + std::fmt::Debug>() {
+        let id = Value::String(Uuid::nil().to_string());
+        let full: Fields = T::KIND
+            .schema()
+            .iter()
+            .map(|spec| {
+                let v = match spec.ty {
+                    FieldType::Text { .. } => Value::from("x"),
+                    FieldType::PastDate => Value::from("2026-01-31"),
+                    FieldType::PastInstant => Value::from("2026-01-31T10:00:00Z"),
+                    FieldType::Bool => Value::Bool(true),
+                    FieldType::Choice(c) => Value::from(c[0]),
+                    FieldType::Int { min, .. } => Value::from(min),
+                    FieldType::Number { min, .. } => Value::from(min),
+                    FieldType::Id => id.clone(),
+                    FieldType::IdList => Value::Array(vec![id.clone()]),
+                    FieldType::TextList { .. } => Value::Array(vec![Value::from("sq")]),
+                    FieldType::Answers => serde_json::json!({ "household": {} }),
+                };
+                (spec.name.to_string(), v)
+            })
+            .collect();
+        let typed = T::from_fields(&full).unwrap_or_else(|e| panic!("{e}"));
+        let back = typed.to_fields();
+        let names = |f: &Fields| f.keys().cloned().collect::<Vec<_>>();
+        assert_eq!(names(&back), names(&full), "{:?}", T::KIND);
+        assert_eq!(T::from_fields(&back).unwrap().to_fields(), back);
+    }
+
+    #[test]
+    fn every_kind_s_struct_names_the_fields_of_its_schema() {
+        covers_its_schema::<Case>();
+        covers_its_schema::<Household>();
+        covers_its_schema::<Member>();
+        covers_its_schema::<ReturnEvent>();
+        covers_its_schema::<Visit>();
+        covers_its_schema::<Assessment>();
+        covers_its_schema::<Attachment>();
+        covers_its_schema::<Referral>();
+    }
+
+    #[test]
+    fn a_partial_struct_is_a_partial_change() {
+        let change = Case {
+            merged_into: Some(Uuid::nil()),
+            ..Default::default()
+        }
+        .to_fields();
+        assert_eq!(change.keys().collect::<Vec<_>>(), ["merged_into"]);
+    }
     use serde_json::json;
 
     fn ctx() -> Context {

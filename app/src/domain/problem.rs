@@ -1,0 +1,63 @@
+//! What can be wrong with one field of a record or one answer of a form, as a code the phone
+//! translates. A leaf: every rule that checks input names its problems with these.
+
+use serde::{Deserialize, Serialize};
+
+/// What is wrong with one field, as a code the phone translates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Problem {
+    Unknown,
+    WrongType,
+    Required,
+    TooLong,
+    FutureDate,
+    NotAChoice,
+    OutOfRange,
+    ReadOnly,
+    /// An answer to a question the form's skip logic hides.
+    Hidden,
+    /// Refers to a household member who does not exist.
+    UnknownMember,
+    /// GPS coordinates without the person's consent.
+    NoConsent,
+}
+
+impl Problem {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Problem::Unknown => "is not a field of this record",
+            Problem::WrongType => "has the wrong type",
+            Problem::Required => "is required",
+            Problem::TooLong => "is too long",
+            Problem::FutureDate => "is in the future",
+            Problem::NotAChoice => "is not one of the allowed values",
+            Problem::OutOfRange => "is out of range",
+            Problem::ReadOnly => "can only be set by the office",
+            Problem::Hidden => "answers a question that does not apply",
+            Problem::UnknownMember => "names a person who is not in the household",
+            Problem::NoConsent => "needs the person's consent to record a location",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub problem: Problem,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, problem: Problem) -> Self {
+        Self {
+            field: field.into(),
+            problem,
+        }
+    }
+}
+
+impl std::fmt::Display for FieldError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.field, self.problem.describe())
+    }
+}

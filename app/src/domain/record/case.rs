@@ -1,0 +1,46 @@
+//! The case: one per household, owning everything below; its ID is the case's ID. The office
+//! sets its status and who works on it.
+
+use super::{f, server, FieldSpec, FieldType, RecordKind, TypedRecord};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+pub const SCHEMA: &[FieldSpec] = &[
+    f("household_id", FieldType::Id, true),
+    server("status", FieldType::Choice(super::CASE_STATUSES)),
+    server("field_worker_id", FieldType::Id),
+    server("case_manager_id", FieldType::Id),
+    // Set when a supervisor gives the case to another worker: the one before may still send
+    // what their phone queued before then.
+    server("previous_worker_id", FieldType::Id),
+    server("reassigned_at", FieldType::PastInstant),
+    // Set when the case was merged into another (a person registered twice).
+    server("merged_into", FieldType::Id),
+    server("merged_at", FieldType::PastInstant),
+];
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Case {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub household_id: Option<Uuid>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field_worker_id: Option<Uuid>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub case_manager_id: Option<Uuid>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous_worker_id: Option<Uuid>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reassigned_at: Option<DateTime<Utc>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub merged_into: Option<Uuid>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub merged_at: Option<DateTime<Utc>>,
+}
+
+impl TypedRecord for Case {
+    const KIND: RecordKind = RecordKind::Case;
+}
