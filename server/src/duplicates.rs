@@ -3,7 +3,7 @@
 //! them (merging is in [`crate::cases`]). Nothing here ever merges.
 
 use crate::context::Ctx;
-use crate::records::{is_merged_member, person_facts, person_summary};
+use crate::records::{is_merged_member, match_facts, member_summary};
 use crate::storage::DuplicateRow;
 use app::api::ApiError;
 use app::domain::duplicate::{self, DuplicateView, MatchReason};
@@ -30,7 +30,7 @@ impl Duplicates {
         if is_merged_member(&member) {
             return Ok(());
         }
-        let me = person_facts(&member)?;
+        let me = match_facts(&member)?;
         for other in store
             .records_of_kind(member.municipality_id, RecordKind::Member)
             .await?
@@ -38,7 +38,7 @@ impl Duplicates {
             if other.id == member.id || is_merged_member(&other) {
                 continue;
             }
-            if let Some(reason) = duplicate::same_person(&me, &person_facts(&other)?) {
+            if let Some(reason) = duplicate::same_person(&me, &match_facts(&other)?) {
                 let (a, b) = if member.id < other.id {
                     (member.id, other.id)
                 } else {
@@ -92,8 +92,8 @@ impl Duplicates {
             out.push(DuplicateView {
                 id: d.id,
                 reason,
-                member: person_summary(&a)?,
-                other: person_summary(&b)?,
+                member: member_summary(&a)?,
+                other: member_summary(&b)?,
             });
         }
         self.ctx

@@ -4,7 +4,7 @@
 use crate::storage::StoredRecord;
 use app::domain::access::Target;
 use app::domain::assessment::MemberFacts;
-use app::domain::duplicate::{PersonFacts, PersonSummary};
+use app::domain::duplicate::{MatchFacts, MemberSummary};
 use app::domain::record::{Case, Member, RecordError, TypedRecord};
 use app::domain::sync;
 use app::domain::{Fields, RecordKind};
@@ -60,16 +60,13 @@ pub fn members_of(records: &[StoredRecord]) -> Vec<MemberFacts> {
     records
         .iter()
         .filter(|r| r.kind == RecordKind::Member)
-        .map(|r| MemberFacts {
-            id: r.id,
-            birth_date: typed::<Member>(r).ok().and_then(|m| m.birth_date),
-        })
+        .map(|r| Member::facts(r.id, &r.fields))
         .collect()
 }
 
-pub fn person_summary(r: &StoredRecord) -> Result<PersonSummary, RecordError> {
+pub fn member_summary(r: &StoredRecord) -> Result<MemberSummary, RecordError> {
     let m: Member = typed(r)?;
-    Ok(PersonSummary {
+    Ok(MemberSummary {
         id: r.id,
         case_id: r.case_id,
         personal_number: m.personal_number().map(str::to_string),
@@ -79,9 +76,9 @@ pub fn person_summary(r: &StoredRecord) -> Result<PersonSummary, RecordError> {
     })
 }
 
-pub fn person_facts(r: &StoredRecord) -> Result<PersonFacts, RecordError> {
-    let s = person_summary(r)?;
-    Ok(PersonFacts {
+pub fn match_facts(r: &StoredRecord) -> Result<MatchFacts, RecordError> {
+    let s = member_summary(r)?;
+    Ok(MatchFacts {
         first_name: s.first_name,
         last_name: s.last_name,
         birth_date: s.birth_date,

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PersonFacts {
+pub struct MatchFacts {
     pub first_name: String,
     pub last_name: String,
     pub birth_date: Option<NaiveDate>,
@@ -55,7 +55,7 @@ pub fn names_match(a: &str, b: &str) -> bool {
     a == b || (a.chars().count().min(b.chars().count()) >= 5 && distance_within(&a, &b, 1))
 }
 
-pub fn same_person(a: &PersonFacts, b: &PersonFacts) -> Option<MatchReason> {
+pub fn same_person(a: &MatchFacts, b: &MatchFacts) -> Option<MatchReason> {
     if let (Some(x), Some(y)) = (&a.personal_number, &b.personal_number) {
         let (x, y) = (digits(x), digits(y));
         if !x.is_empty() && x == y {
@@ -69,7 +69,7 @@ pub fn same_person(a: &PersonFacts, b: &PersonFacts) -> Option<MatchReason> {
 
 /// A member as a duplicate suggestion shows them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PersonSummary {
+pub struct MemberSummary {
     pub id: uuid::Uuid,
     pub case_id: uuid::Uuid,
     pub first_name: String,
@@ -83,16 +83,16 @@ pub struct PersonSummary {
 pub struct DuplicateView {
     pub id: uuid::Uuid,
     pub reason: MatchReason,
-    pub member: PersonSummary,
-    pub other: PersonSummary,
+    pub member: MemberSummary,
+    pub other: MemberSummary,
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn p(first: &str, last: &str, born: &str, number: Option<&str>) -> PersonFacts {
-        PersonFacts {
+    fn p(first: &str, last: &str, born: &str, number: Option<&str>) -> MatchFacts {
+        MatchFacts {
             first_name: first.into(),
             last_name: last.into(),
             birth_date: NaiveDate::parse_from_str(born, "%Y-%m-%d").ok(),

@@ -5,7 +5,7 @@
 use crate::domain::assessment::MemberFacts;
 use crate::domain::sync::{Change, ChangeResult, Outcome, RecordState};
 use crate::domain::{Fields, RecordKind};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -251,13 +251,7 @@ pub fn apply_results(outbox: &mut Vec<OutboxItem>, results: &[ChangeResult]) -> 
 /// Members of a case as the form rules need them.
 pub fn member_facts<'a>(records: impl Iterator<Item = (&'a Uuid, &'a Fields)>) -> Vec<MemberFacts> {
     records
-        .map(|(id, f)| MemberFacts {
-            id: *id,
-            birth_date: f
-                .get("birth_date")
-                .and_then(Value::as_str)
-                .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()),
-        })
+        .map(|(id, f)| crate::domain::record::Member::facts(*id, f))
         .collect()
 }
 

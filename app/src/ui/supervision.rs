@@ -88,7 +88,7 @@ pub fn Supervision() -> impl IntoView {
         #[cfg(not(feature = "hydrate"))]
         let _ = id;
     };
-    let person = |p: &crate::domain::duplicate::PersonSummary| {
+    let person = |p: &crate::domain::duplicate::MemberSummary| {
         let born = p.birth_date.map(|d| d.to_string()).unwrap_or_default();
         view! {
             <a rel="external" href=Screen::Case(p.case_id).href()>{format!("{} {}", p.first_name, p.last_name)}</a>

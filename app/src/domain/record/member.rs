@@ -50,6 +50,17 @@ impl TypedRecord for Member {
 }
 
 impl Member {
+    /// What the form's rules need of a member (age on a day), read off its fields: the one
+    /// reading the phone and the server share.
+    pub fn facts(id: Uuid, fields: &super::Fields) -> crate::domain::assessment::MemberFacts {
+        crate::domain::assessment::MemberFacts {
+            id,
+            birth_date: <Member as TypedRecord>::from_fields(fields)
+                .ok()
+                .and_then(|m| m.birth_date),
+        }
+    }
+
     pub fn is_head(&self) -> bool {
         self.relationship.as_deref() == Some("head")
     }
