@@ -187,7 +187,7 @@ impl Cases {
             }
             self.ctx
                 .store
-                .decide_duplicate(id, actor.id, self.ctx.now(), "merged")
+                .decide_duplicate(id, actor.id, self.ctx.now(), "merged", &[])
                 .await?;
             for case_id in [keep.case_id, drop.case_id] {
                 self.follow_ups.schedule_case(case_id, at).await?;

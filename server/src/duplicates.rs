@@ -120,22 +120,19 @@ impl Duplicates {
                 },
             )
             .await?;
-        if self
-            .ctx
+        let audit = self.ctx.event(
+            Some(actor),
+            None,
+            "duplicate.dismiss",
+            "member",
+            Some(d.member_id.to_string()),
+            d.other_member_id.to_string(),
+        );
+        // Dismissed already: nothing written, nothing to audit.
+        self.ctx
             .store
-            .decide_duplicate(id, actor.id, self.ctx.now(), "dismissed")
-            .await?
-        {
-            self.ctx
-                .audit_by(
-                    actor,
-                    "duplicate.dismiss",
-                    "member",
-                    Some(d.member_id.to_string()),
-                    d.other_member_id.to_string(),
-                )
-                .await?;
-        }
+            .decide_duplicate(id, actor.id, self.ctx.now(), "dismissed", &[audit])
+            .await?;
         Ok(())
     }
 }

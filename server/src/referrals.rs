@@ -196,18 +196,17 @@ impl Referrals {
             )));
         }
         let as_i32 = i32::try_from(days).map_err(|_| ApiError::BadRequest("days out of range".into()))?;
+        let audit = self.ctx.event(
+            Some(actor),
+            None,
+            "referral_days.set",
+            "municipality",
+            Some(actor.municipality_id.to_string()),
+            format!("{} {days}", kind.as_str()),
+        );
         self.ctx
             .store
-            .set_referral_days(actor.municipality_id, kind.as_str(), as_i32, actor.id, now)
-            .await?;
-        self.ctx
-            .audit_by(
-                actor,
-                "referral_days.set",
-                "municipality",
-                Some(actor.municipality_id.to_string()),
-                format!("{} {days}", kind.as_str()),
-            )
+            .set_referral_days(actor.municipality_id, kind.as_str(), as_i32, actor.id, now, &[audit])
             .await?;
         self.follow_ups
             .schedule_municipality(actor.municipality_id, now)

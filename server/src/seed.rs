@@ -155,7 +155,7 @@ pub async fn create_user(
         created_at: now,
         updated_at: now,
     };
-    match store.insert_user(&record).await {
+    match store.insert_user(&record, &[]).await {
         Err(StorageError::Duplicate) => Err(SeedError::UsernameTaken(new_user.username)),
         other => other.map(|_| record).map_err(SeedError::from),
     }

@@ -186,22 +186,20 @@ impl Backend for Users {
             created_at: now,
             updated_at: now,
         };
-        match self.ctx.store.insert_user(&record).await {
-            Ok(()) => {}
-            Err(StorageError::Duplicate) => return Err(ApiError::UsernameTaken),
-            Err(e) => return Err(e.into()),
-        }
         let roles: Vec<_> = record.roles.iter().map(|r| r.as_str()).collect();
-        self.ctx
-            .audit_by(
-                actor,
-                "user.create",
-                "user",
-                Some(record.id.to_string()),
-                format!("roles {}", roles.join(",")),
-            )
-            .await?;
-        Ok(summary(&record))
+        let audit = self.ctx.event(
+            Some(actor),
+            None,
+            "user.create",
+            "user",
+            Some(record.id.to_string()),
+            format!("roles {}", roles.join(",")),
+        );
+        match self.ctx.store.insert_user(&record, &[audit]).await {
+            Ok(()) => Ok(summary(&record)),
+            Err(StorageError::Duplicate) => Err(ApiError::UsernameTaken),
+            Err(e) => Err(e.into()),
+        }
     }
 
     async fn set_user_active(&self, actor: &SessionUser, user_id: Uuid, active: bool) -> Result<UserSummary, ApiError> {
@@ -211,14 +209,24 @@ impl Backend for Users {
             return Err(ApiError::Forbidden);
         }
         let mut user = self.user_in_actor_municipality(actor, user_id).await?;
-        if !self.ctx.store.set_user_active(user_id, active, Utc::now()).await? {
+        let action = if active { "user.enable" } else { "user.disable" };
+        let audit = self.ctx.event(
+            Some(actor),
+            None,
+            action,
+            "user",
+            Some(user_id.to_string()),
+            String::new(),
+        );
+        if !self
+            .ctx
+            .store
+            .set_user_active(user_id, active, Utc::now(), &[audit])
+            .await?
+        {
             return Err(ApiError::NotFound);
         }
         user.active = active;
-        let action = if active { "user.enable" } else { "user.disable" };
-        self.ctx
-            .audit_by(actor, action, "user", Some(user_id.to_string()), String::new())
-            .await?;
         Ok(summary(&user))
     }
 
@@ -238,13 +246,23 @@ impl Backend for Users {
             return Err(ApiError::Forbidden);
         }
         let mut user = self.user_in_actor_municipality(actor, user_id).await?;
-        if !self.ctx.store.set_user_roles(user_id, &roles, Utc::now()).await? {
+        let names: Vec<_> = roles.iter().map(|r| r.as_str()).collect();
+        let audit = self.ctx.event(
+            Some(actor),
+            None,
+            "user.roles",
+            "user",
+            Some(user_id.to_string()),
+            names.join(","),
+        );
+        if !self
+            .ctx
+            .store
+            .set_user_roles(user_id, &roles, Utc::now(), &[audit])
+            .await?
+        {
             return Err(ApiError::NotFound);
         }
-        let names: Vec<_> = roles.iter().map(|r| r.as_str()).collect();
-        self.ctx
-            .audit_by(actor, "user.roles", "user", Some(user_id.to_string()), names.join(","))
-            .await?;
         user.roles = roles;
         Ok(summary(&user))
     }

@@ -90,16 +90,22 @@ async fn users_roles_and_status(store: Arc<dyn Storage>) {
     assert_eq!(store.users_in(m.id).await.unwrap().len(), 1);
 
     let now = Utc::now();
-    assert!(store.set_user_roles(u.id, &[Role::FieldWorker], now).await.unwrap());
+    assert!(store
+        .set_user_roles(u.id, &[Role::FieldWorker], now, &[])
+        .await
+        .unwrap());
     assert_eq!(
         store.user_by_id(u.id).await.unwrap().unwrap().roles,
         vec![Role::FieldWorker]
     );
-    assert!(!store.set_user_roles(Uuid::now_v7(), &[Role::Admin], now).await.unwrap());
+    assert!(!store
+        .set_user_roles(Uuid::now_v7(), &[Role::Admin], now, &[])
+        .await
+        .unwrap());
 
-    assert!(store.set_user_active(u.id, false, now).await.unwrap());
+    assert!(store.set_user_active(u.id, false, now, &[]).await.unwrap());
     assert!(!store.user_by_id(u.id).await.unwrap().unwrap().active);
-    assert!(!store.set_user_active(Uuid::now_v7(), false, now).await.unwrap());
+    assert!(!store.set_user_active(Uuid::now_v7(), false, now, &[]).await.unwrap());
 
     store.set_user_locale(u.id, "sr-Latn", now).await.unwrap();
     assert_eq!(store.user_by_id(u.id).await.unwrap().unwrap().locale, "sr-Latn");
@@ -171,6 +177,57 @@ async fn audit_trail(store: Arc<dyn Storage>) {
     assert_eq!(store.audit_events(m.id, 1).await.unwrap().len(), 1);
 }
 
+/// An audited write and its audit row commit together or not at all.
+async fn a_write_and_its_audit_row_commit_together(store: Arc<dyn Storage>) {
+    let m = municipality(store.as_ref(), "gjakove").await;
+    let u = seed::create_user(
+        store.as_ref(),
+        &m,
+        "ana.m",
+        "Ana",
+        &[Role::FieldWorker],
+        None,
+        "long enough pw",
+    )
+    .await
+    .unwrap();
+    let event = |action: &str| AuditEvent {
+        id: Uuid::now_v7(),
+        at: Utc::now().trunc_subsecs(3),
+        actor_id: None,
+        municipality_id: Some(m.id),
+        action: action.into(),
+        entity: "user".into(),
+        entity_id: Some(u.id.to_string()),
+        detail: String::new(),
+    };
+    let actions = |store: Arc<dyn Storage>| async move {
+        let events = store.audit_events(m.id, 100).await.unwrap();
+        events.into_iter().map(|e| e.action).collect::<Vec<_>>()
+    };
+    let disable = event("user.disable");
+    assert!(store
+        .set_user_active(u.id, false, Utc::now(), std::slice::from_ref(&disable))
+        .await
+        .unwrap());
+    assert_eq!(actions(store.clone()).await, vec!["user.disable"]);
+    // Nothing written, no row: an unknown user.
+    let nobody = event("user.enable");
+    assert!(!store
+        .set_user_active(Uuid::now_v7(), true, Utc::now(), &[nobody])
+        .await
+        .unwrap());
+    assert_eq!(actions(store.clone()).await, vec!["user.disable"]);
+    // The row cannot be written (its ID is taken): the write is undone with it.
+    let again = AuditEvent {
+        action: "user.enable".into(),
+        ..disable
+    };
+    assert!(store.set_user_active(u.id, true, Utc::now(), &[again]).await.is_err());
+    assert!(!store.user_by_id(u.id).await.unwrap().unwrap().active);
+    assert_eq!(actions(store.clone()).await, vec!["user.disable"]);
+}
+
 async fn demo_data_only_into_an_empty_database(store: Arc<dyn Storage>) {
     assert!(seed::load_demo(store.as_ref()).await.unwrap());
     let obiliq = store.municipality_by_code("obiliq").await.unwrap().unwrap();
@@ -190,6 +247,7 @@ async fn demo_data_only_into_an_empty_database(store: Arc<dyn Storage>) {
 }
 
 on_both_databases!(
+    a_write_and_its_audit_row_commit_together,
     municipalities_and_institutions,
     users_roles_and_status,
     users_are_listed_per_municipality,

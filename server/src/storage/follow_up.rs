@@ -57,6 +57,7 @@ pub trait FollowUpStore: Send + Sync {
         days: i32,
         by: Uuid,
         at: DateTime<Utc>,
+        audit: &[AuditEvent],
     ) -> Result<()>;
 }
 
@@ -170,7 +171,9 @@ macro_rules! follow_up_store {
                 days: i32,
                 by: Uuid,
                 at: DateTime<Utc>,
+                audit: &[AuditEvent],
             ) -> Result<()> {
+                let mut tx = self.pool.begin().await?;
                 sqlx::query(
                     "INSERT INTO referral_days (municipality_id, kind, days, updated_by, updated_at) \
                      VALUES ($1, $2, $3, $4, $5) ON CONFLICT (municipality_id, kind) DO UPDATE SET \
@@ -181,8 +184,12 @@ macro_rules! follow_up_store {
                 .bind(days)
                 .bind(by)
                 .bind(at)
-                .execute(&self.pool)
+                .execute(&mut *tx)
                 .await?;
+                for e in audit {
+                    insert_audit!(e, &mut *tx).await?;
+                }
+                tx.commit().await?;
                 Ok(())
             }
         }

@@ -23,6 +23,7 @@ macro_rules! insert_audit {
     };
 }
 
+mod blob;
 mod follow_up;
 mod record;
 mod sql;
@@ -37,9 +38,10 @@ use std::sync::Arc;
 use std::time::Duration;
 use uuid::Uuid;
 
+pub use blob::{BlobRow, BlobStore};
 pub use follow_up::{FollowUpRow, FollowUpStore};
 pub use record::{
-    AppliedChange, BlobRow, CaseScope, Commit, CommitResult, ConflictRow, DuplicateRow, RecordStore, StoredRecord,
+    AppliedChange, CaseScope, Commit, CommitResult, ConflictRow, DuplicateRow, RecordStore, StoredRecord,
 };
 pub use sql::{PostgresStorage, SqliteStorage};
 
@@ -110,7 +112,7 @@ pub struct AuditEvent {
 }
 
 #[async_trait::async_trait]
-pub trait Storage: RecordStore + FollowUpStore + Send + Sync + 'static {
+pub trait Storage: RecordStore + FollowUpStore + BlobStore + Send + Sync + 'static {
     async fn ping(&self) -> Result<()>;
     /// True once any user exists: demo data never goes into a database in use.
     async fn has_users(&self) -> Result<bool>;
@@ -122,15 +124,17 @@ pub trait Storage: RecordStore + FollowUpStore + Send + Sync + 'static {
     async fn institutions(&self, municipality_id: Uuid) -> Result<Vec<Institution>>;
     async fn institution(&self, id: Uuid) -> Result<Option<Institution>>;
 
-    /// Inserts the user and their roles in one transaction; `Duplicate` if the username is taken.
-    async fn insert_user(&self, u: &UserRecord) -> Result<()>;
+    /// Inserts the user and their roles with the audit rows in one transaction; `Duplicate` if the
+    /// username is taken.
+    async fn insert_user(&self, u: &UserRecord, audit: &[AuditEvent]) -> Result<()>;
     async fn user_by_username(&self, username: &str) -> Result<Option<UserRecord>>;
     async fn user_by_id(&self, id: Uuid) -> Result<Option<UserRecord>>;
     async fn users_in(&self, municipality_id: Uuid) -> Result<Vec<UserRecord>>;
-    /// Returns false when no such user exists.
-    async fn set_user_active(&self, id: Uuid, active: bool, now: DateTime<Utc>) -> Result<bool>;
-    /// Replaces the user's roles atomically. Returns false when no such user exists.
-    async fn set_user_roles(&self, id: Uuid, roles: &[Role], now: DateTime<Utc>) -> Result<bool>;
+    /// With its audit rows; returns false (and writes nothing) when no such user exists.
+    async fn set_user_active(&self, id: Uuid, active: bool, now: DateTime<Utc>, audit: &[AuditEvent]) -> Result<bool>;
+    /// Replaces the user's roles atomically, with the audit rows. Returns false (and writes
+    /// nothing) when no such user exists.
+    async fn set_user_roles(&self, id: Uuid, roles: &[Role], now: DateTime<Utc>, audit: &[AuditEvent]) -> Result<bool>;
     async fn set_user_locale(&self, id: Uuid, locale: &str, now: DateTime<Utc>) -> Result<()>;
 
     async fn throttle(&self, key: &str) -> Result<Option<ThrottleRow>>;

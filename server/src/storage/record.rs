@@ -1,5 +1,5 @@
-//! Storage of field records, applied changes, conflicts and attachment bytes: the server side
-//! of the sync protocol. Same pattern as [`super::sql`]: one SQL text, expanded per dialect.
+//! Storage of field records, applied changes, conflicts and duplicates: the server side of the
+//! sync protocol (photo bytes are in [`super::blob`]). Same pattern as [`super::sql`]: one SQL text, expanded per dialect.
 
 use super::{AuditEvent, Result, StorageError};
 use app::domain::sync::Stamps;
@@ -85,15 +85,6 @@ pub enum CommitResult {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BlobRow {
-    pub sha256: String,
-    pub size: i64,
-    pub content_type: String,
-    pub received: i64,
-    pub complete: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DuplicateRow {
     pub id: Uuid,
     pub municipality_id: Uuid,
@@ -129,16 +120,6 @@ pub trait RecordStore: Send + Sync {
     async fn conflict(&self, id: Uuid) -> Result<Option<ConflictRow>>;
     /// Attachment records that describe the bytes with this hash.
     async fn attachments_with_hash(&self, sha256: &str) -> Result<Vec<StoredRecord>>;
-    async fn blob(&self, sha256: &str) -> Result<Option<BlobRow>>;
-    async fn start_blob(&self, sha256: &str, size: i64, content_type: &str, now: DateTime<Utc>) -> Result<()>;
-    /// Stores a piece at `offset`; a piece already stored at that offset is kept.
-    async fn put_chunk(&self, sha256: &str, offset: i64, data: &[u8]) -> Result<()>;
-    async fn chunks(&self, sha256: &str) -> Result<Vec<(i64, Vec<u8>)>>;
-    /// Keeps the assembled bytes and drops the pieces.
-    async fn complete_blob(&self, sha256: &str, data: &[u8], now: DateTime<Utc>) -> Result<()>;
-    /// Drops the pieces (the assembled bytes did not match the hash).
-    async fn discard_chunks(&self, sha256: &str) -> Result<()>;
-    async fn blob_data(&self, sha256: &str) -> Result<Option<Vec<u8>>>;
     async fn records_of_kind(&self, municipality_id: Uuid, kind: RecordKind) -> Result<Vec<StoredRecord>>;
     /// Keeps a suggestion; a pair already suggested (or decided) is left as it is.
     async fn insert_duplicate(&self, d: &DuplicateRow) -> Result<()>;
@@ -146,7 +127,14 @@ pub trait RecordStore: Send + Sync {
     async fn open_duplicates(&self, municipality_id: Uuid) -> Result<Vec<DuplicateRow>>;
     async fn duplicate(&self, id: Uuid) -> Result<Option<DuplicateRow>>;
     /// Returns false when it was already decided.
-    async fn decide_duplicate(&self, id: Uuid, by: Uuid, at: DateTime<Utc>, decision: &str) -> Result<bool>;
+    async fn decide_duplicate(
+        &self,
+        id: Uuid,
+        by: Uuid,
+        at: DateTime<Utc>,
+        decision: &str,
+        audit: &[AuditEvent],
+    ) -> Result<bool>;
     /// The office's rewrite of several records at once (a case reassigned, two cases merged):
     /// each `(record, expected_version)` is written with its case, field_worker, fields and version,
     /// and a new place in the change counter so that every phone that may see it pulls it again.
@@ -442,96 +430,6 @@ macro_rules! record_store {
                 rows.iter().map(Self::record_from_row).collect()
             }
 
-            async fn blob(&self, sha256: &str) -> Result<Option<BlobRow>> {
-                let row = sqlx::query(
-                    "SELECT b.sha256, b.size, b.content_type, b.completed_at IS NOT NULL AS complete, \
-                     COALESCE((SELECT SUM(length(c.data)) FROM attachment_chunk c WHERE c.sha256 = b.sha256), 0) \
-                     AS received FROM attachment_blob b WHERE b.sha256 = $1",
-                )
-                .bind(sha256)
-                .fetch_optional(&self.pool)
-                .await?;
-                let Some(row) = row else { return Ok(None) };
-                let size: i64 = row.try_get("size")?;
-                let complete: bool = row.try_get("complete")?;
-                Ok(Some(BlobRow {
-                    sha256: row.try_get("sha256")?,
-                    size,
-                    content_type: row.try_get("content_type")?,
-                    received: if complete { size } else { row.try_get("received")? },
-                    complete,
-                }))
-            }
-
-            async fn start_blob(&self, sha256: &str, size: i64, content_type: &str, now: DateTime<Utc>) -> Result<()> {
-                sqlx::query(
-                    "INSERT INTO attachment_blob (sha256, size, content_type, created_at) VALUES ($1, $2, $3, $4) \
-                     ON CONFLICT (sha256) DO NOTHING",
-                )
-                .bind(sha256)
-                .bind(size)
-                .bind(content_type)
-                .bind(now)
-                .execute(&self.pool)
-                .await?;
-                Ok(())
-            }
-
-            async fn put_chunk(&self, sha256: &str, offset: i64, data: &[u8]) -> Result<()> {
-                sqlx::query(
-                    "INSERT INTO attachment_chunk (sha256, offset_bytes, data) VALUES ($1, $2, $3) \
-                     ON CONFLICT (sha256, offset_bytes) DO NOTHING",
-                )
-                .bind(sha256)
-                .bind(offset)
-                .bind(data)
-                .execute(&self.pool)
-                .await?;
-                Ok(())
-            }
-
-            async fn chunks(&self, sha256: &str) -> Result<Vec<(i64, Vec<u8>)>> {
-                let rows = sqlx::query(
-                    "SELECT offset_bytes, data FROM attachment_chunk WHERE sha256 = $1 ORDER BY offset_bytes",
-                )
-                .bind(sha256)
-                .fetch_all(&self.pool)
-                .await?;
-                rows.iter().map(|r| Ok((r.try_get("offset_bytes")?, r.try_get("data")?))).collect()
-            }
-
-            async fn complete_blob(&self, sha256: &str, data: &[u8], now: DateTime<Utc>) -> Result<()> {
-                let mut tx = self.pool.begin().await?;
-                sqlx::query("UPDATE attachment_blob SET data = $2, completed_at = $3 WHERE sha256 = $1")
-                    .bind(sha256)
-                    .bind(data)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
-                sqlx::query("DELETE FROM attachment_chunk WHERE sha256 = $1")
-                    .bind(sha256)
-                    .execute(&mut *tx)
-                    .await?;
-                tx.commit().await?;
-                Ok(())
-            }
-
-            async fn discard_chunks(&self, sha256: &str) -> Result<()> {
-                sqlx::query("DELETE FROM attachment_chunk WHERE sha256 = $1")
-                    .bind(sha256)
-                    .execute(&self.pool)
-                    .await?;
-                Ok(())
-            }
-
-            async fn blob_data(&self, sha256: &str) -> Result<Option<Vec<u8>>> {
-                let row = sqlx::query("SELECT data FROM attachment_blob WHERE sha256 = $1 AND completed_at IS NOT NULL")
-                    .bind(sha256)
-                    .fetch_optional(&self.pool)
-                    .await?;
-                row.map(|r| r.try_get("data")).transpose().map_err(Into::into).map(Option::flatten)
-            }
-
             async fn records_of_kind(&self, municipality_id: Uuid, kind: RecordKind) -> Result<Vec<StoredRecord>> {
                 let sql = format!(
                     "SELECT {RECORD_COLUMNS} FROM record r WHERE r.municipality_id = $1 AND r.kind = $2 ORDER BY r.seq"
@@ -579,7 +477,15 @@ macro_rules! record_store {
                 row.as_ref().map(Self::duplicate_from_row).transpose()
             }
 
-            async fn decide_duplicate(&self, id: Uuid, by: Uuid, at: DateTime<Utc>, decision: &str) -> Result<bool> {
+            async fn decide_duplicate(
+                &self,
+                id: Uuid,
+                by: Uuid,
+                at: DateTime<Utc>,
+                decision: &str,
+                audit: &[AuditEvent],
+            ) -> Result<bool> {
+                let mut tx = self.pool.begin().await?;
                 let n = sqlx::query(
                     "UPDATE duplicate SET decided_at = $2, decided_by = $3, decision = $4 \
                      WHERE id = $1 AND decided_at IS NULL",
@@ -588,10 +494,17 @@ macro_rules! record_store {
                 .bind(at)
                 .bind(by)
                 .bind(decision)
-                .execute(&self.pool)
+                .execute(&mut *tx)
                 .await?
                 .rows_affected();
-                Ok(n > 0)
+                if n == 0 {
+                    return Ok(false);
+                }
+                for e in audit {
+                    insert_audit!(e, &mut *tx).await?;
+                }
+                tx.commit().await?;
+                Ok(true)
             }
 
             async fn rewrite(&self, records: &[(StoredRecord, i64)], audit: &[AuditEvent]) -> Result<CommitResult> {

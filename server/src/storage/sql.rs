@@ -179,7 +179,7 @@ macro_rules! sql_storage {
                 row.as_ref().map(Self::institution_from_row).transpose()
             }
 
-            async fn insert_user(&self, u: &UserRecord) -> Result<()> {
+            async fn insert_user(&self, u: &UserRecord, audit: &[AuditEvent]) -> Result<()> {
                 let mut tx = self.pool.begin().await?;
                 sqlx::query(
                     "INSERT INTO app_user (id, municipality_id, institution_id, username, display_name, password_hash, \
@@ -204,6 +204,9 @@ macro_rules! sql_storage {
                         .bind(role.as_str())
                         .execute(&mut *tx)
                         .await?;
+                }
+                for e in audit {
+                    insert_audit!(e, &mut *tx).await?;
                 }
                 tx.commit().await?;
                 Ok(())
@@ -246,17 +249,37 @@ macro_rules! sql_storage {
                     .collect()
             }
 
-            async fn set_user_active(&self, id: Uuid, active: bool, now: DateTime<Utc>) -> Result<bool> {
+            async fn set_user_active(
+                &self,
+                id: Uuid,
+                active: bool,
+                now: DateTime<Utc>,
+                audit: &[AuditEvent],
+            ) -> Result<bool> {
+                let mut tx = self.pool.begin().await?;
                 let done = sqlx::query("UPDATE app_user SET active = $1, updated_at = $2 WHERE id = $3")
                     .bind(active)
                     .bind(now)
                     .bind(id)
-                    .execute(&self.pool)
+                    .execute(&mut *tx)
                     .await?;
-                Ok(done.rows_affected() == 1)
+                if done.rows_affected() != 1 {
+                    return Ok(false);
+                }
+                for e in audit {
+                    insert_audit!(e, &mut *tx).await?;
+                }
+                tx.commit().await?;
+                Ok(true)
             }
 
-            async fn set_user_roles(&self, id: Uuid, roles: &[Role], now: DateTime<Utc>) -> Result<bool> {
+            async fn set_user_roles(
+                &self,
+                id: Uuid,
+                roles: &[Role],
+                now: DateTime<Utc>,
+                audit: &[AuditEvent],
+            ) -> Result<bool> {
                 let mut tx = self.pool.begin().await?;
                 let done = sqlx::query("UPDATE app_user SET updated_at = $1 WHERE id = $2")
                     .bind(now)
@@ -273,6 +296,9 @@ macro_rules! sql_storage {
                         .bind(role.as_str())
                         .execute(&mut *tx)
                         .await?;
+                }
+                for e in audit {
+                    insert_audit!(e, &mut *tx).await?;
                 }
                 tx.commit().await?;
                 Ok(true)

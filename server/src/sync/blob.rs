@@ -114,15 +114,17 @@ impl SyncService {
                 tracing::warn!(user = %actor.id, sha256, "uploaded bytes did not match their hash");
                 return Err(ApiError::HashMismatch);
             }
-            self.ctx.store.complete_blob(sha256, &bytes, self.ctx.now()).await?;
+            let audit = self.ctx.event(
+                Some(actor),
+                None,
+                "attachment.upload",
+                "attachment",
+                Some(a.id.to_string()),
+                format!("{size} bytes"),
+            );
             self.ctx
-                .audit_by(
-                    actor,
-                    "attachment.upload",
-                    "attachment",
-                    Some(a.id.to_string()),
-                    format!("{size} bytes"),
-                )
+                .store
+                .complete_blob(sha256, &bytes, self.ctx.now(), &[audit])
                 .await?;
         }
         self.blob_status(actor, sha256).await
