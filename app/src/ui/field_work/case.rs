@@ -1,14 +1,15 @@
 //! One case on the phone: the household, its members, the return, visits and assessments.
 
 use super::{go, inputs::new_draft, Screen};
-use crate::domain::record::{Referral, TypedRecord};
+use crate::domain::record::{Assessment, Household, Member, Referral, ReturnEvent, TypedRecord, Visit};
 use crate::domain::referral::{self, Suggestion};
 use crate::domain::{assessment, RecordKind, Role, SessionUser};
 use crate::i18n::*;
 use crate::i18n_support::label;
 use crate::phone::model::{text, LocalRecord};
 use crate::phone::store::{of_case, PhoneStore};
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::SubsecRound;
+use chrono::{Duration, Utc};
 use leptos::prelude::*;
 use serde_json::json;
 use uuid::Uuid;
@@ -29,41 +30,43 @@ pub fn CaseView(case_id: Uuid) -> impl IntoView {
         of(RecordKind::Household)
             .into_iter()
             .next()
-            .map(|h| h.fields)
+            .map(|h| Household::read(&h.fields))
             .unwrap_or_default()
     };
     let new_visit = move |_| {
         let id = Uuid::now_v7();
-        let village = text(&household(), "village");
-        let now = Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-        let fields = serde_json::from_value(json!({ "visited_at": now, "village": village, "kind": "initial" }))
-            .unwrap_or_default();
-        store.save_draft(new_draft(RecordKind::Visit, id, case_id, fields, None));
+        let visit = Visit {
+            visited_at: Some(Utc::now().trunc_subsecs(0)),
+            village: household().village,
+            kind: Some("initial".into()),
+            ..Default::default()
+        };
+        store.save_draft(new_draft(RecordKind::Visit, id, case_id, visit.to_fields(), None));
         go(Screen::Visit(case_id, id));
     };
     let new_assessment = move |_| {
         let id = Uuid::now_v7();
-        let visit = of(RecordKind::Visit).last().map(|v| v.id);
-        let mut fields = crate::domain::Fields::new();
-        fields.insert("form_version".into(), json!(assessment::current().version));
-        fields.insert("answers".into(), json!({ "household": {}, "members": {}, "needs": [] }));
-        if let Some(v) = visit {
-            fields.insert("visit_id".into(), json!(v));
-        }
-        store.save_draft(new_draft(RecordKind::Assessment, id, case_id, fields, None));
+        let draft = Assessment {
+            form_version: Some(assessment::current().version),
+            visit_id: of(RecordKind::Visit).last().map(|v| v.id),
+            answers: json!({ "household": {}, "members": {}, "needs": [] }),
+            ..Default::default()
+        };
+        store.save_draft(new_draft(RecordKind::Assessment, id, case_id, draft.to_fields(), None));
         go(Screen::Assessment(case_id, id));
     };
     let refer = move |suggested: Option<Suggestion>| {
         let id = Uuid::now_v7();
-        let today = crate::domain::follow_up::local_today(Utc::now()).to_string();
-        let mut fields = json!({ "sent_on": today });
+        let mut draft = Referral {
+            sent_on: Some(crate::domain::follow_up::local_today(Utc::now())),
+            ..Default::default()
+        };
         if let Some(s) = suggested {
-            fields["kind"] = json!(s.kind.as_str());
-            fields["assessment_id"] = json!(s.assessment_id);
-            fields["note"] = json!(s.note);
+            draft.kind = Some(s.kind.as_str().into());
+            draft.assessment_id = Some(s.assessment_id);
+            draft.note = Some(s.note);
         }
-        let fields = serde_json::from_value(fields).unwrap_or_default();
-        store.save_draft(new_draft(RecordKind::Referral, id, case_id, fields, None));
+        store.save_draft(new_draft(RecordKind::Referral, id, case_id, draft.to_fields(), None));
         go(Screen::Referral(case_id, id));
     };
     let new_referral = move |_| refer(None);
@@ -72,17 +75,17 @@ pub fn CaseView(case_id: Uuid) -> impl IntoView {
         let assessments = of(RecordKind::Assessment);
         let latest = assessments
             .iter()
-            .max_by_key(|a| text(&a.fields, "completed_at"))
-            .cloned();
+            .map(|a| (a.id, Assessment::read(&a.fields)))
+            .max_by_key(|(_, a)| a.completed_at);
         let referrals = of(RecordKind::Referral);
         latest
-            .map(|a| {
-                let answers = a.fields.get("answers").cloned().unwrap_or_default();
+            .map(|(id, a)| {
+                let answers = a.answers;
                 let made: Vec<Referral> = referrals
                     .iter()
                     .filter_map(|r| Referral::from_fields(&r.fields).ok())
                     .collect();
-                referral::suggestions(a.id, &answers, &made)
+                referral::suggestions(id, &answers, &made)
             })
             .unwrap_or_default()
     });
@@ -97,28 +100,29 @@ pub fn CaseView(case_id: Uuid) -> impl IntoView {
     view! {
         <section class="card" data-testid="case-view">
             <a rel="external" href="#">{t!(i18n, back_to_caseload)}</a>
-            <h2>{move || text(&household(), "village")} " · " {move || text(&household(), "address")}</h2>
-            <p class="muted">{move || text(&household(), "phone")}</p>
+            <h2>{move || household().village} " · " {move || household().address}</h2>
+            <p class="muted">{move || household().phone.unwrap_or_default()}</p>
             <h3>{t!(i18n, members)}</h3>
             <ul class="list" data-testid="members">
-                {move || of(RecordKind::Member).into_iter().filter(|m| text(&m.fields, "merged_into").is_empty()).map(|m| view! {
+                {move || of(RecordKind::Member).into_iter().map(|m| Member::read(&m.fields)).filter(|m| m.merged_into.is_none()).map(|m| view! {
                     <li>
-                        {text(&m.fields, "first_name")} " " {text(&m.fields, "last_name")}
+                        {m.first_name.clone()} " " {m.last_name.clone()}
                         <span class="muted">
-                            " · " {text(&m.fields, "birth_date")} " · "
-                            {let r = text(&m.fields, "relationship"); move || label(i18n, &format!("c_{r}"))}
+                            " · " {m.birth_date.map(|d| d.to_string()).unwrap_or_default()} " · "
+                            {let r = m.relationship.clone().unwrap_or_default(); move || label(i18n, &format!("c_{r}"))}
                         </span>
                     </li>
                 }).collect_view()}
             </ul>
             {move || of(RecordKind::ReturnEvent).into_iter().next().map(|r| {
-                let date = text(&r.fields, "event_date");
+                let r = ReturnEvent::read(&r.fields);
+                let date = r.event_date.map(|d| d.to_string()).unwrap_or_default();
                 // The home visit is due within 72 hours of the return (or the decision).
-                let due = NaiveDate::parse_from_str(&date, "%Y-%m-%d").ok().map(|d| (d + Duration::days(3)).to_string());
-                let category = text(&r.fields, "category");
+                let due = r.event_date.map(|d| (d + Duration::days(3)).to_string());
+                let category = r.category.clone().unwrap_or_default();
                 view! {
                     <p data-testid="return">
-                        {move || label(i18n, &format!("c_{category}"))} " · " {text(&r.fields, "country")} " · " {date.clone()}
+                        {move || label(i18n, &format!("c_{category}"))} " · " {r.country.clone()} " · " {date.clone()}
                         {due.map(|d| view! { <br /> <span class="muted">{t!(i18n, first_visit_due)} " " {d}</span> })}
                     </p>
                 }
@@ -132,11 +136,12 @@ pub fn CaseView(case_id: Uuid) -> impl IntoView {
             <h3>{t!(i18n, visits)}</h3>
             <ul class="list" data-testid="visits">
                 {move || of(RecordKind::Visit).into_iter().map(|v| {
-                    let kind = text(&v.fields, "kind");
+                    let typed = Visit::read(&v.fields);
+                    let kind = typed.kind.clone().unwrap_or_default();
                     view! {
                         <li>
                             <a rel="external" href=Screen::Visit(case_id, v.id).href()>
-                                {super::local_time(text(&v.fields, "visited_at").parse().unwrap_or_else(|_| Utc::now()))}
+                                {super::local_time(typed.visited_at.unwrap_or_else(Utc::now))}
                                 " · " {move || label(i18n, &format!("c_{kind}"))}
                             </a>
                             {v.pending.then(|| view! { " " <span class="badge">{t!(i18n, not_sent)}</span> })}
@@ -149,7 +154,7 @@ pub fn CaseView(case_id: Uuid) -> impl IntoView {
                 {move || of(RecordKind::Assessment).into_iter().map(|a| view! {
                     <li>
                         <a rel="external" href=Screen::Assessment(case_id, a.id).href()>
-                            {text(&a.fields, "completed_at").parse().map(super::local_time).unwrap_or_default()}
+                            {Assessment::read(&a.fields).completed_at.map(super::local_time).unwrap_or_default()}
                         </a>
                         {a.pending.then(|| view! { " " <span class="badge">{t!(i18n, not_sent)}</span> })}
                     </li>
@@ -192,7 +197,7 @@ fn ReferralItem(
 ) -> impl IntoView {
     let store = expect_context::<PhoneStore>();
     let i18n = use_i18n();
-    let typed = Referral::from_fields(&r.fields).unwrap_or_default();
+    let typed = Referral::read(&r.fields);
     let kind = typed.kind.clone().unwrap_or_default();
     let state = typed.state().to_string();
     let feedback = typed.feedback.clone().unwrap_or_default();
@@ -204,13 +209,14 @@ fn ReferralItem(
     let record = StoredValue::new(r.clone());
     let close = move |_| {
         let record = record.get_value();
-        let mut fields = record.fields.clone();
-        let today = crate::domain::follow_up::local_today(Utc::now()).to_string();
-        fields.insert("closed_on".into(), json!(today));
         let n = note.get_untracked();
-        if !n.trim().is_empty() {
-            fields.insert("closing_note".into(), json!(n.trim()));
-        }
+        let closed = Referral {
+            closed_on: Some(crate::domain::follow_up::local_today(Utc::now())),
+            closing_note: Some(n.trim().to_string()).filter(|n| !n.is_empty()),
+            ..Default::default()
+        };
+        let mut fields = record.fields.clone();
+        fields.extend(closed.to_fields());
         let draft = new_draft(RecordKind::Referral, record.id, record.case_id, fields, record.version);
         super::finish_and_return(store, vec![draft], record.case_id);
         closing.set(false);
@@ -254,7 +260,8 @@ fn Reassign(case_id: Uuid) -> impl IntoView {
     let current = move || {
         store
             .record(case_id)
-            .map(|c| text(&c.fields, "field_worker_id"))
+            .and_then(|c| crate::domain::record::Case::read(&c.fields).field_worker_id)
+            .map(|id| id.to_string())
             .unwrap_or_default()
     };
     let send = move |_| {

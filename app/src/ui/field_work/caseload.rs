@@ -3,14 +3,14 @@
 use super::inputs::new_draft;
 use super::{go, Screen};
 use crate::domain::follow_up::{self, FollowUpKind, Status};
+use crate::domain::record::{Case, Household, Member, ReturnEvent, TypedRecord};
 use crate::domain::text;
 use crate::domain::RecordKind;
 use crate::i18n::*;
 use crate::i18n_support::label;
-use crate::phone::model::{text as field, LocalRecord};
+use crate::phone::model::LocalRecord;
 use crate::phone::store::{of_case, PhoneStore};
 use leptos::prelude::*;
-use serde_json::json;
 use uuid::Uuid;
 
 /// One line of the caseload.
@@ -30,28 +30,32 @@ fn lines(records: &[LocalRecord]) -> Vec<CaseLine> {
         .iter()
         .filter(|r| r.kind == RecordKind::Case)
         .map(|case| {
-            let members = of_case(records, case.id, RecordKind::Member);
-            let household = of_case(records, case.id, RecordKind::Household).into_iter().next();
-            let hf = household.as_ref().map(|h| h.fields.clone()).unwrap_or_default();
-            let names: Vec<String> = members
+            let members: Vec<Member> = of_case(records, case.id, RecordKind::Member)
                 .iter()
-                .map(|m| format!("{} {}", field(&m.fields, "first_name"), field(&m.fields, "last_name")))
+                .map(|m| Member::read(&m.fields))
                 .collect();
+            let household = of_case(records, case.id, RecordKind::Household)
+                .first()
+                .map(|h| Household::read(&h.fields))
+                .unwrap_or_default();
+            let name = |m: &Member| format!("{} {}", m.first_name, m.last_name);
+            let names: Vec<String> = members.iter().map(name).collect();
             let head = members
                 .iter()
-                .find(|m| field(&m.fields, "relationship") == "head")
+                .find(|m| m.is_head())
                 .or(members.first())
-                .map(|m| format!("{} {}", field(&m.fields, "first_name"), field(&m.fields, "last_name")))
+                .map(name)
                 .unwrap_or_default();
             let returned = of_case(records, case.id, RecordKind::ReturnEvent)
                 .first()
-                .map(|r| field(&r.fields, "event_date"))
+                .and_then(|r| ReturnEvent::read(&r.fields).event_date)
+                .map(|d| d.to_string())
                 .unwrap_or_default();
             let pending = records.iter().any(|r| r.case_id == case.id && r.pending);
             CaseLine {
                 case_id: case.id,
                 title: head,
-                village: field(&hf, "village"),
+                village: household.village,
                 names: names.join(", "),
                 returned,
                 visits: of_case(records, case.id, RecordKind::Visit).len(),
@@ -189,14 +193,11 @@ pub fn Caseload() -> impl IntoView {
     let new_household = move |_| {
         let (case_id, household_id, member_id, return_id) =
             (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
-        let with = |v: serde_json::Value| serde_json::from_value(v).unwrap_or_default();
-        store.save_draft(new_draft(
-            RecordKind::Case,
-            case_id,
-            case_id,
-            with(json!({ "household_id": household_id })),
-            None,
-        ));
+        let case = Case {
+            household_id: Some(household_id),
+            ..Default::default()
+        };
+        store.save_draft(new_draft(RecordKind::Case, case_id, case_id, case.to_fields(), None));
         store.save_draft(new_draft(
             RecordKind::Household,
             household_id,
@@ -204,18 +205,28 @@ pub fn Caseload() -> impl IntoView {
             Default::default(),
             None,
         ));
+        let head = Member {
+            household_id: Some(household_id),
+            relationship: Some("head".into()),
+            ..Default::default()
+        };
         store.save_draft(new_draft(
             RecordKind::Member,
             member_id,
             case_id,
-            with(json!({ "household_id": household_id, "relationship": "head" })),
+            head.to_fields(),
             None,
         ));
+        let arrival = ReturnEvent {
+            household_id: Some(household_id),
+            members: vec![member_id],
+            ..Default::default()
+        };
         store.save_draft(new_draft(
             RecordKind::ReturnEvent,
             return_id,
             case_id,
-            with(json!({ "household_id": household_id, "members": [member_id] })),
+            arrival.to_fields(),
             None,
         ));
         go(Screen::Household(case_id));
