@@ -5,10 +5,10 @@
 use super::field_work::Screen;
 use crate::domain::duplicate::DuplicateView;
 use crate::domain::follow_up::{self, ReferralKind, Status};
+use crate::domain::record::{Case, TypedRecord};
 use crate::domain::RecordKind;
 use crate::i18n::*;
 use crate::i18n_support::label;
-use crate::phone::model::text;
 use crate::phone::store::PhoneStore;
 use leptos::prelude::*;
 use uuid::Uuid;
@@ -27,10 +27,9 @@ pub fn Supervision() -> impl IntoView {
             .get()
             .into_iter()
             .map(|w| {
-                let id = w.id.to_string();
                 let cases: Vec<Uuid> = records
                     .iter()
-                    .filter(|r| r.kind == RecordKind::Case && text(&r.fields, "field_worker_id") == id)
+                    .filter(|r| r.kind == RecordKind::Case && Case::read(&r.fields).field_worker_id == Some(w.id))
                     .map(|r| r.id)
                     .collect();
                 let overdue = cases

@@ -65,6 +65,11 @@ impl Member {
         self.relationship.as_deref() == Some("head")
     }
 
+    /// First and last name, as typed.
+    pub fn full_name(&self) -> String {
+        format!("{} {}", self.first_name, self.last_name)
+    }
+
     /// The personal number, when one was written.
     pub fn personal_number(&self) -> Option<&str> {
         self.personal_number.as_deref().filter(|s| !s.trim().is_empty())

@@ -135,6 +135,17 @@ impl Referral {
         }
     }
 
+    /// The day the referral reached its current state.
+    pub fn state_on(&self) -> Option<NaiveDate> {
+        match self.state() {
+            "closed" => self.closed_on,
+            "accepted" => self.accepted_on,
+            "declined" => self.declined_on,
+            "service_given" => self.service_given_on,
+            _ => self.sent_on,
+        }
+    }
+
     /// True once the partner has answered (the follow-up is then done).
     pub fn partner_answered(&self) -> bool {
         self.answered_on.is_some() || !matches!(self.state.as_deref(), None | Some("") | Some("sent"))

@@ -6,6 +6,7 @@ use super::inputs::Problems;
 use super::visit::open_draft;
 use super::{confirm, go, Screen};
 use crate::domain::assessment::{self, is_shown, Answer, Question, Scope, Section, PRIORITIES};
+use crate::domain::record::TypedRecord;
 use crate::domain::record::{self, Context};
 use crate::domain::{FieldError, RecordKind};
 use crate::i18n::*;
@@ -149,7 +150,7 @@ pub fn AssessmentForm(case_id: Uuid, assessment_id: Uuid) -> impl IntoView {
                         let has = assessment::current().questions_for(scope).any(|q| q.section == section);
                         has.then(|| view! {
                             <div class="member-answers">
-                                <p class="eyebrow">{text(&m.fields, "first_name")} " " {text(&m.fields, "last_name")}</p>
+                                <p class="eyebrow">{crate::domain::record::Member::read(&m.fields).full_name()}</p>
                                 <Questions id=assessment_id section scope member=Some(m.id) />
                             </div>
                         })

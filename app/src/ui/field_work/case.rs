@@ -6,10 +6,10 @@ use crate::domain::referral::{self, Suggestion};
 use crate::domain::{assessment, RecordKind, Role, SessionUser};
 use crate::i18n::*;
 use crate::i18n_support::label;
-use crate::phone::model::{text, LocalRecord};
+use crate::phone::model::LocalRecord;
 use crate::phone::store::{of_case, PhoneStore};
 use chrono::SubsecRound;
-use chrono::{Duration, Utc};
+use chrono::{Duration, NaiveDate, Utc};
 use leptos::prelude::*;
 use serde_json::json;
 use uuid::Uuid;
@@ -198,6 +198,7 @@ fn ReferralItem(
     let store = expect_context::<PhoneStore>();
     let i18n = use_i18n();
     let typed = Referral::read(&r.fields);
+    let day = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
     let kind = typed.kind.clone().unwrap_or_default();
     let state = typed.state().to_string();
     let feedback = typed.feedback.clone().unwrap_or_default();
@@ -223,14 +224,14 @@ fn ReferralItem(
     };
     view! {
         <li data-testid="referral" data-state=state_attr>
-            {move || label(i18n, &format!("c_{kind}"))} " · " {institution_name(text(&r.fields, "institution_id"))}
+            {move || label(i18n, &format!("c_{kind}"))} " · " {institution_name(typed.institution_id.map(|i| i.to_string()).unwrap_or_default())}
             <br />
             <span class="muted">
-                {text(&r.fields, "sent_on")} " · " {let s = state.clone(); move || label(i18n, &format!("c_{s}"))}
-                " " {text(&r.fields, &format!("{state}_on"))}
+                {day(typed.sent_on)} " · " {let s = state.clone(); move || label(i18n, &format!("c_{s}"))}
+                " " {day(typed.state_on())}
             </span>
             {(!feedback.is_empty()).then(|| view! { <br /> <span class="muted">{feedback.clone()}</span> })}
-            {(!closing_note.is_empty()).then(|| view! { <br /> <span class="muted">{text(&r.fields, "closed_on")} " · " {closing_note.clone()}</span> })}
+            {(!closing_note.is_empty()).then(|| view! { <br /> <span class="muted">{day(typed.closed_on)} " · " {closing_note.clone()}</span> })}
             {r.pending.then(|| view! { " " <span class="badge">{t!(i18n, not_sent)}</span> })}
             {open.then(|| view! {
                 <Show when=move || closing.get() fallback=move || view! {

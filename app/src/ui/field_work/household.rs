@@ -3,6 +3,7 @@
 
 use super::inputs::{field_text, new_draft, set_field, ChoiceField, Problems, TextArea, TextField};
 use super::{confirm, go, Screen};
+use crate::domain::record::TypedRecord;
 use crate::domain::record::{self, Context, RELATIONSHIPS, RETURN_CATEGORIES, SEXES};
 use crate::domain::{FieldError, RecordKind};
 use crate::i18n::*;
@@ -219,7 +220,7 @@ fn ReturnMembers(id: Uuid, case_id: Uuid) -> impl IntoView {
             <legend>{move || label(i18n, "f_members")}</legend>
             {move || drafts_of(store, case_id, RecordKind::Member).into_iter().map(|m| {
                 let mid = m.record_id.to_string();
-                let name = format!("{} {}", crate::phone::model::text(&m.fields, "first_name"), crate::phone::model::text(&m.fields, "last_name"));
+                let name = crate::domain::record::Member::read(&m.fields).full_name();
                 let checked = chosen().contains(&mid);
                 view! {
                     <label class="check">

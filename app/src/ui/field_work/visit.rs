@@ -2,6 +2,7 @@
 
 use super::inputs::{field_value, new_draft, set_field, CheckField, ChoiceField, Problems, TextArea, TextField};
 use super::{confirm, go, Screen};
+use crate::domain::record::TypedRecord;
 use crate::domain::record::{self, Context, VISIT_KINDS};
 use crate::domain::{FieldError, RecordKind};
 use crate::i18n::*;
@@ -145,7 +146,7 @@ pub fn VisitForm(case_id: Uuid, visit_id: Uuid) -> impl IntoView {
                                 if event_target_checked(&ev) { list.push(mid.clone()); }
                                 set_field(store, visit_id, "present", Value::Array(list.into_iter().map(Value::String).collect()));
                             } />
-                            <span>{text(&m.fields, "first_name")} " " {text(&m.fields, "last_name")}</span>
+                            <span>{crate::domain::record::Member::read(&m.fields).full_name()}</span>
                         </label>
                     }
                 }).collect_view()}
