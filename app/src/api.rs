@@ -90,10 +90,10 @@ impl ApiError {
 /// A stored record that does not read as its kind is the server's fault (it was validated on
 /// the way in): answered as "internal".
 impl From<crate::domain::record::RecordError> for ApiError {
+    #[cfg_attr(not(feature = "ssr"), allow(unused_variables))]
     fn from(e: crate::domain::record::RecordError) -> Self {
         #[cfg(feature = "ssr")]
         tracing::error!(error = %e, "stored record does not read");
-        let _ = e;
         ApiError::Internal
     }
 }

@@ -5,7 +5,7 @@
 
 use crate::context::{Ctx, RACE_RETRIES};
 use crate::follow_ups::FollowUps;
-use crate::records::{case_target, is_merged_member, merged_into, office_edit, typed};
+use crate::records::{case_target, live_member, merged_into, office_edit, typed};
 use crate::storage::{CommitResult, StoredRecord};
 use app::api::ApiError;
 use app::domain::record::{Case, Member, TypedRecord};
@@ -118,11 +118,10 @@ impl Cases {
             } else {
                 (b, a)
             };
-            if is_merged_member(&keep) || is_merged_member(&drop) {
+            let (Some(kept), Some(dropped)) = (live_member(&keep)?, live_member(&drop)?) else {
                 return Err(ApiError::BadRequest("one of the two was already merged".into()));
-            }
-            let keep_household = typed::<Member>(&keep)?.household_id;
-            let drop_household = typed::<Member>(&drop)?.household_id;
+            };
+            let (keep_household, drop_household) = (kept.household_id, dropped.household_id);
             let mut rewrite: Vec<(StoredRecord, i64)> = Vec::new();
             let merged_member = office_edit(
                 &drop,

@@ -3,7 +3,7 @@
 //! them (merging is in [`crate::cases`]). Nothing here ever merges.
 
 use crate::context::Ctx;
-use crate::records::{is_merged_member, match_facts, member_summary};
+use crate::records::{live_member, match_facts, member_summary};
 use crate::storage::DuplicateRow;
 use app::api::ApiError;
 use app::domain::duplicate::{self, DuplicateView, MatchReason};
@@ -27,18 +27,19 @@ impl Duplicates {
         let Some(member) = store.record(member_id).await? else {
             return Ok(());
         };
-        if is_merged_member(&member) {
+        let Some(me) = live_member(&member)? else {
             return Ok(());
-        }
-        let me = match_facts(&member)?;
+        };
+        let me = match_facts(&me);
         for other in store
             .records_of_kind(member.municipality_id, RecordKind::Member)
             .await?
         {
-            if other.id == member.id || is_merged_member(&other) {
+            if other.id == member.id {
                 continue;
             }
-            if let Some(reason) = duplicate::same_person(&me, &match_facts(&other)?) {
+            let Some(them) = live_member(&other)? else { continue };
+            if let Some(reason) = duplicate::same_person(&me, &match_facts(&them)) {
                 let (a, b) = if member.id < other.id {
                     (member.id, other.id)
                 } else {
@@ -80,10 +81,10 @@ impl Duplicates {
             let (Some(a), Some(b)) = (store.record(d.member_id).await?, store.record(d.other_member_id).await?) else {
                 continue;
             };
-            if is_merged_member(&a) || is_merged_member(&b) {
+            let (Some(member), Some(other)) = (live_member(&a)?, live_member(&b)?) else {
                 // One of them was merged with a third person meanwhile: the pair is moot.
                 continue;
-            }
+            };
             let reason = if d.reason == "personal_number" {
                 MatchReason::PersonalNumber
             } else {
@@ -92,8 +93,8 @@ impl Duplicates {
             out.push(DuplicateView {
                 id: d.id,
                 reason,
-                member: member_summary(&a)?,
-                other: member_summary(&b)?,
+                member: member_summary(&a, member),
+                other: member_summary(&b, other),
             });
         }
         self.ctx

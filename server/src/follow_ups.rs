@@ -237,14 +237,15 @@ impl FollowUps {
                 worker_id: worker,
             });
         }
-        let cases: std::collections::BTreeSet<Uuid> = out.iter().map(|f| f.follow_up.case_id).collect();
+        // One worker looked up per case read.
+        let cases = workers.len();
         self.ctx
             .audit_read(
                 actor,
                 "follow_up.read",
                 "case",
                 out.len(),
-                format!("{} follow-ups of {} cases", out.len(), cases.len()),
+                format!("{} follow-ups of {cases} cases", out.len()),
             )
             .await?;
         Ok(out)

@@ -21,9 +21,11 @@ pub fn merged_into(case: &StoredRecord) -> Option<Uuid> {
     typed::<Case>(case).ok()?.merged_into
 }
 
-/// A person found to be another, already registered, and merged into them.
-pub fn is_merged_member(member: &StoredRecord) -> bool {
-    typed::<Member>(member).is_ok_and(|m| m.merged_into.is_some())
+/// The member, unless they were found to be another person already registered and merged into
+/// them (then `None`: they take part in nothing more).
+pub fn live_member(r: &StoredRecord) -> Result<Option<Member>, RecordError> {
+    let m: Member = typed(r)?;
+    Ok(m.merged_into.is_none().then_some(m))
 }
 
 /// The case as a target of the permission table.
@@ -64,24 +66,22 @@ pub fn members_of(records: &[StoredRecord]) -> Vec<MemberFacts> {
         .collect()
 }
 
-pub fn member_summary(r: &StoredRecord) -> Result<MemberSummary, RecordError> {
-    let m: Member = typed(r)?;
-    Ok(MemberSummary {
+pub fn member_summary(r: &StoredRecord, m: Member) -> MemberSummary {
+    MemberSummary {
         id: r.id,
         case_id: r.case_id,
         personal_number: m.personal_number().map(str::to_string),
         first_name: m.first_name,
         last_name: m.last_name,
         birth_date: m.birth_date,
-    })
+    }
 }
 
-pub fn match_facts(r: &StoredRecord) -> Result<MatchFacts, RecordError> {
-    let s = member_summary(r)?;
-    Ok(MatchFacts {
-        first_name: s.first_name,
-        last_name: s.last_name,
-        birth_date: s.birth_date,
-        personal_number: s.personal_number,
-    })
+pub fn match_facts(m: &Member) -> MatchFacts {
+    MatchFacts {
+        first_name: m.first_name.clone(),
+        last_name: m.last_name.clone(),
+        birth_date: m.birth_date,
+        personal_number: m.personal_number().map(str::to_string),
+    }
 }

@@ -108,9 +108,7 @@ macro_rules! blob_store {
                     .bind(sha256)
                     .execute(&mut *tx)
                     .await?;
-                for e in audit {
-                    insert_audit!(e, &mut *tx).await?;
-                }
+                insert_audits!(audit, tx);
                 tx.commit().await?;
                 Ok(())
             }

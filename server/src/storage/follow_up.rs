@@ -126,9 +126,7 @@ macro_rules! follow_up_store {
                     .execute(&mut *tx)
                     .await?;
                 }
-                for e in audit {
-                    insert_audit!(e, &mut *tx).await?;
-                }
+                insert_audits!(audit, tx);
                 tx.commit().await?;
                 Ok(())
             }
@@ -186,9 +184,7 @@ macro_rules! follow_up_store {
                 .bind(at)
                 .execute(&mut *tx)
                 .await?;
-                for e in audit {
-                    insert_audit!(e, &mut *tx).await?;
-                }
+                insert_audits!(audit, tx);
                 tx.commit().await?;
                 Ok(())
             }

@@ -3,23 +3,26 @@
 //! Both implementations are generated from the same source in [`sql`], so a query cannot drift
 //! between the two; `tests/storage.rs` runs one suite against both.
 
-/// Inserts an audit row inside a write's own transaction: the write and its row commit together
-/// or neither does.
-macro_rules! insert_audit {
-    ($event:expr, $tx:expr) => {
-        sqlx::query(
-            "INSERT INTO audit_event (id, at, actor_id, municipality_id, action, entity, entity_id, detail) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind($event.id)
-        .bind($event.at)
-        .bind($event.actor_id)
-        .bind($event.municipality_id)
-        .bind(&$event.action)
-        .bind(&$event.entity)
-        .bind(&$event.entity_id)
-        .bind(&$event.detail)
-        .execute($tx)
+/// Inserts the audit rows of a write inside its own transaction: the write and its rows commit
+/// together or not at all.
+macro_rules! insert_audits {
+    ($events:expr, $tx:expr) => {
+        for e in $events {
+            sqlx::query(
+                "INSERT INTO audit_event (id, at, actor_id, municipality_id, action, entity, entity_id, detail) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(e.id)
+            .bind(e.at)
+            .bind(e.actor_id)
+            .bind(e.municipality_id)
+            .bind(&e.action)
+            .bind(&e.entity)
+            .bind(&e.entity_id)
+            .bind(&e.detail)
+            .execute(&mut *$tx)
+            .await?;
+        }
     };
 }
 

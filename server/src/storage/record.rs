@@ -368,9 +368,7 @@ macro_rules! record_store {
                         return Ok(CommitResult::Raced);
                     }
                 }
-                for e in &c.audit {
-                    insert_audit!(e, &mut *tx).await?;
-                }
+                insert_audits!(&c.audit, tx);
                 tx.commit().await?;
                 Ok(CommitResult::Done)
             }
@@ -500,9 +498,7 @@ macro_rules! record_store {
                 if n == 0 {
                     return Ok(false);
                 }
-                for e in audit {
-                    insert_audit!(e, &mut *tx).await?;
-                }
+                insert_audits!(audit, tx);
                 tx.commit().await?;
                 Ok(true)
             }
@@ -535,9 +531,7 @@ macro_rules! record_store {
                         return Ok(CommitResult::Raced);
                     }
                 }
-                for e in audit {
-                    insert_audit!(e, &mut *tx).await?;
-                }
+                insert_audits!(audit, tx);
                 tx.commit().await?;
                 Ok(CommitResult::Done)
             }

@@ -205,9 +205,7 @@ macro_rules! sql_storage {
                         .execute(&mut *tx)
                         .await?;
                 }
-                for e in audit {
-                    insert_audit!(e, &mut *tx).await?;
-                }
+                insert_audits!(audit, tx);
                 tx.commit().await?;
                 Ok(())
             }
@@ -266,9 +264,7 @@ macro_rules! sql_storage {
                 if done.rows_affected() != 1 {
                     return Ok(false);
                 }
-                for e in audit {
-                    insert_audit!(e, &mut *tx).await?;
-                }
+                insert_audits!(audit, tx);
                 tx.commit().await?;
                 Ok(true)
             }
@@ -297,9 +293,7 @@ macro_rules! sql_storage {
                         .execute(&mut *tx)
                         .await?;
                 }
-                for e in audit {
-                    insert_audit!(e, &mut *tx).await?;
-                }
+                insert_audits!(audit, tx);
                 tx.commit().await?;
                 Ok(true)
             }

@@ -142,13 +142,14 @@ pub trait TypedRecord: Serialize + serde::de::DeserializeOwned + Default {
     const KIND: RecordKind;
 
     fn from_fields(fields: &Fields) -> Result<Self, RecordError> {
-        let object: serde_json::Map<String, Value> = fields
+        // Read straight off the borrowed map (the server reads every record of a municipality
+        // when it looks for duplicates): nothing is copied. Absent and null are the same.
+        let entries = fields
             .iter()
-            // Absent and null are the same to a record.
             .filter(|(_, v)| !v.is_null())
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
-        serde_json::from_value(Value::Object(object)).map_err(|e| RecordError {
+            .map(|(k, v)| (k.as_str(), v));
+        let map = serde::de::value::MapDeserializer::<_, serde_json::Error>::new(entries);
+        Self::deserialize(map).map_err(|e| RecordError {
             kind: Self::KIND,
             reason: e.to_string(),
         })
