@@ -255,13 +255,6 @@ pub fn member_facts<'a>(records: impl Iterator<Item = (&'a Uuid, &'a Fields)>) -
         .collect()
 }
 
-pub fn text(fields: &Fields, key: &str) -> String {
-    fields
-        .get(key)
-        .map(crate::domain::record::display_value)
-        .unwrap_or_default()
-}
-
 /// The records the phone should forget after a full pull: those of cases the user may no longer
 /// see (given to a colleague, merged into another), unless something queued for that case is
 /// still waiting to be sent.

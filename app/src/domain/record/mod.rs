@@ -190,6 +190,35 @@ pub struct FieldSpec {
     pub server_only: bool,
 }
 
+/// The field named `name` in `schema`, found at compile time when called in a `const` (see
+/// [`spec!`](crate::spec)): a form that names a field its kind does not have does not build.
+pub const fn spec_in(schema: &'static [FieldSpec], name: &str) -> &'static FieldSpec {
+    let mut i = 0;
+    while i < schema.len() {
+        let a = schema[i].name.as_bytes();
+        let b = name.as_bytes();
+        if a.len() == b.len() {
+            let mut j = 0;
+            while j < a.len() && a[j] == b[j] {
+                j += 1;
+            }
+            if j == a.len() {
+                return &schema[i];
+            }
+        }
+        i += 1;
+    }
+    panic!("no such field in this record kind's schema")
+}
+
+/// `spec!(household, "village")`: the schema entry of a field, checked when the code builds.
+#[macro_export]
+macro_rules! spec {
+    ($kind:ident, $name:literal) => {
+        const { $crate::domain::record::spec_in($crate::domain::record::$kind::SCHEMA, $name) }
+    };
+}
+
 pub(crate) const fn f(name: &'static str, ty: FieldType, required: bool) -> FieldSpec {
     FieldSpec {
         name,
@@ -450,6 +479,16 @@ pub fn display_value(value: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spec_finds_a_field_by_name_when_the_code_builds() {
+        let village = crate::spec!(household, "village");
+        assert_eq!((village.name, village.required), ("village", true));
+        assert_eq!(crate::spec!(member, "sex").ty, FieldType::Choice(SEXES));
+        assert!(!crate::spec!(visit, "notes").required);
+        // Same length, different bytes: not a match.
+        assert_eq!(spec_in(member::SCHEMA, "last_name").name, "last_name");
+    }
 
     /// A valid value of every field of the schema, read as the struct and written back: the
     /// struct and the schema name the same fields.

@@ -7,21 +7,25 @@ use super::visit::open_draft;
 use super::{confirm, go, Screen};
 use crate::domain::assessment::{self, is_shown, Answer, Question, Scope, Section, PRIORITIES};
 use crate::domain::record::TypedRecord;
-use crate::domain::record::{self, Context};
+use crate::domain::record::{self, Attachment, Context};
 use crate::domain::{FieldError, RecordKind};
 use crate::i18n::*;
 use crate::i18n_support::label;
-use crate::phone::model::{filled, member_facts, text, Draft};
+use crate::phone::model::{filled, member_facts, Draft};
 use crate::phone::store::{of_case, PhoneStore};
+use crate::spec;
 use chrono::Utc;
 use leptos::prelude::*;
 use serde_json::{json, Map, Value};
 use uuid::Uuid;
 
+const ANSWERS: &str = spec!(assessment_record, "answers").name;
+const OWNER_ID: &str = spec!(attachment, "owner_id").name;
+
 fn answers(store: PhoneStore, id: Uuid) -> Value {
     store
         .drafts
-        .with(|d| d.get(&id).and_then(|d| d.fields.get("answers").cloned()))
+        .with(|d| d.get(&id).and_then(|d| d.fields.get(ANSWERS).cloned()))
         .unwrap_or_else(|| json!({ "household": {}, "members": {}, "needs": [] }))
 }
 
@@ -35,12 +39,12 @@ fn scope_answers(all: &Value, member: Option<Uuid>) -> Map<String, Value> {
 
 fn update_answers(store: PhoneStore, id: Uuid, f: impl FnOnce(&mut Value)) {
     let Some(mut draft) = store.draft(id) else { return };
-    let mut all = draft.fields.get("answers").cloned().unwrap_or_else(|| json!({}));
+    let mut all = draft.fields.get(ANSWERS).cloned().unwrap_or_else(|| json!({}));
     if !all.is_object() {
         all = json!({});
     }
     f(&mut all);
-    draft.fields.insert("answers".into(), all);
+    draft.fields.insert(ANSWERS.into(), all);
     draft.updated_at = Utc::now();
     store.save_draft(draft);
 }
@@ -84,7 +88,7 @@ pub fn AssessmentForm(case_id: Uuid, assessment_id: Uuid) -> impl IntoView {
     let attachment_drafts = move || -> Vec<Draft> {
         store.drafts.with(|d| {
             d.values()
-                .filter(|x| x.kind == RecordKind::Attachment && x.fields.get("owner_id") == Some(&json!(assessment_id)))
+                .filter(|x| x.kind == RecordKind::Attachment && x.fields.get(OWNER_ID) == Some(&json!(assessment_id)))
                 .cloned()
                 .collect()
         })
@@ -92,7 +96,7 @@ pub fn AssessmentForm(case_id: Uuid, assessment_id: Uuid) -> impl IntoView {
     let kept_attachments = move || {
         of_case(&store.local(), case_id, RecordKind::Attachment)
             .into_iter()
-            .filter(|a| a.fields.get("owner_id") == Some(&json!(assessment_id)))
+            .filter(|a| a.fields.get(OWNER_ID) == Some(&json!(assessment_id)))
             .collect::<Vec<_>>()
     };
     let save = move |_| {
@@ -162,8 +166,9 @@ pub fn AssessmentForm(case_id: Uuid, assessment_id: Uuid) -> impl IntoView {
                 <legend>{t!(i18n, signatures_and_documents)}</legend>
                 <ul class="list" data-testid="attachments">
                     {move || attachment_drafts().into_iter().map(|a| a.fields).chain(kept_attachments().into_iter().map(|a| a.fields)).map(|f| {
-                        let purpose = text(&f, "purpose");
-                        view! { <li>{move || label(i18n, &format!("c_{purpose}"))} ": " {text(&f, "label")} " (" {text(&f, "size")} " B)"</li> }
+                        let a = Attachment::read(&f);
+                        let purpose = a.purpose.unwrap_or_default();
+                        view! { <li>{move || label(i18n, &format!("c_{purpose}"))} ": " {a.label} " (" {a.size.unwrap_or_default()} " B)"</li> }
                     }).collect_view()}
                 </ul>
                 <SignaturePad owner=assessment_id case_id />
@@ -308,11 +313,15 @@ async fn keep_attachment(
         return;
     };
     let id = Uuid::now_v7();
-    let fields: crate::domain::Fields = serde_json::from_value(json!({
-        "owner_id": owner, "purpose": purpose, "label": label, "sha256": sha,
-        "content_type": content_type, "size": bytes.len()
-    }))
-    .unwrap_or_default();
+    let fields = crate::domain::record::Attachment {
+        owner_id: Some(owner),
+        purpose: Some(purpose.to_string()),
+        label,
+        sha256: sha.clone(),
+        content_type: Some(content_type.to_string()),
+        size: i64::try_from(bytes.len()).ok(),
+    }
+    .to_fields();
     store.add_blob(sha, bytes, id);
     store.save_draft(super::inputs::new_draft(
         RecordKind::Attachment,

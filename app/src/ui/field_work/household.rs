@@ -1,19 +1,23 @@
 //! Registering a household (or correcting one): the address, every member, and the return or
 //! the protection decision that starts the 72-hour clock.
 
-use super::inputs::{field_text, new_draft, set_field, ChoiceField, Problems, TextArea, TextField};
+use super::inputs::{field_text, new_draft, set_field, Field, Problems};
 use super::{confirm, go, Screen};
 use crate::domain::record::TypedRecord;
-use crate::domain::record::{self, Context, RELATIONSHIPS, RETURN_CATEGORIES, SEXES};
+use crate::domain::record::{self, Context};
 use crate::domain::{FieldError, RecordKind};
 use crate::i18n::*;
 use crate::i18n_support::label;
 use crate::phone::model::{filled, member_facts, Draft};
 use crate::phone::store::{of_case, PhoneStore};
+use crate::spec;
 use chrono::Utc;
 use leptos::prelude::*;
 use serde_json::{json, Value};
 use uuid::Uuid;
+
+const LANGUAGES: &str = spec!(member, "languages").name;
+const MEMBERS: &str = spec!(return_event, "members").name;
 
 const KINDS: [RecordKind; 4] = [
     RecordKind::Case,
@@ -128,10 +132,10 @@ pub fn HouseholdForm(case_id: Uuid) -> impl IntoView {
             <h2>{t!(i18n, household)}</h2>
             <p class="muted small">{t!(i18n, saved_as_you_type)}</p>
             {household_id.map(|h| view! {
-                <TextField id=h key="village" required=true />
-                <TextField id=h key="address" required=true />
-                <TextField id=h key="phone" input_type="tel" />
-                <TextArea id=h key="notes" />
+                <Field id=h spec=spec!(household, "village") />
+                <Field id=h spec=spec!(household, "address") />
+                <Field id=h spec=spec!(household, "phone") input_type="tel" />
+                <Field id=h spec=spec!(household, "notes") />
             })}
             <h3>{t!(i18n, members)}</h3>
             // Keyed: typing in one person's fields must not rebuild the others (or this one).
@@ -143,14 +147,14 @@ pub fn HouseholdForm(case_id: Uuid) -> impl IntoView {
                     view! {
                         <fieldset class="member" data-testid="member">
                             <legend>{t!(i18n, person)} " " {number}</legend>
-                            <TextField id key="first_name" required=true />
-                            <TextField id key="last_name" required=true />
-                            <TextField id key="birth_date" input_type="date" required=true />
-                            <ChoiceField id key="sex" choices=SEXES required=true />
-                            <ChoiceField id key="relationship" choices=RELATIONSHIPS required=true />
-                            <TextField id key="personal_number" />
+                            <Field id spec=spec!(member, "first_name") />
+                            <Field id spec=spec!(member, "last_name") />
+                            <Field id spec=spec!(member, "birth_date") />
+                            <Field id spec=spec!(member, "sex") />
+                            <Field id spec=spec!(member, "relationship") />
+                            <Field id spec=spec!(member, "personal_number") />
                             <LanguagesField id />
-                            <TextField id key="phone" input_type="tel" />
+                            <Field id spec=spec!(member, "phone") input_type="tel" />
                             {is_new.then(|| view! {
                                 <button type="button" class="link" on:click=move |_| store.discard_draft(id)>{t!(i18n, remove_person)}</button>
                             })}
@@ -161,10 +165,10 @@ pub fn HouseholdForm(case_id: Uuid) -> impl IntoView {
             <button type="button" class="secondary" data-testid="add-member" on:click=add_member>{t!(i18n, add_person)}</button>
             <h3>{t!(i18n, return_or_decision)}</h3>
             {return_id.map(|r| view! {
-                <ChoiceField id=r key="category" choices=RETURN_CATEGORIES required=true />
-                <TextField id=r key="country" required=true />
-                <TextField id=r key="event_date" input_type="date" required=true />
-                <TextField id=r key="airport_registration" />
+                <Field id=r spec=spec!(return_event, "category") />
+                <Field id=r spec=spec!(return_event, "country") />
+                <Field id=r spec=spec!(return_event, "event_date") />
+                <Field id=r spec=spec!(return_event, "airport_registration") />
                 <ReturnMembers id=r case_id />
             })}
             <Problems errors />
@@ -186,8 +190,8 @@ fn LanguagesField(id: Uuid) -> impl IntoView {
             <span>{move || label(i18n, "f_languages")}</span>
             <input
                 type="text"
-                data-field="languages"
-                prop:value=move || field_text(store, id, "languages")
+                data-field=LANGUAGES
+                prop:value=move || field_text(store, id, LANGUAGES)
                 on:change=move |ev| {
                     let list: Vec<Value> = event_target_value(&ev)
                         .split(',')
@@ -195,7 +199,7 @@ fn LanguagesField(id: Uuid) -> impl IntoView {
                         .filter(|s| !s.is_empty())
                         .map(|s| Value::String(s.to_string()))
                         .collect();
-                    set_field(store, id, "languages", Value::Array(list));
+                    set_field(store, id, LANGUAGES, Value::Array(list));
                 }
             />
         </label>
@@ -208,7 +212,7 @@ fn ReturnMembers(id: Uuid, case_id: Uuid) -> impl IntoView {
     let store = expect_context::<PhoneStore>();
     let i18n = use_i18n();
     let chosen = move || -> Vec<String> {
-        super::inputs::field_value(store, id, "members")
+        super::inputs::field_value(store, id, MEMBERS)
             .and_then(|v| v.as_array().cloned())
             .unwrap_or_default()
             .iter()
@@ -228,7 +232,7 @@ fn ReturnMembers(id: Uuid, case_id: Uuid) -> impl IntoView {
                             let mut list = chosen();
                             list.retain(|x| *x != mid);
                             if event_target_checked(&ev) { list.push(mid.clone()); }
-                            set_field(store, id, "members", Value::Array(list.into_iter().map(Value::String).collect()));
+                            set_field(store, id, MEMBERS, Value::Array(list.into_iter().map(Value::String).collect()));
                         } />
                         <span>{name}</span>
                     </label>

@@ -1,5 +1,6 @@
 //! Form controls bound to a draft field: every keystroke is kept on the phone at once.
 
+use crate::domain::record::{FieldSpec, FieldType};
 use crate::domain::FieldError;
 use crate::i18n::*;
 use crate::i18n_support::{label, problem_text};
@@ -51,15 +52,32 @@ pub fn new_draft(
     }
 }
 
+/// One field of a draft, drawn from its schema entry (`spec!(household, "village")`): the kind
+/// of control, whether it is required and its choices all come from the record's schema.
+/// `input_type` only refines a text field (`tel`).
 #[component]
-pub fn TextField(
-    id: Uuid,
-    key: &'static str,
-    #[prop(default = "text")] input_type: &'static str,
-    #[prop(optional)] required: bool,
-) -> impl IntoView {
-    let store = expect_context::<PhoneStore>();
+pub fn Field(id: Uuid, spec: &'static FieldSpec, #[prop(optional)] input_type: Option<&'static str>) -> impl IntoView {
+    match spec.ty {
+        FieldType::Choice(choices) => choice_field(id, spec, choices).into_any(),
+        FieldType::Bool => check_field(id, spec.name).into_any(),
+        FieldType::Text { max } if max >= LONG_TEXT => text_area(id, spec.name).into_any(),
+        FieldType::PastDate => text_field(id, spec, "date").into_any(),
+        FieldType::Int { .. } | FieldType::Number { .. } => text_field(id, spec, "number").into_any(),
+        _ => text_field(id, spec, input_type.unwrap_or("text")).into_any(),
+    }
+}
+
+/// Text this long is written in a box of several lines.
+const LONG_TEXT: usize = 1000;
+
+fn field_label(spec: &'static FieldSpec) -> impl IntoView {
     let i18n = use_i18n();
+    view! { <span>{move || label(i18n, &format!("f_{}", spec.name))} {spec.required.then_some(" *")}</span> }
+}
+
+fn text_field(id: Uuid, spec: &'static FieldSpec, input_type: &'static str) -> impl IntoView {
+    let store = expect_context::<PhoneStore>();
+    let key = spec.name;
     let on_input = move |ev: leptos::ev::Event| {
         let v = event_target_value(&ev);
         let value = if input_type == "number" {
@@ -75,7 +93,7 @@ pub fn TextField(
     };
     view! {
         <label class="field">
-            <span>{move || label(i18n, &format!("f_{key}"))} {required.then_some(" *")}</span>
+            {field_label(spec)}
             <input
                 type=input_type
                 name=key
@@ -88,8 +106,7 @@ pub fn TextField(
     }
 }
 
-#[component]
-pub fn TextArea(id: Uuid, key: &'static str) -> impl IntoView {
+fn text_area(id: Uuid, key: &'static str) -> impl IntoView {
     let store = expect_context::<PhoneStore>();
     let i18n = use_i18n();
     view! {
@@ -106,18 +123,13 @@ pub fn TextArea(id: Uuid, key: &'static str) -> impl IntoView {
     }
 }
 
-#[component]
-pub fn ChoiceField(
-    id: Uuid,
-    key: &'static str,
-    choices: &'static [&'static str],
-    #[prop(optional)] required: bool,
-) -> impl IntoView {
+fn choice_field(id: Uuid, spec: &'static FieldSpec, choices: &'static [&'static str]) -> impl IntoView {
     let store = expect_context::<PhoneStore>();
     let i18n = use_i18n();
+    let key = spec.name;
     view! {
         <label class="field">
-            <span>{move || label(i18n, &format!("f_{key}"))} {required.then_some(" *")}</span>
+            {field_label(spec)}
             <select
                 name=key
                 data-field=key
@@ -141,8 +153,7 @@ pub fn ChoiceField(
     }
 }
 
-#[component]
-pub fn CheckField(id: Uuid, key: &'static str) -> impl IntoView {
+fn check_field(id: Uuid, key: &'static str) -> impl IntoView {
     let store = expect_context::<PhoneStore>();
     let i18n = use_i18n();
     view! {

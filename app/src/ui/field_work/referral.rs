@@ -1,19 +1,22 @@
 //! Referring a family (or one of its members) to an institution of the municipality, offline;
 //! and the partner institution's own screen, online, to answer what was sent to it.
 
-use super::inputs::{field_text, set_field, ChoiceField, Problems, TextArea, TextField};
+use super::inputs::{field_text, set_field, Field, Problems};
 use super::visit::open_draft;
 use super::{confirm, go, Screen};
-use crate::domain::record::{self, Context, REFERRAL_KINDS};
+use crate::domain::record::{self, Context};
 use crate::domain::{FieldError, RecordKind};
 use crate::i18n::*;
 use crate::i18n_support::label;
 use crate::phone::model::filled;
 use crate::phone::store::PhoneStore;
+use crate::spec;
 use chrono::Utc;
 use leptos::prelude::*;
 use serde_json::Value;
 use uuid::Uuid;
+
+const INSTITUTION_ID: &str = spec!(referral, "institution_id").name;
 
 #[component]
 pub fn ReferralForm(case_id: Uuid, referral_id: Uuid) -> impl IntoView {
@@ -43,13 +46,13 @@ pub fn ReferralForm(case_id: Uuid, referral_id: Uuid) -> impl IntoView {
     view! {
         <form class="card form" data-testid="referral-form" on:submit=|ev| ev.prevent_default()>
             <h2>{t!(i18n, referral)}</h2>
-            <ChoiceField id=referral_id key="kind" choices=REFERRAL_KINDS required=true />
+            <Field id=referral_id spec=spec!(referral, "kind") />
             <label class="field">
                 <span>{move || label(i18n, "f_institution_id")} " *"</span>
                 <select
-                    data-field="institution_id"
-                    prop:value=move || field_text(store, referral_id, "institution_id")
-                    on:change=move |ev| set_field(store, referral_id, "institution_id", Value::String(event_target_value(&ev)))
+                    data-field=INSTITUTION_ID
+                    prop:value=move || field_text(store, referral_id, INSTITUTION_ID)
+                    on:change=move |ev| set_field(store, referral_id, INSTITUTION_ID, Value::String(event_target_value(&ev)))
                 >
                     <option value="">"—"</option>
                     {move || {
@@ -59,15 +62,15 @@ pub fn ReferralForm(case_id: Uuid, referral_id: Uuid) -> impl IntoView {
                             .into_iter()
                             .map(|i| {
                                 let id = i.id.to_string();
-                                let selected = field_text(store, referral_id, "institution_id") == id;
+                                let selected = field_text(store, referral_id, INSTITUTION_ID) == id;
                                 view! { <option value=id selected=selected>{i.name}</option> }
                             })
                             .collect_view()
                     }}
                 </select>
             </label>
-            <TextField id=referral_id key="sent_on" input_type="date" required=true />
-            <TextArea id=referral_id key="note" />
+            <Field id=referral_id spec=spec!(referral, "sent_on") />
+            <Field id=referral_id spec=spec!(referral, "note") />
             <Problems errors />
             <div class="actions">
                 <button type="button" data-testid="save" on:click=save>{t!(i18n, save)}</button>

@@ -1,18 +1,25 @@
 //! Logging a visit: when, where (a position only with the person's consent), who was there.
 
-use super::inputs::{field_value, new_draft, set_field, CheckField, ChoiceField, Problems, TextArea, TextField};
+use super::inputs::{field_text, field_value, new_draft, set_field, Field, Problems};
 use super::{confirm, go, Screen};
 use crate::domain::record::TypedRecord;
-use crate::domain::record::{self, Context, VISIT_KINDS};
+use crate::domain::record::{self, Context};
 use crate::domain::{FieldError, RecordKind};
 use crate::i18n::*;
 use crate::i18n_support::label;
-use crate::phone::model::{filled, member_facts, text};
+use crate::phone::model::{filled, member_facts};
 use crate::phone::store::{of_case, PhoneStore};
+use crate::spec;
 use chrono::Utc;
 use leptos::prelude::*;
 use serde_json::Value;
 use uuid::Uuid;
+
+const VISITED_AT: &str = spec!(visit, "visited_at").name;
+const PRESENT: &str = spec!(visit, "present").name;
+const LATITUDE: &str = spec!(visit, "latitude").name;
+const LONGITUDE: &str = spec!(visit, "longitude").name;
+const GPS_CONSENT: &str = spec!(visit, "gps_consent").name;
 
 /// Ensures a draft exists for `id`, opened from the phone's copy when there is one.
 pub(super) fn open_draft(store: PhoneStore, kind: RecordKind, id: Uuid, case_id: Uuid) {
@@ -63,7 +70,7 @@ pub fn VisitForm(case_id: Uuid, visit_id: Uuid) -> impl IntoView {
     let errors = RwSignal::new(Vec::<(String, FieldError)>::new());
     let members = move || of_case(&store.local(), case_id, RecordKind::Member);
     let present = move || -> Vec<String> {
-        field_value(store, visit_id, "present")
+        field_value(store, visit_id, PRESENT)
             .and_then(|v| v.as_array().cloned())
             .unwrap_or_default()
             .iter()
@@ -85,9 +92,9 @@ pub fn VisitForm(case_id: Uuid, visit_id: Uuid) -> impl IntoView {
                         .and_then(|v| v.as_f64())
                         .and_then(serde_json::Number::from_f64)
                 };
-                if let (Some(lat), Some(lon)) = (coord("latitude"), coord("longitude")) {
-                    set_field(store, visit_id, "latitude", Value::Number(lat));
-                    set_field(store, visit_id, "longitude", Value::Number(lon));
+                if let (Some(lat), Some(lon)) = (coord(LATITUDE), coord(LONGITUDE)) {
+                    set_field(store, visit_id, LATITUDE, Value::Number(lat));
+                    set_field(store, visit_id, LONGITUDE, Value::Number(lon));
                 }
             });
             let _ = geo.get_current_position(on_position.unchecked_ref());
@@ -114,7 +121,7 @@ pub fn VisitForm(case_id: Uuid, visit_id: Uuid) -> impl IntoView {
             go(Screen::Case(case_id));
         }
     };
-    let consent = move || field_value(store, visit_id, "gps_consent") == Some(Value::Bool(true));
+    let consent = move || field_value(store, visit_id, GPS_CONSENT) == Some(Value::Bool(true));
     view! {
         <form class="card form" data-testid="visit-form" on:submit=|ev| ev.prevent_default()>
             <h2>{t!(i18n, visit)}</h2>
@@ -123,16 +130,16 @@ pub fn VisitForm(case_id: Uuid, visit_id: Uuid) -> impl IntoView {
                 <span>{move || label(i18n, "f_visited_at")} " *"</span>
                 <input
                     type="datetime-local"
-                    data-field="visited_at"
-                    prop:value=move || to_local_input(&text(&store.draft(visit_id).map(|d| d.fields).unwrap_or_default(), "visited_at"))
+                    data-field=VISITED_AT
+                    prop:value=move || to_local_input(&field_text(store, visit_id, VISITED_AT))
                     on:change=move |ev| {
                         let v = from_local_input(&event_target_value(&ev)).map_or(Value::Null, Value::String);
-                        set_field(store, visit_id, "visited_at", v);
+                        set_field(store, visit_id, VISITED_AT, v);
                     }
                 />
             </label>
-            <ChoiceField id=visit_id key="kind" choices=VISIT_KINDS required=true />
-            <TextField id=visit_id key="village" required=true />
+            <Field id=visit_id spec=spec!(visit, "kind") />
+            <Field id=visit_id spec=spec!(visit, "village") />
             <fieldset>
                 <legend>{move || label(i18n, "f_present")}</legend>
                 {move || members().into_iter().map(|m| {
@@ -144,20 +151,20 @@ pub fn VisitForm(case_id: Uuid, visit_id: Uuid) -> impl IntoView {
                                 let mut list = present();
                                 list.retain(|x| *x != mid);
                                 if event_target_checked(&ev) { list.push(mid.clone()); }
-                                set_field(store, visit_id, "present", Value::Array(list.into_iter().map(Value::String).collect()));
+                                set_field(store, visit_id, PRESENT, Value::Array(list.into_iter().map(Value::String).collect()));
                             } />
                             <span>{crate::domain::record::Member::read(&m.fields).full_name()}</span>
                         </label>
                     }
                 }).collect_view()}
             </fieldset>
-            <CheckField id=visit_id key="gps_consent" />
+            <Field id=visit_id spec=spec!(visit, "gps_consent") />
             <Show when=consent>
                 <button type="button" class="secondary" on:click=locate>{t!(i18n, record_location)}</button>
-                <TextField id=visit_id key="latitude" input_type="number" />
-                <TextField id=visit_id key="longitude" input_type="number" />
+                <Field id=visit_id spec=spec!(visit, "latitude") />
+                <Field id=visit_id spec=spec!(visit, "longitude") />
             </Show>
-            <TextArea id=visit_id key="notes" />
+            <Field id=visit_id spec=spec!(visit, "notes") />
             <Problems errors />
             <div class="actions">
                 <button type="button" data-testid="save" on:click=save>{t!(i18n, save)}</button>
