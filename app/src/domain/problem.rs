@@ -21,6 +21,8 @@ pub enum Problem {
     UnknownMember,
     /// GPS coordinates without the person's consent.
     NoConsent,
+    /// A due date before the start date.
+    DueBeforeStart,
 }
 
 impl Problem {
@@ -37,6 +39,7 @@ impl Problem {
             Problem::Hidden => "answers a question that does not apply",
             Problem::UnknownMember => "names a person who is not in the household",
             Problem::NoConsent => "needs the person's consent to record a location",
+            Problem::DueBeforeStart => "is before the start date",
         }
     }
 }

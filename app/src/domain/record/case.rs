@@ -10,7 +10,10 @@ pub const SCHEMA: &[FieldSpec] = &[
     f("household_id", FieldType::Id, true),
     server("status", FieldType::Choice(super::CASE_STATUSES)),
     server("field_worker_id", FieldType::Id),
+    // The case manager, appointed by the supervisor's decision (its number and date).
     server("case_manager_id", FieldType::Id),
+    server("case_manager_decision", FieldType::Text { max: 60 }),
+    server("case_manager_decided_on", FieldType::PastDate),
     // Set when a supervisor gives the case to another worker: the one before may still send
     // what their phone queued before then.
     server("previous_worker_id", FieldType::Id),
@@ -31,6 +34,10 @@ pub struct Case {
     pub field_worker_id: Option<Uuid>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub case_manager_id: Option<Uuid>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub case_manager_decision: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub case_manager_decided_on: Option<chrono::NaiveDate>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub previous_worker_id: Option<Uuid>,
     #[serde(skip_serializing_if = "Option::is_none")]

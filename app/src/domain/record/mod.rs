@@ -12,8 +12,13 @@ pub mod attachment;
 pub mod case;
 pub mod household;
 pub mod member;
+pub mod monitoring;
+pub mod plan;
+pub mod plan_decision;
+pub mod plan_version;
 pub mod referral;
 pub mod return_event;
+pub mod review;
 pub mod visit;
 
 use super::assessment;
@@ -24,8 +29,13 @@ pub use case::Case;
 use chrono::{DateTime, NaiveDate, Utc};
 pub use household::Household;
 pub use member::Member;
+pub use monitoring::{Monitoring, ServiceCheck};
+pub use plan::Plan;
+pub use plan_decision::PlanDecision;
+pub use plan_version::PlanVersion;
 pub use referral::{Referral, ReferralKind, REFERRAL_KINDS};
 pub use return_event::ReturnEvent;
+pub use review::Review;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -49,10 +59,20 @@ pub enum RecordKind {
     Attachment,
     /// A referral to an institution of the municipality's registry, answered by its partner user.
     Referral,
+    /// The individual plan (PIR / PII), one per case.
+    Plan,
+    /// A submitted version of the plan; never changed.
+    PlanVersion,
+    /// A supervisor's decision on a submitted version; never changed.
+    PlanDecision,
+    /// The monthly monitoring of an approved plan.
+    Monitoring,
+    /// The quarterly review of an approved plan.
+    Review,
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 8] = [
+    pub const ALL: [RecordKind; 13] = [
         RecordKind::Case,
         RecordKind::Household,
         RecordKind::Member,
@@ -61,6 +81,11 @@ impl RecordKind {
         RecordKind::Assessment,
         RecordKind::Attachment,
         RecordKind::Referral,
+        RecordKind::Plan,
+        RecordKind::PlanVersion,
+        RecordKind::PlanDecision,
+        RecordKind::Monitoring,
+        RecordKind::Review,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -73,6 +98,11 @@ impl RecordKind {
             RecordKind::Assessment => "assessment",
             RecordKind::Attachment => "attachment",
             RecordKind::Referral => "referral",
+            RecordKind::Plan => "plan",
+            RecordKind::PlanVersion => "plan_version",
+            RecordKind::PlanDecision => "plan_decision",
+            RecordKind::Monitoring => "monitoring",
+            RecordKind::Review => "review",
         }
     }
 
@@ -90,7 +120,18 @@ impl RecordKind {
             RecordKind::Assessment => assessment_record::SCHEMA,
             RecordKind::Attachment => attachment::SCHEMA,
             RecordKind::Referral => referral::SCHEMA,
+            RecordKind::Plan => plan::SCHEMA,
+            RecordKind::PlanVersion => plan_version::SCHEMA,
+            RecordKind::PlanDecision => plan_decision::SCHEMA,
+            RecordKind::Monitoring => monitoring::SCHEMA,
+            RecordKind::Review => review::SCHEMA,
         }
+    }
+
+    /// Kinds written once and never edited: a submitted version of a plan and a decision on it
+    /// are the plan's history.
+    pub fn is_append_only(self) -> bool {
+        matches!(self, RecordKind::PlanVersion | RecordKind::PlanDecision)
     }
 
     pub fn spec(self, field: &str) -> Option<&'static FieldSpec> {
@@ -125,6 +166,12 @@ pub enum FieldType {
     },
     /// Assessment answers: checked by the form definition they name.
     Answers,
+    /// A plan's items ([`crate::domain::plan::PlanItem`]), checked against the household.
+    PlanItems,
+    /// A copy of a plan's content, checked against the hash beside it.
+    PlanContent,
+    /// A monitoring's answer per plan item ([`ServiceCheck`]).
+    ServiceChecks,
 }
 
 /// A stored record's fields did not read as its kind's struct (they are validated before they
@@ -335,6 +382,33 @@ pub fn validate(kind: RecordKind, fields: &Fields, ctx: &Context) -> Vec<FieldEr
         RecordKind::ReturnEvent => {
             errors.extend(unknown_members(fields.get("members"), "members", &ctx.members));
         }
+        RecordKind::Plan => {
+            if let Some(items) = fields.get("items").filter(|v| !v.is_null()) {
+                errors.extend(crate::domain::plan::check_items(items, &ctx.members));
+            }
+        }
+        RecordKind::PlanVersion => {
+            // The copy must be the content its hash names.
+            let content = fields
+                .get("content")
+                .and_then(|v| serde_json::from_value::<crate::domain::plan::PlanContent>(v.clone()).ok());
+            let hash = fields.get("content_hash").and_then(Value::as_str);
+            match (content, hash) {
+                (Some(c), Some(h)) if crate::domain::plan::content_hash(&c) != h => {
+                    errors.push(FieldError::new("content_hash", Problem::WrongType));
+                }
+                (None, _) if fields.contains_key("content") => {
+                    errors.push(FieldError::new("content", Problem::WrongType));
+                }
+                _ => {}
+            }
+        }
+        RecordKind::PlanDecision => {
+            let returned = fields.get("decision").and_then(Value::as_str) == Some("returned");
+            if returned && is_blank(fields.get("comment")) {
+                errors.push(FieldError::new("comment", Problem::Required));
+            }
+        }
         RecordKind::Attachment => {
             let hash_ok = fields
                 .get("sha256")
@@ -447,7 +521,22 @@ fn check_value(ty: FieldType, value: &Value, ctx: &Context) -> Result<(), Proble
             }
             Ok(())
         }
-        FieldType::Answers => value.as_object().map(|_| ()).ok_or(Problem::WrongType),
+        FieldType::Answers | FieldType::PlanContent => value.as_object().map(|_| ()).ok_or(Problem::WrongType),
+        // Item by item in `validate`, where the household is known.
+        FieldType::PlanItems => value.as_array().map(|_| ()).ok_or(Problem::WrongType),
+        FieldType::ServiceChecks => {
+            let checks: Vec<ServiceCheck> = serde_json::from_value(value.clone()).map_err(|_| Problem::WrongType)?;
+            if checks.len() > crate::domain::plan::MAX_ITEMS {
+                return Err(Problem::TooLong);
+            }
+            for c in &checks {
+                if !monitoring::RECEIVED.contains(&c.received.as_str()) {
+                    return Err(Problem::NotAChoice);
+                }
+                check_text(&c.note, 1000)?;
+            }
+            Ok(())
+        }
     }
 }
 
@@ -510,6 +599,9 @@ mod tests {
                     FieldType::IdList => Value::Array(vec![id.clone()]),
                     FieldType::TextList { .. } => Value::Array(vec![Value::from("sq")]),
                     FieldType::Answers => serde_json::json!({ "household": {} }),
+                    FieldType::PlanItems => serde_json::json!([{ "id": id, "status": "planned" }]),
+                    FieldType::PlanContent => serde_json::json!({ "plan_type": "pir", "items": [] }),
+                    FieldType::ServiceChecks => serde_json::json!([{ "item_id": id, "received": "yes" }]),
                 };
                 (spec.name.to_string(), v)
             })
@@ -531,6 +623,11 @@ mod tests {
         covers_its_schema::<Assessment>();
         covers_its_schema::<Attachment>();
         covers_its_schema::<Referral>();
+        covers_its_schema::<Plan>();
+        covers_its_schema::<PlanVersion>();
+        covers_its_schema::<PlanDecision>();
+        covers_its_schema::<Monitoring>();
+        covers_its_schema::<Review>();
     }
 
     #[test]

@@ -17,7 +17,9 @@ use uuid::Uuid;
 
 const VISITED_AT: &str = spec!(visit, "visited_at").name;
 const PRESENT: &str = spec!(visit, "present").name;
+#[cfg(feature = "hydrate")]
 const LATITUDE: &str = spec!(visit, "latitude").name;
+#[cfg(feature = "hydrate")]
 const LONGITUDE: &str = spec!(visit, "longitude").name;
 const GPS_CONSENT: &str = spec!(visit, "gps_consent").name;
 
