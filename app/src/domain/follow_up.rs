@@ -5,7 +5,9 @@
 //! stores. Calendar dates are Kosovo's (Europe/Belgrade): a follow-up due on a day is overdue
 //! from the next local midnight, whatever the daylight-saving change in between.
 
-use super::record::{Assessment, Fields, RecordKind, Referral, ReturnEvent, TypedRecord, Visit};
+use super::record::{
+    Assessment, Fields, Monitoring, PlanDecision, RecordKind, Referral, ReturnEvent, Review, TypedRecord, Visit,
+};
 use chrono::{DateTime, Days, Months, NaiveDate, TimeZone, Utc};
 use chrono_tz::Europe::Belgrade;
 use serde::{Deserialize, Serialize};
@@ -140,7 +142,6 @@ pub struct FollowUp {
 pub struct VisitFact {
     pub id: Uuid,
     pub on: NaiveDate,
-    pub monitoring: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -160,8 +161,11 @@ pub struct CaseFacts {
     /// The day of the return (foreigners: of the protection or permit decision).
     pub returned_on: Option<NaiveDate>,
     pub visits: Vec<VisitFact>,
-    /// Assessments after the first, by day: they are the quarterly reviews.
-    pub assessments: Vec<(Uuid, NaiveDate)>,
+    /// Monthly monitoring records, by day.
+    pub monitorings: Vec<(Uuid, NaiveDate)>,
+    /// Quarterly review records, by day.
+    pub reviews: Vec<(Uuid, NaiveDate)>,
+    /// The day the plan was first approved: its clock starts there.
     pub plan_active_since: Option<NaiveDate>,
     pub rent_paid_by_programme: bool,
     pub closed_on: Option<NaiveDate>,
@@ -249,25 +253,22 @@ pub fn schedule(facts: &CaseFacts, days: &ReferralDays, now: DateTime<Utc>) -> V
 
     if let Some(start) = facts.plan_active_since {
         let end = facts.closed_on.unwrap_or(horizon).min(horizon);
-        for n in 1u32.. {
-            let due = start + Months::new(n);
-            if due > end {
-                break;
-            }
-            let from = start + Months::new(n - 1);
-            let done = facts
-                .visits
-                .iter()
-                .find(|v| v.monitoring && v.on > from && v.on <= due)
-                .map(|v| v.id);
+        let months: Vec<u32> = (1u32..).take_while(|n| start + Months::new(*n) <= end).collect();
+        let window = |from: u32, to: u32| (start + Months::new(from), start + Months::new(to));
+        let monthly: Vec<_> = months.iter().map(|n| window(n - 1, *n)).collect();
+        let quarters: Vec<_> = months
+            .iter()
+            .filter(|n| *n % 3 == 0)
+            .map(|n| window(n - 3, *n))
+            .collect();
+        let monitored = fulfil(&monthly, &facts.monitorings);
+        let reviewed = fulfil(&quarters, &facts.reviews);
+        let mut reviewed = reviewed.into_iter();
+        for (n, done) in months.iter().zip(monitored) {
+            let due = start + Months::new(*n);
             push(format!("monitoring:{n}"), FollowUpKind::Monitoring, due, done);
             if n % 3 == 0 {
-                let from = start + Months::new(n - 3);
-                let review = facts
-                    .assessments
-                    .iter()
-                    .find(|(_, on)| *on > from && *on <= due)
-                    .map(|(id, _)| *id);
+                let review = reviewed.next().flatten();
                 push(
                     format!("quarterly_review:{}", n / 3),
                     FollowUpKind::QuarterlyReview,
@@ -286,6 +287,21 @@ pub fn schedule(facts: &CaseFacts, days: &ReferralDays, now: DateTime<Utc>) -> V
     }
     out.sort_by(|a, b| a.due_on.cmp(&b.due_on).then(a.key.cmp(&b.key)));
     out
+}
+
+/// Which record fulfils each period `(after, through]` of a recurring follow-up: in date order,
+/// each record fulfils the oldest open period that had begun by its day, so a late monitoring
+/// completes the month it was late for. Each record counts once.
+fn fulfil(periods: &[(NaiveDate, NaiveDate)], records: &[(Uuid, NaiveDate)]) -> Vec<Option<Uuid>> {
+    let mut sorted: Vec<&(Uuid, NaiveDate)> = records.iter().collect();
+    sorted.sort_by_key(|(id, on)| (*on, *id));
+    let mut done = vec![None; periods.len()];
+    for (id, on) in sorted {
+        if let Some(p) = (0..periods.len()).find(|&p| done[p].is_none() && periods[p].0 < *on) {
+            done[p] = Some(*id);
+        }
+    }
+    done
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -355,15 +371,30 @@ pub fn facts_from_records<'a>(
                 };
             }
             RecordKind::Visit => {
-                if let Ok(v) = Visit::from_fields(fields) {
-                    if let Some(at) = v.visited_at {
-                        let monitoring = v.is_monitoring();
-                        facts.visits.push(VisitFact {
-                            id,
-                            on: local_today(at),
-                            monitoring,
-                        });
-                    }
+                if let Some(at) = Visit::from_fields(fields).ok().and_then(|v| v.visited_at) {
+                    facts.visits.push(VisitFact {
+                        id,
+                        on: local_today(at),
+                    });
+                }
+            }
+            RecordKind::PlanDecision => {
+                let Ok(d) = PlanDecision::from_fields(fields) else {
+                    continue;
+                };
+                if let (true, Some(at)) = (d.approves(), d.decided_at) {
+                    let on = local_today(at);
+                    facts.plan_active_since = Some(facts.plan_active_since.map_or(on, |s| s.min(on)));
+                }
+            }
+            RecordKind::Monitoring => {
+                if let Some(on) = Monitoring::from_fields(fields).ok().and_then(|m| m.done_on) {
+                    facts.monitorings.push((id, on));
+                }
+            }
+            RecordKind::Review => {
+                if let Some(on) = Review::from_fields(fields).ok().and_then(|r| r.done_on) {
+                    facts.reviews.push((id, on));
                 }
             }
             RecordKind::Assessment => {
@@ -403,8 +434,6 @@ pub fn facts_from_records<'a>(
             .map(|(id, _, _)| *id)
             .next_back();
     }
-    // The first assessment is the needs assessment; the later ones review the plan.
-    facts.assessments = assessments.into_iter().skip(1).map(|(id, on, _)| (id, on)).collect();
     facts
 }
 
@@ -450,13 +479,11 @@ mod tests {
         f.visits.push(VisitFact {
             id: Uuid::from_u128(1),
             on: day("2026-11-19"),
-            monitoring: false,
         });
         assert_eq!(first_visit(&f, "2026-11-21T10:00:00Z").status, Status::Due);
         f.visits.push(VisitFact {
             id: Uuid::from_u128(2),
             on: day("2026-11-25"),
-            monitoring: false,
         });
         let fv = first_visit(&f, "2026-11-30T10:00:00Z");
         assert_eq!((fv.status, fv.done_by), (Status::Done, Some(Uuid::from_u128(2))));
@@ -692,5 +719,70 @@ mod tests {
         ]
         .map(|(k, d, s)| (k.to_string(), day(d), s));
         assert_eq!(got, expected.to_vec());
+    }
+
+    #[test]
+    fn monitoring_and_reviews_are_done_by_their_own_records_from_the_first_approval() {
+        let case_id = Uuid::from_u128(1);
+        let json = |v: serde_json::Value| -> Fields { serde_json::from_value(v).unwrap() };
+        let returned = json(
+            serde_json::json!({"decision": "returned", "decided_at": "2027-01-20T10:00:00Z", "content_hash": "a"}),
+        );
+        let approved = json(
+            serde_json::json!({"decision": "approved", "decided_at": "2027-01-31T10:00:00Z", "content_hash": "b"}),
+        );
+        let reapproved = json(
+            serde_json::json!({"decision": "approved", "decided_at": "2027-03-10T10:00:00Z", "content_hash": "c"}),
+        );
+        let monitoring = |d: &str| json(serde_json::json!({"done_on": d}));
+        let (a, b, c) = (
+            monitoring("2027-02-27"),
+            monitoring("2027-04-02"),
+            monitoring("2027-04-20"),
+        );
+        let review = json(serde_json::json!({"done_on": "2027-05-03", "progress": "ID cards received"}));
+        let visit = json(serde_json::json!({"visited_at": "2027-05-10T09:00:00Z", "kind": "monitoring"}));
+        let id = Uuid::from_u128;
+        let facts = facts_from_records(
+            case_id,
+            [
+                (RecordKind::PlanDecision, id(10), &returned),
+                (RecordKind::PlanDecision, id(11), &approved),
+                (RecordKind::PlanDecision, id(12), &reapproved),
+                (RecordKind::Monitoring, id(21), &a),
+                (RecordKind::Monitoring, id(22), &b),
+                (RecordKind::Monitoring, id(23), &c),
+                (RecordKind::Review, id(31), &review),
+                (RecordKind::Visit, id(41), &visit),
+            ],
+        );
+        // A returned plan starts nothing; a later approval does not restart the clock.
+        assert_eq!(facts.plan_active_since, Some(day("2027-01-31")));
+        // Counted by hand from 31 January: months end 28 Feb, 31 Mar, 30 Apr, 31 May, 30 Jun,
+        // 31 Jul, 31 Aug (the horizon is 5 June + 3 months). 27 Feb is month 1; 2 April is the
+        // late monitoring of month 2; 20 April is month 3; the monitoring visit of 10 May is a
+        // visit, not a monitoring: month 4 stays overdue. The review of 3 May came late for the
+        // first quarter (through 30 April) and fulfils it.
+        let got: Vec<(String, NaiveDate, Status, Option<Uuid>)> =
+            schedule(&facts, &ReferralDays::default(), at("2027-06-05T09:00:00Z"))
+                .into_iter()
+                .filter(|f| matches!(f.kind, FollowUpKind::Monitoring | FollowUpKind::QuarterlyReview))
+                .map(|f| (f.key, f.due_on, f.status, f.done_by))
+                .collect();
+        use Status::{Done, Due, Overdue};
+        let expected = [
+            ("monitoring:1", "2027-02-28", Done, Some(id(21))),
+            ("monitoring:2", "2027-03-31", Done, Some(id(22))),
+            ("monitoring:3", "2027-04-30", Done, Some(id(23))),
+            ("monitoring:4", "2027-05-31", Overdue, None),
+            ("monitoring:5", "2027-06-30", Due, None),
+            ("monitoring:6", "2027-07-31", Due, None),
+            ("quarterly_review:2", "2027-07-31", Due, None),
+            ("monitoring:7", "2027-08-31", Due, None),
+        ]
+        .map(|(k, d, st, by)| (k.to_string(), day(d), st, by));
+        let mut expected = expected.to_vec();
+        expected.insert(3, ("quarterly_review:1".into(), day("2027-04-30"), Done, Some(id(31))));
+        assert_eq!(got, expected);
     }
 }
