@@ -19,11 +19,11 @@ pub fn case_filter(actor: &SessionUser) -> Result<CaseScope, ApiError> {
     match case_scope(actor) {
         Some(Scope::OwnCases) => Ok(CaseScope {
             municipality_id: actor.municipality_id,
-            field_worker_id: Some(actor.id),
+            own_cases_of: Some(actor.id),
         }),
         Some(_) => Ok(CaseScope {
             municipality_id: actor.municipality_id,
-            field_worker_id: None,
+            own_cases_of: None,
         }),
         None => Err(ApiError::Forbidden),
     }

@@ -11,6 +11,7 @@ pub mod context;
 pub mod duplicates;
 pub mod follow_ups;
 pub mod http;
+pub mod plans;
 pub mod records;
 pub mod referrals;
 pub mod seed;

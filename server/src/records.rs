@@ -33,6 +33,7 @@ pub fn case_target(case: &StoredRecord) -> Target {
     Target::Case {
         municipality_id: case.municipality_id,
         field_worker_id: case.field_worker_id,
+        case_manager_id: typed::<Case>(case).ok().and_then(|c| c.case_manager_id),
     }
 }
 

@@ -141,6 +141,7 @@ impl Referrals {
                 change: None,
                 conflicts: vec![],
                 resolve: None,
+                unchanged: vec![],
                 audit: vec![self.ctx.event(
                     Some(actor),
                     None,

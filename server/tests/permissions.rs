@@ -113,7 +113,7 @@ async fn snapshot(store: &Arc<dyn Storage>, municipalities: &[Uuid]) -> String {
         }
         let scope = CaseScope {
             municipality_id: m,
-            field_worker_id: None,
+            own_cases_of: None,
         };
         let conflicts: Vec<_> = store
             .open_conflicts(scope)
@@ -298,13 +298,34 @@ async fn the_matrix(store: Arc<dyn Storage>) {
     let (here, there) = (suggestions(obiliq).await, suggestions(gjilan).await);
     assert!(here.len() >= 2 && there.len() >= 2, "{here:?} {there:?}");
 
+    // The colleague's case has the case manager appointed to it.
+    let plans = reintegra::plans::Plans::new(reintegra::context::Ctx::new(store.clone()));
+    let appointment = |manager: &SessionUser| reintegra::plans::Appointment {
+        case_manager_id: manager.id,
+        decision: "01-123/2026".into(),
+        decided_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(),
+    };
+    plans
+        .appoint(
+            &w.supervisor,
+            cases[1].0.case,
+            &appointment(&manager),
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
     let case = |i: usize, worker: &SessionUser| Target::Case {
         municipality_id: if i == 2 { gjilan } else { obiliq },
         field_worker_id: Some(worker.id),
+        case_manager_id: (i == 1).then_some(manager.id),
     };
     let scopes = [
         ("own case", case(0, &w.worker), &w.worker),
-        ("a colleague's case", case(1, &w.colleague), &w.colleague),
+        (
+            "a colleague's case, appointed to the case manager",
+            case(1, &w.colleague),
+            &w.colleague,
+        ),
         ("another municipality's case", case(2, &w.elsewhere), &w.elsewhere),
     ];
     let mut probes = vec![
@@ -353,6 +374,43 @@ async fn the_matrix(store: Arc<dyn Storage>) {
             method: "POST",
             uri: "/api/sync/v1/push".into(),
             body: Some(json!({ "changes": [visit] })),
+            form: false,
+        });
+        let plan = change(
+            RecordKind::Plan,
+            Uuid::now_v7(),
+            f.case,
+            None,
+            device,
+            json!({ "plan_type": "pir", "notes": "Ndihmë për dokumente" }),
+        );
+        probes.push(Probe {
+            action: Action::DraftPlan,
+            scope,
+            target: *target,
+            method: "POST",
+            uri: "/api/sync/v1/push".into(),
+            body: Some(json!({ "changes": [plan] })),
+            form: false,
+        });
+        // Past the permission, a decision on a plan the case does not have is invalid and
+        // changes nothing.
+        let decision = change(
+            RecordKind::PlanDecision,
+            Uuid::now_v7(),
+            f.case,
+            None,
+            device,
+            json!({ "plan_id": Uuid::now_v7(), "version_id": Uuid::now_v7(), "content_hash": "0".repeat(64),
+                    "decision": "approved", "decided_at": chrono::Utc::now().to_rfc3339() }),
+        );
+        probes.push(Probe {
+            action: Action::DecidePlan,
+            scope,
+            target: *target,
+            method: "POST",
+            uri: "/api/sync/v1/push".into(),
+            body: Some(json!({ "changes": [decision] })),
             form: false,
         });
         probes.push(Probe {
@@ -439,7 +497,29 @@ async fn the_matrix(store: Arc<dyn Storage>) {
         },
         municipal(Action::ViewInstitutions, "POST", "/api/institutions", None, true),
         municipal(Action::ViewDuplicates, "GET", "/api/v1/duplicates", None, false),
+        municipal(Action::ViewServices, "GET", "/api/v1/services", None, false),
+        municipal(
+            Action::ManageServices,
+            "POST",
+            "/api/v1/services",
+            Some(json!({ "area": "housing", "institution_id": null, "typical_days": 365,
+                         "names": { "sq": "Mobilim", "sr": "Nameštaj", "tr": "Mobilya", "en": "Furniture" } })),
+            false,
+        ),
     ]);
+    // After every probe on the cases, as an appointment changes who sees one: the colleague's
+    // case is given the case manager it already has, so nothing changes for later probes.
+    for (i, (scope, target, _)) in scopes.iter().enumerate().skip(1) {
+        probes.push(Probe {
+            action: Action::AppointCaseManager,
+            scope,
+            target: *target,
+            method: "POST",
+            uri: format!("/api/v1/cases/{}/case-manager", cases[i].0.case),
+            body: Some(serde_json::to_value(appointment(&manager)).unwrap()),
+            form: false,
+        });
+    }
     // Last, as they change who is who: dismissing and merging the suggestions.
     for (action, verb, n) in [
         (Action::DismissDuplicate, "dismiss", 0),
@@ -533,8 +613,9 @@ async fn the_matrix(store: Arc<dyn Storage>) {
     doc.push_str(&table_markdown());
     doc.push_str(&format!(
         "\n## What the routes answered\n\n\
-         Each role of Obiliq (the field worker owns the first case, a colleague the second, the\n\
-         third is Gjilan's; the partner is the employment office) against each action and scope:\n\
+         Each role of Obiliq (the field worker owns the first case, a colleague the second, to\n\
+         which the case manager is appointed, the third is Gjilan's; the partner is the\n\
+         employment office) against each action and scope:\n\
          {} roles × {} probes = {walked} requests, on SQLite and PostgreSQL. \"not found\" is\n\
          answered where the user may not even see the thing; every refusal changed nothing and\n\
          left an audit row.\n\n",

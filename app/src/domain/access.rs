@@ -38,6 +38,16 @@ pub enum Action {
     ManageUsers,
     /// See the municipality's institution registry.
     ViewInstitutions,
+    /// Draft and edit a case's individual plan, submit it, fill its monitoring and review.
+    DraftPlan,
+    /// Approve a submitted plan or return it.
+    DecidePlan,
+    /// Appoint a case's case manager by decision.
+    AppointCaseManager,
+    /// See the catalogue of standard services.
+    ViewServices,
+    /// Add, change and retire services of the catalogue.
+    ManageServices,
 }
 
 /// How far a grant reaches inside the user's own municipality (no grant crosses municipalities:
@@ -66,15 +76,24 @@ impl Scope {
 use Role::*;
 use Scope::*;
 
+/// A case manager works the cases they were appointed to, a field worker the cases in their
+/// caseload.
 const CASE_WORK: &[(Role, Scope)] = &[
     (FieldWorker, OwnCases),
-    (CaseManager, Municipality),
+    (CaseManager, OwnCases),
     (Supervisor, Municipality),
+];
+const OFFICE_STAFF: &[(Role, Scope)] = &[
+    (FieldWorker, Municipality),
+    (CaseManager, Municipality),
+    (SchoolTeam, Municipality),
+    (Supervisor, Municipality),
+    (Admin, Municipality),
 ];
 const MUNICIPAL_CASE_WORK: &[(Role, Scope)] = &[(CaseManager, Municipality), (Supervisor, Municipality)];
 
 impl Action {
-    pub const ALL: [Action; 13] = [
+    pub const ALL: [Action; 18] = [
         Action::ViewCase,
         Action::EditCase,
         Action::ReassignCase,
@@ -88,6 +107,11 @@ impl Action {
         Action::SetReferralDays,
         Action::ManageUsers,
         Action::ViewInstitutions,
+        Action::DraftPlan,
+        Action::DecidePlan,
+        Action::AppointCaseManager,
+        Action::ViewServices,
+        Action::ManageServices,
     ];
 
     /// The table: which roles may do this, and how far. A role not listed may not.
@@ -107,13 +131,10 @@ impl Action {
             ],
             Action::SetReferralDays => &[(Supervisor, Municipality), (Admin, Municipality)],
             Action::ManageUsers => &[(Admin, Municipality)],
-            Action::ViewInstitutions => &[
-                (FieldWorker, Municipality),
-                (CaseManager, Municipality),
-                (SchoolTeam, Municipality),
-                (Supervisor, Municipality),
-                (Admin, Municipality),
-            ],
+            Action::ViewInstitutions | Action::ViewServices => OFFICE_STAFF,
+            Action::DraftPlan => &[(CaseManager, OwnCases), (Supervisor, Municipality)],
+            Action::DecidePlan | Action::AppointCaseManager => &[(Supervisor, Municipality)],
+            Action::ManageServices => &[(Admin, Municipality)],
         }
     }
 
@@ -121,7 +142,12 @@ impl Action {
     /// "not found", so nobody learns of a case or a suggestion outside their view.
     pub fn seen_through(self) -> Option<Action> {
         match self {
-            Action::EditCase | Action::ReassignCase | Action::ResolveConflict => Some(Action::ViewCase),
+            Action::EditCase
+            | Action::ReassignCase
+            | Action::ResolveConflict
+            | Action::DraftPlan
+            | Action::DecidePlan
+            | Action::AppointCaseManager => Some(Action::ViewCase),
             Action::MergePeople | Action::DismissDuplicate => Some(Action::ViewDuplicates),
             Action::AnswerReferral => Some(Action::ViewIncomingReferrals),
             _ => None,
@@ -144,6 +170,29 @@ impl Action {
             Action::SetReferralDays => "set_referral_days",
             Action::ManageUsers => "manage_users",
             Action::ViewInstitutions => "view_institutions",
+            Action::DraftPlan => "draft_plan",
+            Action::DecidePlan => "decide_plan",
+            Action::AppointCaseManager => "appoint_case_manager",
+            Action::ViewServices => "view_services",
+            Action::ManageServices => "manage_services",
+        }
+    }
+
+    /// The action that writing a record of `kind` to a case needs: the plan and its follow-up
+    /// are the case manager's, a decision on the plan the supervisor's, the rest field work.
+    pub fn to_write(kind: crate::domain::RecordKind) -> Action {
+        use crate::domain::RecordKind as K;
+        match kind {
+            K::Plan | K::PlanVersion | K::Monitoring | K::Review => Action::DraftPlan,
+            K::PlanDecision => Action::DecidePlan,
+            K::Case
+            | K::Household
+            | K::Member
+            | K::ReturnEvent
+            | K::Visit
+            | K::Assessment
+            | K::Attachment
+            | K::Referral => Action::EditCase,
         }
     }
 }
@@ -157,6 +206,7 @@ pub enum Target {
     Case {
         municipality_id: Uuid,
         field_worker_id: Option<Uuid>,
+        case_manager_id: Option<Uuid>,
     },
     /// Something sent to one institution (a referral).
     Institution {
@@ -209,7 +259,14 @@ fn reaches(user: &SessionUser, scope: Scope, target: Target) -> bool {
         // A list: the server narrows it to the user's own cases or institution.
         (OwnCases, Target::Municipality(_)) => true,
         (OwnInstitution, Target::Municipality(_)) => user.institution_id.is_some(),
-        (OwnCases, Target::Case { field_worker_id, .. }) => field_worker_id == Some(user.id),
+        (
+            OwnCases,
+            Target::Case {
+                field_worker_id,
+                case_manager_id,
+                ..
+            },
+        ) => field_worker_id == Some(user.id) || case_manager_id == Some(user.id),
         (OwnInstitution, Target::Institution { institution_id, .. }) => {
             institution_id.is_some() && institution_id == user.institution_id
         }
@@ -315,10 +372,49 @@ mod tests {
     }
 
     fn case(m: Uuid, field_worker: Option<Uuid>) -> Target {
+        managed(m, field_worker, None)
+    }
+
+    fn managed(m: Uuid, field_worker: Option<Uuid>, case_manager: Option<Uuid>) -> Target {
         Target::Case {
             municipality_id: m,
             field_worker_id: field_worker,
+            case_manager_id: case_manager,
         }
+    }
+
+    #[test]
+    fn a_case_manager_works_the_cases_appointed_to_them_and_the_supervisor_decides() {
+        use crate::domain::RecordKind;
+        let home = Uuid::now_v7();
+        let worker = user(&[Role::FieldWorker], home);
+        let manager = user(&[Role::CaseManager], home);
+        let supervisor = user(&[Role::Supervisor], home);
+        let appointed = managed(home, Some(worker.id), Some(manager.id));
+        let not_appointed = managed(home, Some(worker.id), None);
+        assert_eq!(require(&manager, Action::ViewCase, appointed), Ok(()));
+        assert_eq!(require(&manager, Action::DraftPlan, appointed), Ok(()));
+        assert_eq!(
+            require(&manager, Action::ViewCase, not_appointed),
+            Err(Refusal::NotFound)
+        );
+        // The case manager may not approve their own plan; the field worker may not draft it.
+        assert_eq!(
+            require(&manager, Action::DecidePlan, appointed),
+            Err(Refusal::Forbidden)
+        );
+        assert_eq!(require(&worker, Action::DraftPlan, appointed), Err(Refusal::Forbidden));
+        assert_eq!(require(&supervisor, Action::DecidePlan, not_appointed), Ok(()));
+        assert_eq!(require(&supervisor, Action::AppointCaseManager, not_appointed), Ok(()));
+        assert_eq!(
+            require(&manager, Action::AppointCaseManager, appointed),
+            Err(Refusal::Forbidden)
+        );
+        // Writing a record needs the action its kind names.
+        assert_eq!(Action::to_write(RecordKind::Visit), Action::EditCase);
+        assert_eq!(Action::to_write(RecordKind::Plan), Action::DraftPlan);
+        assert_eq!(Action::to_write(RecordKind::Monitoring), Action::DraftPlan);
+        assert_eq!(Action::to_write(RecordKind::PlanDecision), Action::DecidePlan);
     }
 
     #[test]
@@ -343,7 +439,7 @@ mod tests {
         let home = Uuid::now_v7();
         let worker = user(&[Role::FieldWorker], home);
         let manager = user(&[Role::CaseManager], home);
-        let own = case(home, Some(worker.id));
+        let own = managed(home, Some(worker.id), Some(manager.id));
         let colleagues = case(home, Some(Uuid::now_v7()));
         // Sees their own case but may not give it away; a colleague's case is not theirs to know.
         assert_eq!(require(&worker, Action::ReassignCase, own), Err(Refusal::Forbidden));

@@ -128,6 +128,11 @@ pub enum Rejection {
     FutureBase,
     /// The server could not store it now; send again later.
     Busy,
+    /// A submission or a decision names content the plan no longer has: it was edited before
+    /// this arrived. Nothing was submitted or decided.
+    PlanChanged,
+    /// The case already has a plan: edit that one.
+    PlanExists,
 }
 
 impl Rejection {
@@ -151,6 +156,8 @@ impl Rejection {
             Rejection::AlreadyExists => "a record with this ID already exists",
             Rejection::FutureBase => "the phone's copy is newer than the server's; refresh the caseload",
             Rejection::Busy => "the server is busy; the change will be sent again",
+            Rejection::PlanChanged => "the plan changed before this arrived; nothing was submitted or decided",
+            Rejection::PlanExists => "the case already has a plan",
         }
     }
 }
@@ -206,6 +213,9 @@ pub struct PullPage {
     /// The municipality's institutions, to refer to offline.
     #[serde(default)]
     pub institutions: Vec<super::Institution>,
+    /// The municipality's catalogue of standard services, to draft plans from offline.
+    #[serde(default)]
+    pub services: Vec<super::service::Service>,
     /// For supervisors and case managers: the municipality's field workers, to show each one's
     /// load. Empty for a field worker.
     #[serde(default)]

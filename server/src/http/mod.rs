@@ -13,6 +13,7 @@ use crate::config::Settings;
 use crate::context::Ctx;
 use crate::duplicates::Duplicates;
 use crate::follow_ups::FollowUps;
+use crate::plans::Plans;
 use crate::referrals::Referrals;
 use crate::storage::Storage;
 use crate::sync::SyncService;
@@ -54,6 +55,7 @@ pub struct AppState {
 pub struct ApiState {
     pub sync: SyncService,
     pub cases: Cases,
+    pub plans: Plans,
     pub duplicates: Duplicates,
     pub follow_ups: FollowUps,
     pub referrals: Referrals,
@@ -66,6 +68,7 @@ impl ApiState {
         Self {
             sync: SyncService::new(ctx.clone()),
             cases: Cases::new(ctx.clone()),
+            plans: Plans::new(ctx.clone()),
             duplicates: Duplicates::new(ctx.clone()),
             follow_ups: FollowUps::new(ctx.clone()),
             referrals: Referrals::new(ctx),

@@ -1,5 +1,6 @@
 //! `/api/v1`: the office's online actions, which are not sync: follow-ups, referral answers
-//! and days, duplicate people, reassigning a case (`docs/office-v1.md`).
+//! and days, duplicate people, reassigning a case, appointing its case manager, the catalogue of
+//! services (`docs/office-v1.md`).
 
 use super::extract::{Actor, JsonBody, Path};
 use super::ApiState;
@@ -7,10 +8,11 @@ use app::api::ApiError;
 use app::domain::duplicate::DuplicateView;
 use app::domain::follow_up::ReferralDays;
 use app::domain::referral::{self, IncomingReferral};
+use app::domain::service::{Service, ServiceInput};
 use app::domain::sync::{self, FollowUpView};
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -33,6 +35,26 @@ struct SetDays {
 
 crate::body_limit!(SetDays, 4096, "{\"kind\": …, \"days\": …}");
 
+crate::body_limit!(
+    crate::plans::Appointment,
+    4096,
+    "{\"case_manager_id\": …, \"decision\": …, \"decided_on\": …}"
+);
+
+crate::body_limit!(
+    ServiceInput,
+    8192,
+    "{\"area\": …, \"names\": {\"sq\", \"sr\", \"tr\", \"en\"}, \"institution_id\": …, \"typical_days\": …}"
+);
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Retire {
+    retired: bool,
+}
+
+crate::body_limit!(Retire, 1024, "{\"retired\": true}");
+
 pub fn router() -> Router<ApiState> {
     Router::new()
         .route("/follow-ups", get(follow_ups))
@@ -43,6 +65,10 @@ pub fn router() -> Router<ApiState> {
         .route("/duplicates/{id}/dismiss", post(dismiss_duplicate))
         .route("/duplicates/{id}/merge", post(merge_duplicate))
         .route("/cases/{id}/reassign", post(reassign))
+        .route("/cases/{id}/case-manager", post(appoint_case_manager))
+        .route("/services", get(services).post(add_service))
+        .route("/services/{id}", put(change_service))
+        .route("/services/{id}/retire", post(retire_service))
 }
 
 async fn follow_ups(State(s): State<ApiState>, Actor(a): Actor) -> Answer<Vec<FollowUpView>> {
@@ -106,4 +132,44 @@ async fn reassign(
 ) -> Result<StatusCode, ApiError> {
     s.cases.reassign(&a, id, r.field_worker_id, chrono::Utc::now()).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+async fn appoint_case_manager(
+    State(s): State<ApiState>,
+    Actor(a): Actor,
+    Path(id): Path<Uuid>,
+    JsonBody(r): JsonBody<crate::plans::Appointment>,
+) -> Result<StatusCode, ApiError> {
+    s.plans.appoint(&a, id, &r, chrono::Utc::now()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn services(State(s): State<ApiState>, Actor(a): Actor) -> Answer<Vec<Service>> {
+    Ok(Json(s.plans.services(&a).await?))
+}
+
+async fn add_service(
+    State(s): State<ApiState>,
+    Actor(a): Actor,
+    JsonBody(input): JsonBody<ServiceInput>,
+) -> Answer<Service> {
+    Ok(Json(s.plans.save_service(&a, None, &input).await?))
+}
+
+async fn change_service(
+    State(s): State<ApiState>,
+    Actor(a): Actor,
+    Path(id): Path<Uuid>,
+    JsonBody(input): JsonBody<ServiceInput>,
+) -> Answer<Service> {
+    Ok(Json(s.plans.save_service(&a, Some(id), &input).await?))
+}
+
+async fn retire_service(
+    State(s): State<ApiState>,
+    Actor(a): Actor,
+    Path(id): Path<Uuid>,
+    JsonBody(r): JsonBody<Retire>,
+) -> Answer<Service> {
+    Ok(Json(s.plans.retire_service(&a, id, r.retired).await?))
 }

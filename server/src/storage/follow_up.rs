@@ -134,12 +134,12 @@ macro_rules! follow_up_store {
             async fn follow_ups_in(&self, scope: CaseScope) -> Result<Vec<FollowUpRow>> {
                 let sql = format!(
                     "SELECT {FOLLOW_UP_COLUMNS} FROM follow_up f JOIN record c ON c.id = f.case_id AND c.kind = 'case' \
-                     WHERE f.municipality_id = $1 AND ($2 IS NULL OR c.field_worker_id = $2) \
+                     WHERE f.municipality_id = $1 AND ($2 IS NULL OR c.field_worker_id = $2 OR c.case_manager_id = $2) \
                      ORDER BY f.due_on, f.case_id, f.key"
                 );
                 let rows = sqlx::query(&sql)
                     .bind(scope.municipality_id)
-                    .bind(scope.field_worker_id)
+                    .bind(scope.own_cases_of)
                     .fetch_all(&self.pool)
                     .await?;
                 rows.iter().map(Self::follow_up_from_row).collect()

@@ -29,6 +29,7 @@ macro_rules! insert_audits {
 mod blob;
 mod follow_up;
 mod record;
+mod service;
 mod sql;
 
 use app::domain::{Institution, Role};
@@ -46,6 +47,7 @@ pub use follow_up::{FollowUpRow, FollowUpStore};
 pub use record::{
     AppliedChange, CaseScope, Commit, CommitResult, ConflictRow, DuplicateRow, RecordStore, StoredRecord,
 };
+pub use service::ServiceStore;
 pub use sql::{PostgresStorage, SqliteStorage};
 
 #[derive(Debug, thiserror::Error)]
@@ -115,7 +117,7 @@ pub struct AuditEvent {
 }
 
 #[async_trait::async_trait]
-pub trait Storage: RecordStore + FollowUpStore + BlobStore + Send + Sync + 'static {
+pub trait Storage: RecordStore + FollowUpStore + BlobStore + ServiceStore + Send + Sync + 'static {
     async fn ping(&self) -> Result<()>;
     /// True once any user exists: demo data never goes into a database in use.
     async fn has_users(&self) -> Result<bool>;

@@ -74,6 +74,9 @@ pub struct Commit {
     pub resolve: Option<(Uuid, Uuid, DateTime<Utc>, String)>,
     /// The audit rows of this write, committed with it.
     pub audit: Vec<AuditEvent>,
+    /// Records that must still be at these versions for the write to land (a decision on a plan
+    /// lands only on the plan it read); otherwise nothing is written and the write races.
+    pub unchanged: Vec<(Uuid, i64)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,11 +101,24 @@ pub struct DuplicateRow {
     pub decision: Option<String>,
 }
 
-/// Which cases a reader sees: a municipality, and within it one worker's caseload or all.
+/// Which cases a reader sees: a municipality, and within it the cases of one user (their
+/// caseload as field worker, the cases appointed to them as case manager) or all.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CaseScope {
     pub municipality_id: Uuid,
-    pub field_worker_id: Option<Uuid>,
+    pub own_cases_of: Option<Uuid>,
+}
+
+/// A case row's appointed case manager, kept in a column beside the field for the filters.
+fn case_manager_of(r: &StoredRecord) -> Option<Uuid> {
+    (r.kind == RecordKind::Case)
+        .then(|| {
+            r.fields
+                .get("case_manager_id")
+                .and_then(Value::as_str)
+                .and_then(|s| Uuid::parse_str(s).ok())
+        })
+        .flatten()
 }
 
 #[async_trait::async_trait]
@@ -262,6 +278,18 @@ macro_rules! record_store {
                     .fetch_one(&mut *tx)
                     .await?
                     .try_get("seq")?;
+                // Writers queue on the counter, so what is read now stays true until commit.
+                for (id, version) in &c.unchanged {
+                    let now: Option<i64> = sqlx::query("SELECT version FROM record WHERE id = $1")
+                        .bind(id)
+                        .fetch_optional(&mut *tx)
+                        .await?
+                        .map(|row| row.try_get("version"))
+                        .transpose()?;
+                    if now != Some(*version) {
+                        return Ok(CommitResult::Raced);
+                    }
+                }
                 if let Some(ch) = &c.change {
                     let inserted = sqlx::query(
                         "INSERT INTO sync_change (change_id, user_id, device_id, record_id, outcome, received_at) \
@@ -289,8 +317,8 @@ macro_rules! record_store {
                     let written = match c.expected_version {
                         None => sqlx::query(
                             "INSERT INTO record (id, kind, case_id, municipality_id, field_worker_id, version, fields, \
-                             stamps, sha256, seq, created_by, created_at, updated_by, updated_at) \
-                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
+                             stamps, sha256, seq, created_by, created_at, updated_by, updated_at, case_manager_id) \
+                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
                              ON CONFLICT (id) DO NOTHING",
                         )
                         .bind(r.id)
@@ -307,12 +335,14 @@ macro_rules! record_store {
                         .bind(r.created_at)
                         .bind(r.updated_by)
                         .bind(r.updated_at)
+                        .bind(case_manager_of(r))
                         .execute(&mut *tx)
                         .await?
                         .rows_affected(),
                         Some(expected) => sqlx::query(
                             "UPDATE record SET version = $2, fields = $3, stamps = $4, sha256 = $5, seq = $6, \
-                             field_worker_id = $7, updated_by = $8, updated_at = $9 WHERE id = $1 AND version = $10",
+                             field_worker_id = $7, updated_by = $8, updated_at = $9, case_manager_id = $11 \
+                             WHERE id = $1 AND version = $10",
                         )
                         .bind(r.id)
                         .bind(r.version)
@@ -324,6 +354,7 @@ macro_rules! record_store {
                         .bind(r.updated_by)
                         .bind(r.updated_at)
                         .bind(expected)
+                        .bind(case_manager_of(r))
                         .execute(&mut *tx)
                         .await?
                         .rows_affected(),
@@ -376,13 +407,13 @@ macro_rules! record_store {
             async fn pull(&self, scope: CaseScope, after_seq: i64, limit: i64) -> Result<Vec<StoredRecord>> {
                 let sql = format!(
                     "SELECT {RECORD_COLUMNS} FROM record r JOIN record c ON c.id = r.case_id AND c.kind = 'case' \
-                     WHERE r.municipality_id = $1 AND r.seq > $2 AND ($3 IS NULL OR c.field_worker_id = $3) \
+                     WHERE r.municipality_id = $1 AND r.seq > $2 AND ($3 IS NULL OR c.field_worker_id = $3 OR c.case_manager_id = $3) \
                      ORDER BY r.seq LIMIT $4"
                 );
                 let rows = sqlx::query(&sql)
                     .bind(scope.municipality_id)
                     .bind(after_seq)
-                    .bind(scope.field_worker_id)
+                    .bind(scope.own_cases_of)
                     .bind(limit)
                     .fetch_all(&self.pool)
                     .await?;
@@ -392,11 +423,11 @@ macro_rules! record_store {
             async fn cases_in(&self, scope: CaseScope) -> Result<Vec<StoredRecord>> {
                 let sql = format!(
                     "SELECT {RECORD_COLUMNS} FROM record r WHERE r.kind = 'case' AND r.municipality_id = $1 \
-                     AND ($2 IS NULL OR r.field_worker_id = $2) ORDER BY r.id"
+                     AND ($2 IS NULL OR r.field_worker_id = $2 OR r.case_manager_id = $2) ORDER BY r.id"
                 );
                 let rows = sqlx::query(&sql)
                     .bind(scope.municipality_id)
-                    .bind(scope.field_worker_id)
+                    .bind(scope.own_cases_of)
                     .fetch_all(&self.pool)
                     .await?;
                 rows.iter().map(Self::record_from_row).collect()
@@ -406,11 +437,11 @@ macro_rules! record_store {
                 let sql = format!(
                     "{CONFLICT_SELECT} JOIN record c ON c.id = f.case_id AND c.kind = 'case' \
                      WHERE f.municipality_id = $1 AND f.resolved_at IS NULL \
-                     AND ($2 IS NULL OR c.field_worker_id = $2) ORDER BY f.created_at, f.id"
+                     AND ($2 IS NULL OR c.field_worker_id = $2 OR c.case_manager_id = $2) ORDER BY f.created_at, f.id"
                 );
                 let rows = sqlx::query(&sql)
                     .bind(scope.municipality_id)
-                    .bind(scope.field_worker_id)
+                    .bind(scope.own_cases_of)
                     .fetch_all(&self.pool)
                     .await?;
                 rows.iter().map(Self::conflict_from_row).collect()
@@ -512,7 +543,7 @@ macro_rules! record_store {
                         .try_get("seq")?;
                     let written = sqlx::query(
                         "UPDATE record SET case_id = $2, field_worker_id = $3, version = $4, fields = $5, stamps = $6, \
-                         seq = $7, updated_by = $8, updated_at = $9 WHERE id = $1 AND version = $10",
+                         seq = $7, updated_by = $8, updated_at = $9, case_manager_id = $11 WHERE id = $1 AND version = $10",
                     )
                     .bind(r.id)
                     .bind(r.case_id)
@@ -524,6 +555,7 @@ macro_rules! record_store {
                     .bind(r.updated_by)
                     .bind(r.updated_at)
                     .bind(expected)
+                    .bind(case_manager_of(r))
                     .execute(&mut *tx)
                     .await?
                     .rows_affected();

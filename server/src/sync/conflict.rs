@@ -65,6 +65,7 @@ impl SyncService {
                 change: None,
                 conflicts: vec![],
                 resolve: Some((id, actor.id, at, choice_text.into())),
+                unchanged: vec![],
                 audit: vec![self.ctx.event(
                     Some(actor),
                     None,

@@ -5,6 +5,7 @@ use super::{conflict_view, state_of, SyncService};
 use crate::follow_ups::case_filter;
 use crate::records::merged_into;
 use app::api::ApiError;
+use app::domain::access::permits;
 use app::domain::sync::{self, PullPage};
 use app::domain::{Action, Role, SessionUser, Target};
 use uuid::Uuid;
@@ -32,7 +33,13 @@ impl SyncService {
         let next = records.last().map_or(after, |r| r.seq);
         let conflicts = self.ctx.store.open_conflicts(scope).await?;
         let institutions = self.ctx.store.institutions(actor.municipality_id).await?;
-        let workers = if scope.field_worker_id.is_none() {
+        // The catalogue plans are drafted from, offline.
+        let services = if permits(actor, Action::ViewServices, Target::Municipality(actor.municipality_id)) {
+            self.ctx.store.services(actor.municipality_id).await?
+        } else {
+            Vec::new()
+        };
+        let workers = if scope.own_cases_of.is_none() {
             self.ctx
                 .store
                 .users_in(actor.municipality_id)
@@ -79,6 +86,7 @@ impl SyncService {
             records: records.iter().map(state_of).collect(),
             conflicts: conflicts.iter().map(conflict_view).collect(),
             institutions,
+            services,
             workers,
             referral_days,
             cases,

@@ -3,13 +3,14 @@
 
 use super::{conflict_view, SyncService};
 use crate::context::RACE_RETRIES;
+use crate::plans;
 use crate::records::{case_target, members_of, merged_into, typed};
 use crate::storage::{AppliedChange, Commit, CommitResult, ConflictRow, StorageError, StoredRecord};
 use app::api::ApiError;
 use app::domain::access::{may_finish_queued_edit, permits};
 use app::domain::record::{check_change_fields, validate, Case, Context, Referral};
 use app::domain::sync::{self, Change, ChangeResult, Outcome, PushRequest, PushResponse, Rejection};
-use app::domain::{Action, FieldError, Fields, RecordKind, Role, SessionUser, Target};
+use app::domain::{Action, FieldError, Fields, Problem, RecordKind, Role, SessionUser, Target};
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -105,6 +106,10 @@ impl SyncService {
     async fn apply(&self, actor: &SessionUser, change: &Change) -> Result<Outcome, ApiError> {
         for _ in 0..RACE_RETRIES {
             if let Some(done) = self.ctx.store.applied_change(change.change_id).await? {
+                // Someone else's change ID: whoever may not write to the case learns nothing of it.
+                if done.user_id != actor.id && !self.may_write(actor, change).await? {
+                    return Ok(Outcome::rejected(Rejection::Forbidden, vec![]));
+                }
                 return Ok(already_applied(actor, &done));
             }
             let (change, merged_case) = self.redirected(change).await?;
@@ -115,6 +120,11 @@ impl SyncService {
             }
         }
         Ok(Outcome::rejected(Rejection::Busy, vec![]))
+    }
+
+    async fn may_write(&self, actor: &SessionUser, change: &Change) -> Result<bool, ApiError> {
+        let case = self.ctx.store.record(change.case_id).await?;
+        Ok(case.is_some_and(|c| permits(actor, Action::to_write(change.kind), case_target(&c))))
     }
 
     /// A change made on the phone for a case that has since been merged into another goes to
@@ -190,11 +200,19 @@ impl SyncService {
                     .and_then(|c| c.merged_at)
                     .is_some_and(|t| change.made_at <= t)
         });
-        let case = Target::Case {
-            municipality_id,
-            field_worker_id,
-        };
-        if !permits(actor, Action::EditCase, case) && !queued_before_reassignment && !queued_before_merge {
+        let case = case_record.map_or(
+            Target::Case {
+                municipality_id,
+                field_worker_id,
+                case_manager_id: None,
+            },
+            case_target,
+        );
+        // Field work queued before a reassignment or a merge is still sent; plans and decisions
+        // need their own grant.
+        let action = Action::to_write(change.kind);
+        let queued = action == Action::EditCase && (queued_before_reassignment || queued_before_merge);
+        if !permits(actor, action, case) && !queued {
             return reject(Rejection::Forbidden, vec![]);
         }
         let case_records: Vec<StoredRecord> = case_records
@@ -212,6 +230,14 @@ impl SyncService {
                 return reject(Rejection::Mismatch, vec![]);
             }
             (Some(_), None) => return reject(Rejection::AlreadyExists, vec![]),
+            (Some(_), Some(_)) if change.kind.is_append_only() => {
+                let errors = change
+                    .fields
+                    .keys()
+                    .map(|f| FieldError::new(f, Problem::ReadOnly))
+                    .collect();
+                return reject(Rejection::Invalid, errors);
+            }
             (None, Some(_)) => return reject(Rejection::UnknownRecord, vec![]),
             (None, None) => {
                 let errors = validate(change.kind, &change.fields, &ctx);
@@ -303,10 +329,14 @@ impl SyncService {
             if !known {
                 return reject(
                     Rejection::Invalid,
-                    vec![FieldError::new("institution_id", app::domain::Problem::Unknown)],
+                    vec![FieldError::new("institution_id", Problem::Unknown)],
                 );
             }
         }
+        let unchanged = match plans::check_write(&self.ctx, &record, existing.as_ref(), &case_records).await? {
+            Ok(unchanged) => unchanged,
+            Err((rejection, errors)) => return reject(rejection, errors),
+        };
         let outcome = if conflicts.is_empty() {
             Outcome::Applied {
                 version: record.version,
@@ -332,6 +362,7 @@ impl SyncService {
             }),
             conflicts,
             resolve: None,
+            unchanged,
             audit: vec![self.ctx.event(
                 Some(actor),
                 None,
