@@ -8,6 +8,7 @@ use reintegra::cases::Cases;
 use reintegra::context::Ctx;
 use reintegra::duplicates::Duplicates;
 use reintegra::follow_ups::FollowUps;
+use reintegra::plans::Plans;
 use reintegra::referrals::Referrals;
 use reintegra::seed;
 use reintegra::storage::Storage;
@@ -22,10 +23,12 @@ pub struct World {
     pub duplicates: Duplicates,
     pub follow_ups: FollowUps,
     pub referrals: Referrals,
+    pub plans: Plans,
     pub store: Arc<dyn Storage>,
     pub worker: SessionUser,
     pub colleague: SessionUser,
     pub supervisor: SessionUser,
+    pub manager: SessionUser,
     pub school: SessionUser,
     pub elsewhere: SessionUser,
     pub employment_office: app::domain::Institution,
@@ -93,6 +96,7 @@ pub async fn world(store: Arc<dyn Storage>) -> World {
         worker: user(&obiliq, "field.a", Role::FieldWorker).await,
         colleague: user(&obiliq, "field.b", Role::FieldWorker).await,
         supervisor: user(&obiliq, "supervisor", Role::Supervisor).await,
+        manager: user(&obiliq, "case.manager", Role::CaseManager).await,
         school: user(&obiliq, "school", Role::SchoolTeam).await,
         elsewhere: user(&gjilan, "field.gjilan", Role::FieldWorker).await,
         sync: SyncService::new(Ctx::new(store.clone())),
@@ -100,6 +104,7 @@ pub async fn world(store: Arc<dyn Storage>) -> World {
         duplicates: Duplicates::new(Ctx::new(store.clone())),
         follow_ups: FollowUps::new(Ctx::new(store.clone())),
         referrals: Referrals::new(Ctx::new(store.clone())),
+        plans: Plans::new(Ctx::new(store.clone())),
         store,
     }
 }
