@@ -67,6 +67,29 @@ macro_rules! dynamic_labels {
 
 dynamic_labels!(
     k_referral,
+    f_member_id,
+    f_service_id,
+    f_goal,
+    f_start_on,
+    f_due_on,
+    f_reason,
+    c_planned,
+    c_in_progress,
+    c_done,
+    c_not_possible,
+    c_yes,
+    c_partly,
+    c_no,
+    a_documents,
+    a_employment,
+    a_vocational_training,
+    a_social_assistance,
+    a_health,
+    a_psychosocial,
+    a_housing,
+    a_education,
+    a_agriculture,
+    a_protection,
     k_plan,
     k_plan_version,
     k_plan_decision,
@@ -264,6 +287,25 @@ pub fn problem_text(i18n: I18nContext<Locale>, problem: Problem) -> String {
     }
 }
 
+/// Why the server refused a change, in the user's words.
+pub fn rejection_text(i18n: I18nContext<Locale>, reason: crate::domain::sync::Rejection) -> String {
+    use crate::domain::sync::Rejection as R;
+    match reason {
+        R::Malformed => t_string!(i18n, rej_malformed),
+        R::Invalid => t_string!(i18n, rej_invalid),
+        R::Forbidden => t_string!(i18n, rej_forbidden),
+        R::UnknownCase => t_string!(i18n, rej_unknown_case),
+        R::UnknownRecord => t_string!(i18n, rej_unknown_record),
+        R::Mismatch => t_string!(i18n, rej_mismatch),
+        R::AlreadyExists => t_string!(i18n, rej_already_exists),
+        R::FutureBase => t_string!(i18n, rej_future_base),
+        R::Busy => t_string!(i18n, rej_busy),
+        R::PlanChanged => t_string!(i18n, rej_plan_changed),
+        R::PlanExists => t_string!(i18n, rej_plan_exists),
+    }
+    .to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -345,6 +387,27 @@ mod tests {
             }
         }
         Section::ALL.iter().for_each(|s| has(format!("s_{}", s.as_str())));
+        crate::domain::service::SERVICE_AREAS
+            .iter()
+            .for_each(|a| has(format!("a_{a}")));
+        crate::domain::plan::ITEM_STATUSES
+            .iter()
+            .for_each(|s| has(format!("c_{s}")));
+        crate::domain::record::monitoring::RECEIVED
+            .iter()
+            .for_each(|r| has(format!("c_{r}")));
+        [
+            "member_id",
+            "service_id",
+            "institution_id",
+            "goal",
+            "start_on",
+            "due_on",
+            "status",
+            "reason",
+        ]
+        .iter()
+        .for_each(|f| has(format!("f_{f}")));
         PRIORITIES.iter().for_each(|p| has(format!("c_{p}")));
     }
 }

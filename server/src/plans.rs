@@ -12,8 +12,7 @@ use app::domain::record::{Case, Plan, PlanDecision, PlanVersion, TypedRecord};
 use app::domain::service::{Service, ServiceInput};
 use app::domain::sync::Rejection;
 use app::domain::{Action, FieldError, Problem, RecordKind, Role, SessionUser, Target};
-use chrono::{DateTime, NaiveDate, Utc};
-use serde::{Deserialize, Serialize};
+use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 /// Why a write is refused, with the fields at fault.
@@ -104,15 +103,7 @@ fn current_hash(plan: &StoredRecord) -> Result<String, ApiError> {
     Ok(content_hash(&PlanContent::of(&plan)))
 }
 
-/// The supervisor's decision appointing a case manager.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Appointment {
-    pub case_manager_id: Uuid,
-    /// The decision's number, as written on the paper.
-    pub decision: String,
-    pub decided_on: NaiveDate,
-}
+pub use app::domain::sync::Appointment;
 
 #[derive(Clone)]
 pub struct Plans {

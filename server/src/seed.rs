@@ -3,6 +3,7 @@
 
 use crate::auth::password;
 use crate::storage::{Municipality, Storage, StorageError, UserRecord};
+use app::domain::service::{Service, ServiceNames};
 use app::domain::{Institution, InstitutionKind, NewUser, Role, UserInputError};
 use chrono::{SubsecRound, Utc};
 use uuid::Uuid;
@@ -63,6 +64,260 @@ const DEMO_INSTITUTIONS: &[(InstitutionKind, &str)] = &[
     (InstitutionKind::Ngo, "OJQ Ura / NVO Most"),
 ];
 
+/// The standard services the plans name: (area, provider, typical days, sq, sr, tr, en).
+type DemoService = (&'static str, Option<InstitutionKind>, u32, [&'static str; 4]);
+const DEMO_SERVICES: &[DemoService] = &[
+    (
+        "documents",
+        Some(InstitutionKind::CivilStatus),
+        30,
+        [
+            "Pajisja me dokumente civile",
+            "Izdavanje ličnih dokumenata",
+            "Kimlik belgelerinin çıkarılması",
+            "Civil documents",
+        ],
+    ),
+    (
+        "employment",
+        Some(InstitutionKind::EmploymentOffice),
+        14,
+        [
+            "Regjistrimi si punëkërkues",
+            "Prijava kao tražilac posla",
+            "İş arayan olarak kayıt",
+            "Jobseeker registration",
+        ],
+    ),
+    (
+        "employment",
+        Some(InstitutionKind::EmploymentOffice),
+        180,
+        [
+            "Aftësimi në vendin e punës",
+            "Obuka na radnom mestu",
+            "İşbaşı eğitimi",
+            "On-the-job training",
+        ],
+    ),
+    (
+        "employment",
+        Some(InstitutionKind::EmploymentOffice),
+        365,
+        [
+            "Subvencionimi i pagës",
+            "Subvencionisanje zarade",
+            "Ücret desteği",
+            "Wage subsidy",
+        ],
+    ),
+    (
+        "employment",
+        Some(InstitutionKind::EmploymentOffice),
+        180,
+        [
+            "Grant për plan biznesi",
+            "Grant za biznis plan",
+            "İş planı hibesi",
+            "Business grant",
+        ],
+    ),
+    (
+        "vocational_training",
+        Some(InstitutionKind::VocationalCentre),
+        120,
+        [
+            "Aftësimi profesional",
+            "Stručno osposobljavanje",
+            "Mesleki eğitim",
+            "Vocational training",
+        ],
+    ),
+    (
+        "social_assistance",
+        Some(InstitutionKind::SocialWorkCentre),
+        60,
+        [
+            "Ndihma sociale",
+            "Socijalna pomoć",
+            "Sosyal yardım",
+            "Social assistance",
+        ],
+    ),
+    (
+        "health",
+        Some(InstitutionKind::HealthCentre),
+        30,
+        [
+            "Sigurimi shëndetësor",
+            "Zdravstveno osiguranje",
+            "Sağlık sigortası",
+            "Health insurance",
+        ],
+    ),
+    (
+        "health",
+        Some(InstitutionKind::HealthCentre),
+        14,
+        [
+            "Regjistrimi te mjeku familjar",
+            "Upis kod porodičnog lekara",
+            "Aile hekimine kayıt",
+            "Family medicine",
+        ],
+    ),
+    (
+        "psychosocial",
+        Some(InstitutionKind::HealthCentre),
+        90,
+        [
+            "Trajtim psiko-social në Qendrën e Shëndetit Mendor",
+            "Psihosocijalni tretman u Centru za mentalno zdravlje",
+            "Ruh Sağlığı Merkezinde psikososyal destek",
+            "Psychosocial treatment at the mental health centre",
+        ],
+    ),
+    (
+        "housing",
+        None,
+        365,
+        [
+            "Qiraja e paguar nga programi",
+            "Kirija koju plaća program",
+            "Program tarafından ödenen kira",
+            "Rent paid by the programme",
+        ],
+    ),
+    (
+        "housing",
+        Some(InstitutionKind::ReintegrationCommission),
+        270,
+        [
+            "Rindërtimi i shtëpisë",
+            "Obnova kuće",
+            "Evin yeniden inşası",
+            "House reconstruction",
+        ],
+    ),
+    (
+        "housing",
+        Some(InstitutionKind::ReintegrationCommission),
+        60,
+        ["Mobilimi", "Nameštaj", "Mobilya", "Furniture"],
+    ),
+    (
+        "housing",
+        None,
+        365,
+        ["Banim social", "Socijalno stanovanje", "Sosyal konut", "Social housing"],
+    ),
+    (
+        "education",
+        Some(InstitutionKind::EducationDirectorate),
+        30,
+        [
+            "Regjistrimi në shkollë",
+            "Upis u školu",
+            "Okula kayıt",
+            "School enrolment",
+        ],
+    ),
+    (
+        "education",
+        Some(InstitutionKind::EducationDirectorate),
+        180,
+        ["Kurs gjuhe", "Kurs jezika", "Dil kursu", "Language classes"],
+    ),
+    (
+        "education",
+        Some(InstitutionKind::EducationDirectorate),
+        180,
+        [
+            "Mësim plotësues",
+            "Dopunska nastava",
+            "Ek ders",
+            "Supplementary classes",
+        ],
+    ),
+    (
+        "education",
+        Some(InstitutionKind::EducationDirectorate),
+        90,
+        [
+            "Nostrifikimi i dëftesave",
+            "Nostrifikacija svedočanstava",
+            "Diploma denkliği",
+            "Nostrification of certificates",
+        ],
+    ),
+    (
+        "protection",
+        Some(InstitutionKind::SocialWorkCentre),
+        365,
+        [
+            "Kujdes 24-orësh për të moshuarit pa përkujdesje familjare",
+            "Celodnevna nega za starije bez porodičnog staranja",
+            "Aile bakımı olmayan yaşlılar için 24 saat bakım",
+            "24-hour care for the elderly without family care",
+        ],
+    ),
+    (
+        "protection",
+        Some(InstitutionKind::Ngo),
+        180,
+        [
+            "Strehim dhe shërbime për viktimat e trafikimit",
+            "Sklonište i usluge za žrtve trgovine ljudima",
+            "İnsan ticareti mağdurları için barınak ve hizmetler",
+            "Shelter and services for victims of trafficking",
+        ],
+    ),
+    (
+        "protection",
+        Some(InstitutionKind::SocialWorkCentre),
+        180,
+        [
+            "Strehim dhe shërbime për viktimat e dhunës në familje",
+            "Sklonište i usluge za žrtve nasilja u porodici",
+            "Aile içi şiddet mağdurları için barınak ve hizmetler",
+            "Shelter and services for victims of domestic violence",
+        ],
+    ),
+    (
+        "protection",
+        Some(InstitutionKind::HealthCentre),
+        180,
+        [
+            "Rehabilitimi për përdoruesit e drogës",
+            "Rehabilitacija za korisnike droga",
+            "Madde bağımlıları için rehabilitasyon",
+            "Rehabilitation for drug users",
+        ],
+    ),
+    (
+        "protection",
+        Some(InstitutionKind::SocialWorkCentre),
+        180,
+        [
+            "Risocializimi pas burgut",
+            "Resocijalizacija posle zatvora",
+            "Cezaevi sonrası yeniden sosyalleşme",
+            "Resocialisation after prison",
+        ],
+    ),
+    (
+        "agriculture",
+        None,
+        180,
+        [
+            "Grant bujqësor",
+            "Poljoprivredni grant",
+            "Tarım hibesi",
+            "Agricultural grant",
+        ],
+    ),
+];
+
 /// Loads the demo municipality (Obiliq / Obilić), its institutions and one user per role, plus a
 /// field worker of a second municipality so the boundary between them can be tried. Returns
 /// false, changing nothing, when the database already has users.
@@ -81,6 +336,24 @@ pub async fn load_demo(store: &dyn Storage) -> Result<bool, SeedError> {
         };
         store.insert_institution(&inst).await?;
         institutions.push(inst);
+    }
+    let now = Utc::now().trunc_subsecs(6);
+    for (area, provider, days, [sq, sr, tr, en]) in DEMO_SERVICES {
+        let service = Service {
+            id: Uuid::now_v7(),
+            municipality_id: obiliq.id,
+            area: (*area).into(),
+            names: ServiceNames {
+                sq: (*sq).into(),
+                sr: (*sr).into(),
+                tr: (*tr).into(),
+                en: (*en).into(),
+            },
+            institution_id: provider.and_then(|k| institutions.iter().find(|i| i.kind == k).map(|i| i.id)),
+            typical_days: *days,
+            retired: false,
+        };
+        store.save_service(&service, now, &[]).await?;
     }
     for (username, display_name, roles, kind) in DEMO_USERS {
         let institution_id = kind.and_then(|k| institutions.iter().find(|i| i.kind == k).map(|i| i.id));

@@ -324,7 +324,8 @@ async fn bad_plans_are_refused_with_their_reason_and_change_nothing(store: Arc<d
     };
     let (documents, retired) = (services[0].id, services[4].id);
     let plan_id = Uuid::now_v7();
-    let cases: Vec<(Vec<PlanItem>, Vec<(String, Problem)>)> = vec![
+    type Expected = Vec<(String, Problem)>;
+    let cases: Vec<(Vec<PlanItem>, Expected)> = vec![
         (
             vec![item(None, Some(documents), 10)],
             vec![("items.0.member_id".into(), Problem::Required)],

@@ -258,6 +258,45 @@ pub fn status(plan: Option<&Plan>, versions: &[(Uuid, PlanVersion)], decisions: 
     }
 }
 
+/// A case's plan, its submitted versions and its decisions, read off its records (as the phone
+/// and the server both hold them).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PlanRecords {
+    pub plan: Option<(Uuid, Plan)>,
+    pub versions: Vec<(Uuid, PlanVersion)>,
+    pub decisions: Vec<(Uuid, PlanDecision)>,
+}
+
+impl PlanRecords {
+    pub fn read<'a>(
+        records: impl IntoIterator<Item = (crate::domain::RecordKind, Uuid, &'a crate::domain::Fields)>,
+    ) -> Self {
+        use crate::domain::record::TypedRecord;
+        use crate::domain::RecordKind as K;
+        let mut out = Self::default();
+        for (kind, id, fields) in records {
+            match kind {
+                K::Plan => out.plan = Some((id, Plan::read(fields))),
+                K::PlanVersion => out
+                    .versions
+                    .extend(PlanVersion::from_fields(fields).ok().map(|v| (id, v))),
+                K::PlanDecision => out
+                    .decisions
+                    .extend(PlanDecision::from_fields(fields).ok().map(|d| (id, d))),
+                _ => {}
+            }
+        }
+        out.versions.sort_by_key(|(_, v)| v.submitted_at);
+        out.decisions.sort_by_key(|(_, d)| d.decided_at);
+        out
+    }
+
+    pub fn status(&self) -> PlanStatus {
+        let decisions: Vec<PlanDecision> = self.decisions.iter().map(|(_, d)| d.clone()).collect();
+        status(self.plan.as_ref().map(|(_, p)| p), &self.versions, &decisions)
+    }
+}
+
 /// The items a new plan suggests for the assessment's needs: for each need, the services of the
 /// catalogue in the need's areas (retired services are not offered), for `member`, starting
 /// `start_on` and due after the service's typical duration.
@@ -450,7 +489,7 @@ mod tests {
         assert_eq!(status(Some(&p1), &[], &[]).state, PlanState::Draft);
 
         let v1 = version(11, &c1, "2026-03-02T09:00:00Z");
-        let s = status(Some(&p1), &[v1.clone()], &[]);
+        let s = status(Some(&p1), std::slice::from_ref(&v1), &[]);
         assert_eq!(
             (s.state, s.waiting_version),
             (PlanState::WaitingForApproval, Some(v1.0))
@@ -458,7 +497,7 @@ mod tests {
 
         let returned = decision(11, &c1, "returned", "2026-03-03T09:00:00Z");
         assert_eq!(
-            status(Some(&p1), &[v1.clone()], &[returned.clone()]).state,
+            status(Some(&p1), std::slice::from_ref(&v1), std::slice::from_ref(&returned)).state,
             PlanState::Returned
         );
 
@@ -466,7 +505,7 @@ mod tests {
         let v2 = version(12, &c1, "2026-03-04T09:00:00Z");
         let approved = decision(12, &c1, "approved", "2026-03-05T22:30:00Z");
         let versions = vec![v1, v2];
-        let s = status(Some(&p1), &versions, &[returned.clone()]);
+        let s = status(Some(&p1), &versions, std::slice::from_ref(&returned));
         assert_eq!(s.state, PlanState::WaitingForApproval);
         let decisions = vec![returned, approved];
         let s = status(Some(&p1), &versions, &decisions);

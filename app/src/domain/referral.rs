@@ -54,10 +54,7 @@ pub fn suggestions<'a>(
                 && (r.assessment_id == Some(assessment_id) || !matches!(r.state(), "closed" | "declined"))
         })
     };
-    let needs: Vec<Need> = answers
-        .get("needs")
-        .and_then(|n| serde_json::from_value(n.clone()).ok())
-        .unwrap_or_default();
+    let needs: Vec<Need> = crate::domain::record::assessment_record::needs_of(answers);
     let mut out: Vec<Suggestion> = Vec::new();
     for need in needs {
         let Some(kind) = kind_for(need.section) else { continue };

@@ -220,6 +220,9 @@ pub struct PullPage {
     /// load. Empty for a field worker.
     #[serde(default)]
     pub workers: Vec<FieldWorker>,
+    /// For supervisors: the municipality's case managers, to appoint one to a case.
+    #[serde(default)]
+    pub case_managers: Vec<FieldWorker>,
     /// The municipality's days from a referral to its follow-up, so the phone's agenda matches
     /// the server's.
     #[serde(default)]
@@ -250,6 +253,16 @@ pub struct FollowUpView {
 #[serde(deny_unknown_fields)]
 pub struct Reassign {
     pub field_worker_id: Uuid,
+}
+
+/// A supervisor's decision appointing a case's case manager.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Appointment {
+    pub case_manager_id: Uuid,
+    /// The decision's number, as written on the paper.
+    pub decision: String,
+    pub decided_on: chrono::NaiveDate,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

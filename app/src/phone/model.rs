@@ -28,8 +28,13 @@ pub struct Draft {
 pub enum SendState {
     /// Not sent yet, or to be sent again (the server said "not yet" or could not be reached).
     Waiting { note: Option<String> },
-    /// The server refused it for good; kept until the worker deals with it.
-    Refused { message: String },
+    /// The server refused it for good; kept until the worker deals with it. `reason` is put
+    /// into the worker's words on screen (older phones kept only the server's English message).
+    Refused {
+        message: String,
+        #[serde(default)]
+        reason: Option<crate::domain::sync::Rejection>,
+    },
 }
 
 /// A finished change waiting for the server's answer.
@@ -163,7 +168,7 @@ pub enum AfterPush {
     /// Keep it and send again later.
     Retry(String),
     /// Keep it, marked, for the worker to see.
-    Refused(String),
+    Refused(String, crate::domain::sync::Rejection),
 }
 
 pub fn after_push(result: &ChangeResult) -> AfterPush {
@@ -172,7 +177,7 @@ pub fn after_push(result: &ChangeResult) -> AfterPush {
             AfterPush::Done { version: *version }
         }
         o @ Outcome::Rejected { message, .. } if !o.is_final() => AfterPush::Retry(message.clone()),
-        Outcome::Rejected { message, .. } => AfterPush::Refused(message.clone()),
+        Outcome::Rejected { message, reason, .. } => AfterPush::Refused(message.clone(), *reason),
     }
 }
 
@@ -238,10 +243,13 @@ pub fn apply_results(outbox: &mut Vec<OutboxItem>, results: &[ChangeResult]) -> 
                 item.attempts += 1;
                 item.state = SendState::Waiting { note: Some(note) };
             }
-            AfterPush::Refused(message) => {
+            AfterPush::Refused(message, reason) => {
                 let item = &mut outbox[pos];
                 item.attempts += 1;
-                item.state = SendState::Refused { message };
+                item.state = SendState::Refused {
+                    message,
+                    reason: Some(reason),
+                };
             }
         }
     }

@@ -174,6 +174,17 @@ pub async fn reassign(case_id: uuid::Uuid, field_worker_id: uuid::Uuid) -> Resul
     Ok(())
 }
 
+pub async fn appoint_case_manager(case_id: uuid::Uuid, a: &crate::domain::sync::Appointment) -> Result<(), NetError> {
+    send(
+        "POST",
+        &format!("{OFFICE_ROOT}/cases/{case_id}/case-manager"),
+        Some(body_of(a)?),
+        "application/json",
+    )
+    .await?;
+    Ok(())
+}
+
 pub async fn set_referral_days(kind: &str, days: u32) -> Result<crate::domain::follow_up::ReferralDays, NetError> {
     let body = serde_json::json!({ "kind": kind, "days": days });
     json(

@@ -42,8 +42,12 @@ pub struct PhoneStore {
     pub conflicts: RwSignal<Vec<ConflictView>>,
     /// The municipality's institution registry, for referrals made offline.
     pub institutions: RwSignal<Vec<crate::domain::Institution>>,
+    /// The catalogue of standard services, to draft plans from offline.
+    pub services: RwSignal<Vec<crate::domain::service::Service>>,
     /// Supervisors: the municipality's field workers.
     pub workers: RwSignal<Vec<crate::domain::sync::FieldWorker>>,
+    /// For supervisors: the case managers one can be appointed from.
+    pub case_managers: RwSignal<Vec<crate::domain::sync::FieldWorker>>,
     /// The municipality's days from a referral to its follow-up (defaults until the first pull).
     pub referral_days: RwSignal<crate::domain::follow_up::ReferralDays>,
     pub status: RwSignal<SyncStatus>,
@@ -66,7 +70,9 @@ impl PhoneStore {
             blobs: RwSignal::new(Vec::new()),
             conflicts: RwSignal::new(Vec::new()),
             institutions: RwSignal::new(Vec::new()),
+            services: RwSignal::new(Vec::new()),
             workers: RwSignal::new(Vec::new()),
+            case_managers: RwSignal::new(Vec::new()),
             referral_days: RwSignal::new(Default::default()),
             status: RwSignal::new(SyncStatus::default()),
             loaded: RwSignal::new(false),
@@ -272,11 +278,21 @@ mod browser {
                 .and_then(|t| serde_json::from_str(&t).ok())
                 .unwrap_or_default();
             self.institutions.set(institutions);
+            let services = meta(&db, "services")
+                .await
+                .and_then(|t| serde_json::from_str(&t).ok())
+                .unwrap_or_default();
+            self.services.set(services);
             let workers = meta(&db, "workers")
                 .await
                 .and_then(|t| serde_json::from_str(&t).ok())
                 .unwrap_or_default();
             self.workers.set(workers);
+            let case_managers = meta(&db, "case_managers")
+                .await
+                .and_then(|t| serde_json::from_str(&t).ok())
+                .unwrap_or_default();
+            self.case_managers.set(case_managers);
             let days = meta(&db, "referral_days")
                 .await
                 .and_then(|t| serde_json::from_str(&t).ok())
@@ -414,12 +430,24 @@ mod browser {
                     idb::put_text(db, idb::META, "workers", &text).await.map_err(storage)?;
                     self.workers.set(page.workers);
                 }
+                if !page.case_managers.is_empty() {
+                    let text = serde_json::to_string(&page.case_managers).unwrap_or_default();
+                    idb::put_text(db, idb::META, "case_managers", &text)
+                        .await
+                        .map_err(storage)?;
+                    self.case_managers.set(page.case_managers);
+                }
                 if !page.institutions.is_empty() {
                     let text = serde_json::to_string(&page.institutions).unwrap_or_default();
                     idb::put_text(db, idb::META, "institutions", &text)
                         .await
                         .map_err(storage)?;
                     self.institutions.set(page.institutions);
+                }
+                if !page.services.is_empty() {
+                    let text = serde_json::to_string(&page.services).unwrap_or_default();
+                    idb::put_text(db, idb::META, "services", &text).await.map_err(storage)?;
+                    self.services.set(page.services);
                 }
                 if let Some(days) = page.referral_days {
                     let text = serde_json::to_string(&days).unwrap_or_default();

@@ -39,20 +39,23 @@ impl SyncService {
         } else {
             Vec::new()
         };
-        let workers = if scope.own_cases_of.is_none() {
-            self.ctx
-                .store
-                .users_in(actor.municipality_id)
-                .await?
-                .into_iter()
-                .filter(|u| u.active && u.roles.contains(&Role::FieldWorker))
-                .map(|u| sync::FieldWorker {
-                    id: u.id,
-                    name: u.display_name,
-                })
-                .collect()
+        // Supervisors see the municipality's field workers and case managers, to give a case to
+        // one and appoint the other.
+        let (workers, case_managers) = if scope.own_cases_of.is_none() {
+            let users = self.ctx.store.users_in(actor.municipality_id).await?;
+            let of = |role: Role| {
+                users
+                    .iter()
+                    .filter(|u| u.active && u.roles.contains(&role))
+                    .map(|u| sync::FieldWorker {
+                        id: u.id,
+                        name: u.display_name.clone(),
+                    })
+                    .collect::<Vec<_>>()
+            };
+            (of(Role::FieldWorker), of(Role::CaseManager))
         } else {
-            Vec::new()
+            (Vec::new(), Vec::new())
         };
         let (referral_days, cases) = if more {
             (None, None)
@@ -88,6 +91,7 @@ impl SyncService {
             institutions,
             services,
             workers,
+            case_managers,
             referral_days,
             cases,
             next_cursor: next.to_string(),

@@ -31,6 +31,11 @@ impl TypedRecord for Assessment {
 }
 
 impl Assessment {
+    /// The needs identified, in the order they were written (a plan item names one by position).
+    pub fn needs(&self) -> Vec<crate::domain::assessment::Need> {
+        needs_of(&self.answers)
+    }
+
     /// The latest assessment says whether the programme pays the family's rent (form v2).
     pub fn rent_paid_by_programme(&self) -> bool {
         self.answers
@@ -39,4 +44,12 @@ impl Assessment {
             .and_then(serde_json::Value::as_bool)
             == Some(true)
     }
+}
+
+/// The needs in a form's answers; answers that do not read as needs give none.
+pub fn needs_of(answers: &serde_json::Value) -> Vec<crate::domain::assessment::Need> {
+    answers
+        .get("needs")
+        .and_then(|n| serde_json::from_value(n.clone()).ok())
+        .unwrap_or_default()
 }

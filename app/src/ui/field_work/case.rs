@@ -133,6 +133,7 @@ pub fn CaseView(case_id: Uuid) -> impl IntoView {
                 <button type="button" data-testid="new-assessment" on:click=new_assessment>{t!(i18n, new_assessment)}</button>
                 <button type="button" data-testid="new-referral" on:click=new_referral>{t!(i18n, new_referral)}</button>
             </div>
+            <super::plan::PlanSection case_id />
             <h3>{t!(i18n, visits)}</h3>
             <ul class="list" data-testid="visits">
                 {move || of(RecordKind::Visit).into_iter().map(|v| {
@@ -183,6 +184,7 @@ pub fn CaseView(case_id: Uuid) -> impl IntoView {
                 {move || of(RecordKind::Referral).into_iter().map(|r| view! { <ReferralItem r institution_name /> }).collect_view()}
             </ul>
             <Reassign case_id />
+            <Appoint case_id />
             <p class="muted small">{t!(i18n, attachments)} ": " {move || of(RecordKind::Attachment).len()}</p>
         </section>
     }
@@ -295,6 +297,78 @@ fn Reassign(case_id: Uuid) -> impl IntoView {
                 <button type="button" class="secondary" on:click=send>{t!(i18n, reassign)}</button>
                 {move || message.get().map(|m| view! { <p class="muted small">{m}</p> })}
             </div>
+        }
+    })
+}
+
+/// Supervisors appoint the case's case manager by decision (online: the server gives the whole
+/// case to the case manager's device at its next sync).
+#[component]
+fn Appoint(case_id: Uuid) -> impl IntoView {
+    let store = expect_context::<PhoneStore>();
+    let i18n = use_i18n();
+    let user = use_context::<SessionUser>();
+    let allowed = user.is_some_and(|u| {
+        crate::domain::access::permits(
+            &u,
+            crate::domain::Action::AppointCaseManager,
+            super::plan::case_target(&u, store, case_id),
+        )
+    });
+    let chosen = RwSignal::new(String::new());
+    let number = RwSignal::new(String::new());
+    let day = RwSignal::new(crate::domain::follow_up::local_today(Utc::now()).to_string());
+    let message = RwSignal::new(None::<String>);
+    let send = move |_| {
+        let (Ok(to), Ok(on)) = (
+            Uuid::parse_str(&chosen.get_untracked()),
+            NaiveDate::parse_from_str(&day.get_untracked(), "%Y-%m-%d"),
+        ) else {
+            message.set(Some(t_string!(i18n, appointment_incomplete).to_string()));
+            return;
+        };
+        let appointment = crate::domain::sync::Appointment {
+            case_manager_id: to,
+            decision: number.get_untracked().trim().to_string(),
+            decided_on: on,
+        };
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            match crate::phone::net::appoint_case_manager(case_id, &appointment).await {
+                Ok(()) => {
+                    message.set(Some(t_string!(i18n, appointment_done).to_string()));
+                    store.sync(false).await;
+                }
+                Err(e) => message.set(Some(e.to_string())),
+            }
+        });
+        #[cfg(not(feature = "hydrate"))]
+        let _ = appointment;
+    };
+    allowed.then(|| {
+        view! {
+            <fieldset class="section" data-testid="appoint">
+                <legend>{t!(i18n, appoint_case_manager)}</legend>
+                <label class="field">
+                    <span>{t!(i18n, case_manager)}</span>
+                    <select data-field="case_manager_id" on:change=move |ev| chosen.set(event_target_value(&ev))>
+                        <option value="">"—"</option>
+                        {move || store.case_managers.get().into_iter().map(|m| {
+                            view! { <option value=m.id.to_string()>{m.name}</option> }
+                        }).collect_view()}
+                    </select>
+                </label>
+                <label class="field">
+                    <span>{t!(i18n, f_case_manager_decision)}</span>
+                    <input type="text" data-field="case_manager_decision" on:input=move |ev| number.set(event_target_value(&ev)) />
+                </label>
+                <label class="field">
+                    <span>{t!(i18n, f_case_manager_decided_on)}</span>
+                    <input type="date" data-field="case_manager_decided_on" prop:value=move || day.get() on:input=move |ev| day.set(event_target_value(&ev)) />
+                </label>
+                <button type="button" class="secondary" data-testid="appoint-send" on:click=send>{t!(i18n, appoint)}</button>
+                {move || message.get().map(|m| view! { <p class="muted small">{m}</p> })}
+            </fieldset>
         }
     })
 }

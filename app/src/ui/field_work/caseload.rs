@@ -3,6 +3,7 @@
 use super::inputs::new_draft;
 use super::{go, Screen};
 use crate::domain::follow_up::{self, FollowUpKind, Status};
+use crate::domain::plan::PlanState;
 use crate::domain::record::{Case, Household, Member, ReturnEvent, TypedRecord};
 use crate::domain::text;
 use crate::domain::RecordKind;
@@ -23,6 +24,7 @@ struct CaseLine {
     returned: String,
     visits: usize,
     pending: bool,
+    plan: crate::domain::plan::PlanState,
 }
 
 fn lines(records: &[LocalRecord]) -> Vec<CaseLine> {
@@ -60,6 +62,14 @@ fn lines(records: &[LocalRecord]) -> Vec<CaseLine> {
                 returned,
                 visits: of_case(records, case.id, RecordKind::Visit).len(),
                 pending,
+                plan: crate::domain::plan::PlanRecords::read(
+                    records
+                        .iter()
+                        .filter(|r| r.case_id == case.id)
+                        .map(|r| (r.kind, r.id, &r.fields)),
+                )
+                .status()
+                .state,
             }
         })
         .collect();
@@ -231,6 +241,16 @@ pub fn Caseload() -> impl IntoView {
         ));
         go(Screen::Household(case_id));
     };
+    let may_decide = move || {
+        use_context::<crate::domain::SessionUser>().is_some_and(|u| {
+            crate::domain::access::permits(
+                &u,
+                crate::domain::Action::DecidePlan,
+                crate::domain::Target::Municipality(u.municipality_id),
+            )
+        })
+    };
+    let waiting = move || all.with(|l| l.iter().filter(|l| l.plan == PlanState::WaitingForApproval).count());
     // Drafts left open (a closed tab, a call, a dead battery): one line per case and form.
     let unfinished = move || {
         let mut seen = Vec::new();
@@ -239,7 +259,10 @@ pub fn Caseload() -> impl IntoView {
                 let screen = match draft.kind {
                     RecordKind::Visit => Screen::Visit(draft.case_id, draft.record_id),
                     RecordKind::Assessment => Screen::Assessment(draft.case_id, draft.record_id),
-                    RecordKind::Attachment => continue,
+                    RecordKind::Attachment | RecordKind::PlanVersion | RecordKind::PlanDecision => continue,
+                    RecordKind::Plan => Screen::Plan(draft.case_id),
+                    RecordKind::Monitoring => Screen::Monitoring(draft.case_id, draft.record_id),
+                    RecordKind::Review => Screen::Review(draft.case_id, draft.record_id),
                     _ => Screen::Household(draft.case_id),
                 };
                 if !seen.iter().any(|(s, _)| *s == screen) {
@@ -253,6 +276,13 @@ pub fn Caseload() -> impl IntoView {
         <AgendaView lines=all />
         <Show when=move || !store.workers.with(Vec::is_empty)>
             <crate::ui::supervision::Supervision />
+        </Show>
+        <Show when=move || may_decide()>
+            <p class="card" data-testid="approvals-link">
+                <a rel="external" class="button" href=Screen::Approvals.href()>
+                    {t!(i18n, approvals_queue)} " (" {waiting} ")"
+                </a>
+            </p>
         </Show>
         <section class="card">
             <div class="row">
@@ -303,6 +333,11 @@ pub fn Caseload() -> impl IntoView {
                                         <br />
                                         {t!(i18n, returned_on)} " " {l.returned.clone()} " · " {t!(i18n, visits)} ": " {l.visits}
                                         {l.pending.then(|| view! { " · " <span class="badge">{t!(i18n, not_sent)}</span> })}
+                                        {(l.plan != PlanState::None).then(|| view! {
+                                            " · " <span class="badge" data-testid="case-plan-state" data-state=l.plan.as_str()>
+                                                {move || super::plan::state_text(i18n, l.plan)}
+                                            </span>
+                                        })}
                                     </p>
                                 </li>
                             }

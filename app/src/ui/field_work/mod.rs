@@ -7,6 +7,7 @@ mod case;
 mod caseload;
 mod household;
 mod inputs;
+pub(crate) mod plan;
 pub(crate) mod referral;
 mod visit;
 
@@ -29,6 +30,11 @@ pub(crate) enum Screen {
     Assessment(Uuid, Uuid),
     Referral(Uuid, Uuid),
     Conflicts,
+    Plan(Uuid),
+    PlanPrint(Uuid),
+    Monitoring(Uuid, Uuid),
+    Review(Uuid, Uuid),
+    Approvals,
 }
 
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
@@ -43,6 +49,11 @@ impl Screen {
             (Some("assessment"), Some(c), Some(a)) => Screen::Assessment(c, a),
             (Some("referral"), Some(c), Some(r)) => Screen::Referral(c, r),
             (Some("conflicts"), ..) => Screen::Conflicts,
+            (Some("plan"), Some(c), _) => Screen::Plan(c),
+            (Some("plan-print"), Some(c), _) => Screen::PlanPrint(c),
+            (Some("monitoring"), Some(c), Some(m)) => Screen::Monitoring(c, m),
+            (Some("review"), Some(c), Some(r)) => Screen::Review(c, r),
+            (Some("approvals"), ..) => Screen::Approvals,
             _ => Screen::Caseload,
         }
     }
@@ -56,6 +67,11 @@ impl Screen {
             Screen::Assessment(c, a) => format!("#assessment/{c}/{a}"),
             Screen::Referral(c, r) => format!("#referral/{c}/{r}"),
             Screen::Conflicts => "#conflicts".into(),
+            Screen::Plan(c) => format!("#plan/{c}"),
+            Screen::PlanPrint(c) => format!("#plan-print/{c}"),
+            Screen::Monitoring(c, m) => format!("#monitoring/{c}/{m}"),
+            Screen::Review(c, r) => format!("#review/{c}/{r}"),
+            Screen::Approvals => "#approvals".into(),
         }
     }
 }
@@ -130,6 +146,11 @@ fn FieldApp(user: SessionUser) -> impl IntoView {
                     Screen::Assessment(c, a) => view! { <assessment::AssessmentForm case_id=c assessment_id=a /> }.into_any(),
                     Screen::Referral(c, r) => view! { <referral::ReferralForm case_id=c referral_id=r /> }.into_any(),
                     Screen::Conflicts => view! { <Conflicts /> }.into_any(),
+                    Screen::Plan(c) => view! { <plan::PlanView case_id=c /> }.into_any(),
+                    Screen::PlanPrint(c) => view! { <plan::PlanPrint case_id=c /> }.into_any(),
+                    Screen::Monitoring(c, m) => view! { <plan::MonitoringForm case_id=c monitoring_id=m /> }.into_any(),
+                    Screen::Review(c, r) => view! { <plan::ReviewForm case_id=c review_id=r /> }.into_any(),
+                    Screen::Approvals => view! { <plan::Approvals /> }.into_any(),
                 }}
             </Show>
         </div>
@@ -157,7 +178,10 @@ fn SyncBar() -> impl IntoView {
             .my_outbox()
             .into_iter()
             .filter_map(|i| match i.state {
-                crate::phone::model::SendState::Refused { message } => Some((i.change, message)),
+                crate::phone::model::SendState::Refused { message, reason } => Some((
+                    i.change,
+                    reason.map_or(message, |r| crate::i18n_support::rejection_text(i18n, r)),
+                )),
                 _ => None,
             })
             .collect::<Vec<_>>()
