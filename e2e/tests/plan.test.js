@@ -1,0 +1,209 @@
+// The individual plan: the supervisor appoints a case manager; the case manager drafts the plan
+// offline from the assessment's needs and submits it; the supervisor approves it on another
+// device; an edit after approval shows "changed since approval" to both; the first monthly
+// monitoring appears in the case manager's agenda and is done by the monitoring form, offline;
+// the printable plan renders on A4.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { randomUUID } from "node:crypto";
+import { BASE, launch, phone, signIn, hydrated } from "./helpers.js";
+
+let browser;
+before(async () => { browser = await launch(); mkdirSync("screenshots", { recursive: true }); });
+after(async () => { await browser?.close(); });
+
+const DAY = 86400000;
+
+async function signInAs(page, username) {
+  await signIn(page, username);
+  await page.waitForURL(BASE + "/");
+  await page.getByTestId("user-name").waitFor();
+  await hydrated(page);
+}
+
+async function openField(page, hash = "") {
+  page.on("pageerror", (e) => console.log("# page error:", e.message));
+  await page.goto(BASE + "/field" + hash);
+  await hydrated(page);
+  await page.locator('[data-testid="field-app"][data-loaded="true"]').waitFor();
+}
+
+async function synced(page) {
+  await page.getByTestId("sync-now").click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="pending-count"]')?.textContent === "0", null, { timeout: 30000 });
+  await page.waitForFunction(() => !document.querySelector('[data-testid="sync-now"]')?.disabled, null, { timeout: 30000 });
+}
+
+async function openCase(page, village) {
+  await page.goto(BASE + "/field#");
+  await page.locator('[data-testid="field-app"][data-loaded="true"]').waitFor();
+  await page.getByTestId("search").fill(village.toLowerCase());
+  await page.getByTestId("case-line").first().locator("a").click();
+  await page.getByTestId("case-view").waitFor();
+}
+
+/** A family with its visit and needs assessment, sent by the field worker's phone. */
+async function assessedFamily(page, village, head) {
+  const [c, h, adult, child, ret, visit, assessment] = Array.from({ length: 7 }, () => randomUUID());
+  const device = randomUUID();
+  const now = new Date();
+  const day = (n) => new Date(now - n * DAY).toISOString().slice(0, 10);
+  const change = (kind, record_id, fields) => ({
+    change_id: randomUUID(), device_id: device, kind, record_id, case_id: c, base_version: null, fields,
+    made_at: now.toISOString(),
+  });
+  const changes = [
+    change("case", c, { household_id: h }),
+    change("household", h, { village, address: "Rr. Dëshmorët 12" }),
+    change("member", adult, { household_id: h, first_name: head[0], last_name: head[1], birth_date: "1984-03-02", sex: "female", relationship: "head" }),
+    change("member", child, { household_id: h, first_name: "Jelena", last_name: "Гаши", birth_date: day(365 * 9), sex: "female", relationship: "child" }),
+    change("return_event", ret, { household_id: h, category: "repatriated", country: "Deutschland", event_date: day(60), members: [adult, child] }),
+    change("visit", visit, { visited_at: new Date(now - 58 * DAY).toISOString(), kind: "initial", village }),
+    change("assessment", assessment, {
+      form_version: 1, visit_id: visit, completed_at: new Date(now - 58 * DAY).toISOString(), answers: {
+        household: { documents_complete: false, documents_missing: "Letërnjoftimi", housing_tenure: "with_relatives", housing_condition: "good",
+          housing_at_risk: false, chronic_illness: false, disability: false, psychosocial_signs: false, receives_assistance: false, has_land: false },
+        members: {
+          [adult]: { employed: false, employment_office_registered: false },
+          [child]: { school_enrolled: true },
+        },
+        needs: [
+          { section: "civil_documents", priority: "high", note: "Letërnjoftim për nënën" },
+          { section: "work", priority: "medium", note: "Punë" },
+        ],
+      },
+    }),
+  ];
+  const res = await page.request.post(BASE + "/api/sync/v1/push", { data: { changes } });
+  const body = await res.json();
+  for (const r of body.results) assert.equal(r.status, "applied", JSON.stringify(r));
+  return c;
+}
+
+test("a plan drafted offline, approved on another device, changed after approval, monitored and printed", async () => {
+  const stamp = Date.now();
+  const village = "Plemetin " + stamp;
+  const head = ["Şükrije", "Gashi-" + stamp];
+  const contexts = [];
+  try {
+    const fw = await phone(browser);
+    contexts.push(fw);
+    const pf = await fw.newPage();
+    await signInAs(pf, "field");
+    await assessedFamily(pf, village, head);
+
+    // The supervisor appoints the case manager by decision.
+    const s = await phone(browser);
+    contexts.push(s);
+    const ps = await s.newPage();
+    await signInAs(ps, "supervisor");
+    await openField(ps);
+    await openCase(ps, village);
+    const appoint = ps.getByTestId("appoint");
+    await appoint.locator('select[data-field="case_manager_id"]').selectOption({ label: "Dragana Jovanović" });
+    await appoint.locator('input[data-field="case_manager_decision"]').fill("01-016/2026-245");
+    await appoint.getByTestId("appoint-send").click();
+    await appoint.locator("p").waitFor();
+
+    // The case manager's tablet, 40 days ago: the case arrives with the next sync; then, in
+    // the village without signal, the plan is drafted from the needs and submitted.
+    const m = await phone(browser);
+    contexts.push(m);
+    const pm = await m.newPage();
+    await pm.clock.setSystemTime(new Date(Date.now() - 40 * DAY));
+    await signInAs(pm, "manager");
+    await openField(pm);
+    await synced(pm);
+    await openCase(pm, village);
+    assert.match(await pm.getByTestId("case-manager").textContent(), /01-016\/2026-245/);
+    await m.setOffline(true);
+    await pm.getByTestId("draft-plan").click();
+    await pm.getByTestId("plan-view").waitFor();
+    // Documents: 1 service of the catalogue; work: 4 employment services and 1 training.
+    assert.equal(await pm.getByTestId("plan-item").count(), 6);
+    const first = pm.getByTestId("plan-item").first();
+    assert.equal(await first.locator('textarea[data-field="goal"]').inputValue(), "Letërnjoftim për nënën");
+    // One employment line is not for this family: removed.
+    await pm.getByTestId("plan-item").nth(5).getByRole("button").click();
+    assert.equal(await pm.getByTestId("plan-item").count(), 5);
+    await pm.getByTestId("submit-plan").click();
+    await pm.getByTestId("case-view").waitFor();
+    assert.equal(await pm.getByTestId("plan-state").getAttribute("data-state"), "waiting_for_approval");
+    assert.ok(Number(await pm.getByTestId("pending-count").textContent()) >= 2);
+    await m.setOffline(false);
+    await synced(pm);
+
+    // The supervisor, 39 days ago on a tablet, finds it in the approvals queue and approves.
+    const s2 = await phone(browser);
+    contexts.push(s2);
+    const pt = await s2.newPage();
+    await pt.clock.setSystemTime(new Date(Date.now() - 39 * DAY));
+    await signInAs(pt, "supervisor");
+    await openField(pt);
+    await synced(pt);
+    await pt.goto(BASE + "/field#approvals");
+    await pt.getByTestId("approval").filter({ hasText: village }).locator("a").click();
+    await pt.getByTestId("decide").waitFor();
+    await pt.getByTestId("approve-plan").click();
+    await pt.getByTestId("case-view").waitFor();
+    await synced(pt);
+    assert.equal(await pt.getByTestId("plan-state").getAttribute("data-state"), "approved");
+
+    // Today, on the case manager's tablet: approved; then an edit after the approval.
+    await pm.clock.setSystemTime(new Date());
+    await openField(pm);
+    await synced(pm);
+    await openCase(pm, village);
+    assert.equal(await pm.getByTestId("plan-state").getAttribute("data-state"), "approved");
+    await pm.getByTestId("open-plan").click();
+    await pm.getByTestId("plan-item").first().locator('textarea[data-field="goal"]').fill("Letërnjoftim dhe pasaportë për nënën");
+    await pm.getByTestId("save").click();
+    await pm.getByTestId("case-view").waitFor();
+    assert.equal(await pm.getByTestId("plan-state").getAttribute("data-state"), "changed_since_approval");
+    await synced(pm);
+    await synced(ps);
+    await openCase(ps, village);
+    assert.equal(await ps.getByTestId("plan-state").getAttribute("data-state"), "changed_since_approval");
+    await ps.screenshot({ path: "screenshots/plan-changed-supervisor.png", fullPage: true });
+
+    // The first monthly monitoring fell due a month after the approval: it is on the agenda.
+    await pm.goto(BASE + "/field#");
+    const overdue = pm.getByTestId("agenda-overdue").locator('[data-kind="fu_monitoring"]', { hasText: head[1] });
+    await overdue.waitFor();
+    // Done offline by the monitoring form.
+    await m.setOffline(true);
+    await openCase(pm, village);
+    await pm.getByTestId("new-monitoring").click();
+    const form = pm.getByTestId("monitoring-form");
+    await form.getByTestId("service-check").first().locator('select[data-field="received"]').selectOption("partly");
+    for (let i = 1; i < await form.getByTestId("service-check").count(); i++) {
+      await form.getByTestId("service-check").nth(i).locator('select[data-field="received"]').selectOption("no");
+    }
+    await form.locator('textarea[data-field="jobseeker_status"]').fill("E regjistruar më 3 nëntor");
+    await pm.getByTestId("save").click();
+    await pm.getByTestId("case-view").waitFor();
+    await pm.goto(BASE + "/field#");
+    await pm.getByTestId("agenda").waitFor();
+    assert.equal(await pm.getByTestId("agenda-overdue").locator('[data-kind="fu_monitoring"]', { hasText: head[1] }).count(), 0);
+    await m.setOffline(false);
+    await synced(pm);
+
+    // The printable plan, on A4.
+    await openCase(pm, village);
+    await pm.getByTestId("open-plan").click();
+    await pm.getByTestId("print-plan").click();
+    const print = pm.getByTestId("plan-print");
+    await print.waitFor();
+    await pm.setViewportSize({ width: 794, height: 1123 });
+    await pm.emulateMedia({ media: "print" });
+    const text = await print.textContent();
+    assert.match(text, new RegExp(head[1]));
+    assert.match(text, /Letërnjoftim dhe pasaportë për nënën/);
+    assert.equal(await print.locator(".signatures span").count(), 3);
+    assert.equal(await pm.getByTestId("sync-bar").isVisible(), false);
+    await pm.screenshot({ path: "screenshots/plan-print-a4.png", fullPage: true });
+  } finally {
+    await Promise.all(contexts.map((c) => c.close().catch(() => {})));
+  }
+});
