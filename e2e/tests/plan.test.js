@@ -66,7 +66,7 @@ async function assessedFamily(page, village, head) {
           housing_at_risk: false, chronic_illness: false, disability: false, psychosocial_signs: false, receives_assistance: false, has_land: false },
         members: {
           [adult]: { employed: false, employment_office_registered: false },
-          [child]: { school_enrolled: true },
+          [child]: { school_enrolled: true, school_grade: 3, instruction_language: "sq", certificates_missing: false },
         },
         needs: [
           { section: "civil_documents", priority: "high", note: "Letërnjoftim për nënën" },

@@ -59,6 +59,7 @@ async fn serve(settings: Settings) -> Result<(), ServerError> {
     tracing::info!(database = %redact(&settings.database_url), "database ready");
     if settings.demo {
         if seed::load_demo(store.as_ref()).await? {
+            seed::suggest_demo_duplicates(store.clone()).await?;
             tracing::info!("demo data loaded (users and passwords: see README)");
         } else {
             tracing::info!("database already holds users: demo data not loaded");

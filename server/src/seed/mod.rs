@@ -1,6 +1,8 @@
 //! Demo data (on request, into an empty database only) and the first administrator of a real
 //! deployment.
 
+pub mod cases;
+
 use crate::auth::password;
 use crate::storage::{Municipality, Storage, StorageError, UserRecord};
 use app::domain::service::{Service, ServiceNames};
@@ -18,6 +20,8 @@ pub enum SeedError {
     Invalid(#[from] UserInputError),
     #[error("the username {0:?} is already taken")]
     UsernameTaken(String),
+    #[error("demo data: {0}")]
+    Demo(String),
 }
 
 /// Password of every demo user (README lists them).
@@ -355,9 +359,10 @@ pub async fn load_demo(store: &dyn Storage) -> Result<bool, SeedError> {
         };
         store.save_service(&service, now, &[]).await?;
     }
+    let mut users = Vec::new();
     for (username, display_name, roles, kind) in DEMO_USERS {
         let institution_id = kind.and_then(|k| institutions.iter().find(|i| i.kind == k).map(|i| i.id));
-        create_user(
+        let user = create_user(
             store,
             &obiliq,
             username,
@@ -367,7 +372,24 @@ pub async fn load_demo(store: &dyn Storage) -> Result<bool, SeedError> {
             DEMO_PASSWORD,
         )
         .await?;
+        users.push(user);
     }
+    let id_of = |name: &str| {
+        users
+            .iter()
+            .find(|u| u.username == name)
+            .map(|u| u.id)
+            .unwrap_or_default()
+    };
+    let world = cases::CaseWorld {
+        municipality_id: obiliq.id,
+        field_workers: vec![id_of("field"), id_of("field2")],
+        case_manager: id_of("manager"),
+        supervisor: id_of("supervisor"),
+        institutions,
+        services: store.services(obiliq.id).await?,
+    };
+    load_households(store, &world, DEMO_HOUSEHOLDS, DEMO_SEED, Utc::now()).await?;
     let gjilan = ensure_municipality(store, "gjilan", "Gjilan / Gnjilane").await?;
     create_user(
         store,
@@ -380,6 +402,56 @@ pub async fn load_demo(store: &dyn Storage) -> Result<bool, SeedError> {
     )
     .await?;
     Ok(true)
+}
+
+/// How many households the demo municipality has, and the seed that makes them.
+pub const DEMO_HOUSEHOLDS: usize = 40;
+pub const DEMO_SEED: u64 = 2026;
+
+/// Stores `count` generated households (see [`cases`]) with their follow-ups and duplicate
+/// suggestions. Returns how many records were written.
+pub async fn load_households(
+    store: &dyn Storage,
+    world: &cases::CaseWorld,
+    count: usize,
+    seed: u64,
+    now: chrono::DateTime<Utc>,
+) -> Result<usize, SeedError> {
+    let records = cases::households(world, count, seed, now.trunc_subsecs(6));
+    for r in &records {
+        let commit = crate::storage::Commit {
+            record: cases::stored(r, world.municipality_id),
+            expected_version: None,
+            write_record: true,
+            change: None,
+            conflicts: vec![],
+            resolve: None,
+            audit: vec![],
+            unchanged: vec![],
+        };
+        store.commit(&commit).await?;
+    }
+    Ok(records.len())
+}
+
+/// After the demo is loaded: the possible duplicates among its people are suggested, as they
+/// would have been when each person arrived from a phone. (Follow-ups are scheduled by the
+/// server's first pass at start.)
+pub async fn suggest_demo_duplicates(store: std::sync::Arc<dyn Storage>) -> Result<(), SeedError> {
+    let Some(obiliq) = store.municipality_by_code("obiliq").await? else {
+        return Ok(());
+    };
+    let duplicates = crate::duplicates::Duplicates::new(crate::context::Ctx::new(store.clone()));
+    for member in store
+        .records_of_kind(obiliq.id, app::domain::RecordKind::Member)
+        .await?
+    {
+        duplicates
+            .look_for(member.id)
+            .await
+            .map_err(|e| SeedError::Demo(e.to_string()))?;
+    }
+    Ok(())
 }
 
 pub async fn ensure_municipality(store: &dyn Storage, code: &str, name: &str) -> Result<Municipality, SeedError> {
