@@ -29,6 +29,8 @@ pub struct SyncStatus {
     pub progress: Option<(usize, usize)>,
     /// Photos wait for a faster connection (or for the worker to ask).
     pub photos_held: bool,
+    /// A sync was asked for while one ran (a form saved meanwhile): one more pass follows.
+    pub again: bool,
 }
 
 #[derive(Clone, Copy)]
@@ -312,26 +314,38 @@ mod browser {
         /// Push, pull, then photos. Safe to call at any time: a second call while one runs
         /// does nothing.
         pub async fn sync(self, photos_on_demand: bool) {
-            if self.status.with_untracked(|s| s.syncing) || !self.loaded.get_untracked() {
+            if !self.loaded.get_untracked() {
                 return;
             }
-            self.status.update(|s| {
-                s.syncing = true;
-                s.problem = None;
-            });
-            let result = self.sync_steps(photos_on_demand).await;
-            self.status.update(|s| {
-                s.syncing = false;
-                s.progress = None;
-                match result {
-                    Ok(()) => s.last_success = Some(Utc::now()),
-                    Err(p) => s.problem = Some(p),
-                }
-            });
-            if let Some(t) = self.status.with_untracked(|s| s.last_success) {
-                persist::meta("last_success".into(), t.to_rfc3339());
+            if self.status.with_untracked(|s| s.syncing) {
+                // What was saved during this pass is sent by one more pass right after it.
+                self.status.update(|s| s.again = true);
+                return;
             }
-            self.publish_pending();
+            loop {
+                self.status.update(|s| {
+                    s.syncing = true;
+                    s.again = false;
+                    s.problem = None;
+                });
+                let result = self.sync_steps(photos_on_demand).await;
+                let worked = result.is_ok();
+                self.status.update(|s| {
+                    s.syncing = false;
+                    s.progress = None;
+                    match result {
+                        Ok(()) => s.last_success = Some(Utc::now()),
+                        Err(p) => s.problem = Some(p),
+                    }
+                });
+                if let Some(t) = self.status.with_untracked(|s| s.last_success) {
+                    persist::meta("last_success".into(), t.to_rfc3339());
+                }
+                self.publish_pending();
+                if !(worked && self.status.with_untracked(|s| s.again)) {
+                    break;
+                }
+            }
         }
 
         async fn sync_steps(self, photos_on_demand: bool) -> Result<(), SyncProblem> {
