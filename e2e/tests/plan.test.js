@@ -207,3 +207,42 @@ test("a plan drafted offline, approved on another device, changed after approval
     await Promise.all(contexts.map((c) => c.close().catch(() => {})));
   }
 });
+
+test("the administrator adds a service to the catalogue, a bad one is refused in words, and a service is retired", async () => {
+  const ctx = await phone(browser);
+  try {
+    const page = await ctx.newPage();
+    await signInAs(page, "admin");
+    await page.getByTestId("open-services").click();
+    await page.waitForURL(BASE + "/admin/services");
+    await hydrated(page);
+    // The demo catalogue: the 24 services the plans name.
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="service"]').length >= 24, null, { timeout: 20000 });
+    const before = await page.getByTestId("service").count();
+    const form = page.getByTestId("add-service");
+    await form.locator('select[data-field="area"]').selectOption("education");
+    await form.locator('input[data-field="typical_days"]').fill("0");
+    await form.getByTestId("save-service").click();
+    // Checked on the device by the server's own rule: the Albanian name is missing.
+    await form.getByTestId("service-message").waitFor();
+    assert.notEqual(await form.getByTestId("service-message").textContent(), "");
+    assert.equal(await page.getByTestId("service").count(), before);
+    const name = "Klasë verore " + Date.now();
+    await form.locator('input[data-field="name_sq"]').fill(name);
+    await form.locator('input[data-field="name_sr"]').fill("Летња школа");
+    await form.locator('input[data-field="typical_days"]').fill("60");
+    await form.getByTestId("save-service").click();
+    const added = page.getByTestId("service").filter({ hasText: name });
+    await added.waitFor();
+    assert.equal(await page.getByTestId("service").count(), before + 1);
+    await added.getByTestId("retire").click();
+    await page.getByTestId("service").filter({ hasText: name }).and(page.locator('[data-retired="true"]')).waitFor();
+    const listed = await (await page.request.get(BASE + "/api/v1/services")).json();
+    const stored = listed.find((s) => s.names.sq === name);
+    assert.equal(stored.names.sr, "Летња школа");
+    assert.equal(stored.retired, true);
+    await page.screenshot({ path: "screenshots/admin-services.png", fullPage: true });
+  } finally {
+    await ctx.close();
+  }
+});

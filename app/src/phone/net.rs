@@ -185,6 +185,39 @@ pub async fn appoint_case_manager(case_id: uuid::Uuid, a: &crate::domain::sync::
     Ok(())
 }
 
+pub async fn services() -> Result<Vec<crate::domain::service::Service>, NetError> {
+    json(send("GET", &format!("{OFFICE_ROOT}/services"), None, "application/json").await?).await
+}
+
+pub async fn add_service(
+    input: &crate::domain::service::ServiceInput,
+) -> Result<crate::domain::service::Service, NetError> {
+    json(
+        send(
+            "POST",
+            &format!("{OFFICE_ROOT}/services"),
+            Some(body_of(input)?),
+            "application/json",
+        )
+        .await?,
+    )
+    .await
+}
+
+pub async fn retire_service(id: uuid::Uuid, retired: bool) -> Result<crate::domain::service::Service, NetError> {
+    let body = serde_json::json!({ "retired": retired });
+    json(
+        send(
+            "POST",
+            &format!("{OFFICE_ROOT}/services/{id}/retire"),
+            Some(body_of(&body)?),
+            "application/json",
+        )
+        .await?,
+    )
+    .await
+}
+
 pub async fn set_referral_days(kind: &str, days: u32) -> Result<crate::domain::follow_up::ReferralDays, NetError> {
     let body = serde_json::json!({ "kind": kind, "days": days });
     json(

@@ -38,7 +38,11 @@ fn home(user: SessionUser) -> impl IntoView {
                     <p class="eyebrow">{move || role_label(i18n, role)}</p>
                     <h2>{title}</h2>
                     <p>{body}</p>
-                    {(role == Role::Admin).then(|| view! { <a class="button" href="/admin/users">{t!(i18n, nav_users)}</a> })}
+                    {(role == Role::Admin).then(|| view! {
+                        <a class="button" href="/admin/users">{t!(i18n, nav_users)}</a>
+                        " "
+                        <a class="button" href="/admin/services" data-testid="open-services">{t!(i18n, nav_services)}</a>
+                    })}
                     {(role == Role::Partner).then(|| view! {
                         <a class="button" href="/referrals" data-testid="open-referrals">{t!(i18n, nav_referrals)}</a>
                     })}

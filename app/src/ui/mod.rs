@@ -1,6 +1,7 @@
 //! The screens. Every visible string goes through the generated `i18n` module.
 
 mod admin;
+mod catalogue;
 pub(crate) mod field_work;
 mod home;
 mod layout;
@@ -90,6 +91,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=login::LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/") view=home::HomePage ssr=SsrMode::Async />
                     <Route path=path!("/admin/users") view=admin::UsersPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/services") view=catalogue::ServicesPage ssr=SsrMode::Async />
                     <Route path=path!("/field") view=field_work::FieldPage ssr=SsrMode::Async />
                     <Route path=path!("/referrals") view=partner::PartnerPage ssr=SsrMode::Async />
                 </Routes>
