@@ -67,6 +67,12 @@ macro_rules! dynamic_labels {
 
 dynamic_labels!(
     k_referral,
+    f_goals,
+    f_summary,
+    c_achieved,
+    c_on_track,
+    c_delayed,
+    c_not_started,
     f_member_id,
     f_service_id,
     f_goal,

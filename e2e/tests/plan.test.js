@@ -189,6 +189,23 @@ test("a plan drafted offline, approved on another device, changed after approval
     await m.setOffline(false);
     await synced(pm);
 
+    // A quarterly review: progress towards each goal, and a summary.
+    await openCase(pm, village);
+    await pm.getByTestId("new-review").click();
+    const review = pm.getByTestId("review-form");
+    await review.getByTestId("goal-progress").first().locator('select[data-field="progress"]').selectOption("on_track");
+    await review.locator('textarea[data-field="summary"]').fill("Letërnjoftimi në proces");
+    await pm.getByTestId("save").click();
+    await pm.getByTestId("case-view").waitFor();
+    await synced(pm);
+    const pulled = await (await pm.request.get(BASE + "/api/sync/v1/pull?cursor=&limit=1000")).json();
+    const reviews = pulled.records.filter((r) => r.kind === "review" && r.fields.summary === "Letërnjoftimi në proces");
+    assert.equal(reviews.length, 1);
+    assert.equal(reviews[0].fields.goals[0].progress, "on_track");
+    const monitorings = pulled.records.filter((r) => r.kind === "monitoring" && r.fields.jobseeker_status === "E regjistruar më 3 nëntor");
+    assert.equal(monitorings.length, 1);
+    assert.equal(monitorings[0].fields.services[0].received, "partly");
+
     // The printable plan, on A4.
     await openCase(pm, village);
     await pm.getByTestId("open-plan").click();

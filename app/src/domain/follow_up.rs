@@ -740,7 +740,7 @@ mod tests {
             monitoring("2027-04-02"),
             monitoring("2027-04-20"),
         );
-        let review = json(serde_json::json!({"done_on": "2027-05-03", "progress": "ID cards received"}));
+        let review = json(serde_json::json!({"done_on": "2027-05-03", "summary": "ID cards received"}));
         let visit = json(serde_json::json!({"visited_at": "2027-05-10T09:00:00Z", "kind": "monitoring"}));
         let id = Uuid::from_u128;
         let facts = facts_from_records(

@@ -8,8 +8,8 @@ use app::domain::assessment::{Need, Section};
 use app::domain::follow_up::local_today;
 use app::domain::plan::{self, PlanContent};
 use app::domain::record::{
-    Assessment, Case, Household, Member, Monitoring, Plan, PlanDecision, PlanVersion, Referral, ReturnEvent, Review,
-    TypedRecord, Visit,
+    Assessment, Case, GoalProgress, Household, Member, Monitoring, Plan, PlanDecision, PlanVersion, Referral,
+    ReturnEvent, Review, TypedRecord, Visit,
 };
 use app::domain::service::Service;
 use app::domain::sync;
@@ -521,7 +521,17 @@ impl Family {
                     let review = Review {
                         plan_id: Some(plan_id),
                         done_on: Some(on),
-                        progress: "Dokumentet u morën; punë sezonale.".into(),
+                        goals: the_plan
+                            .items
+                            .iter()
+                            .enumerate()
+                            .map(|(i, item)| GoalProgress {
+                                item_id: item.id,
+                                progress: if i == 0 { "achieved" } else { "on_track" }.into(),
+                                note: String::new(),
+                            })
+                            .collect(),
+                        summary: "Dokumentet u morën; punë sezonale.".into(),
                         recommendations: Some("Vazhdim i mësimit plotësues.".into()),
                     };
                     add(

@@ -35,7 +35,7 @@ pub use plan_decision::PlanDecision;
 pub use plan_version::PlanVersion;
 pub use referral::{Referral, ReferralKind, REFERRAL_KINDS};
 pub use return_event::ReturnEvent;
-pub use review::Review;
+pub use review::{GoalProgress, Review};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -172,6 +172,8 @@ pub enum FieldType {
     PlanContent,
     /// A monitoring's answer per plan item ([`ServiceCheck`]).
     ServiceChecks,
+    /// A review's progress per plan item ([`GoalProgress`]).
+    GoalProgress,
 }
 
 /// A stored record's fields did not read as its kind's struct (they are validated before they
@@ -524,6 +526,19 @@ fn check_value(ty: FieldType, value: &Value, ctx: &Context) -> Result<(), Proble
         FieldType::Answers | FieldType::PlanContent => value.as_object().map(|_| ()).ok_or(Problem::WrongType),
         // Item by item in `validate`, where the household is known.
         FieldType::PlanItems => value.as_array().map(|_| ()).ok_or(Problem::WrongType),
+        FieldType::GoalProgress => {
+            let goals: Vec<GoalProgress> = serde_json::from_value(value.clone()).map_err(|_| Problem::WrongType)?;
+            if goals.len() > crate::domain::plan::MAX_ITEMS {
+                return Err(Problem::TooLong);
+            }
+            for g in &goals {
+                if !review::PROGRESS.contains(&g.progress.as_str()) {
+                    return Err(Problem::NotAChoice);
+                }
+                check_text(&g.note, 1000)?;
+            }
+            Ok(())
+        }
         FieldType::ServiceChecks => {
             let checks: Vec<ServiceCheck> = serde_json::from_value(value.clone()).map_err(|_| Problem::WrongType)?;
             if checks.len() > crate::domain::plan::MAX_ITEMS {
@@ -602,6 +617,7 @@ mod tests {
                     FieldType::PlanItems => serde_json::json!([{ "id": id, "status": "planned" }]),
                     FieldType::PlanContent => serde_json::json!({ "plan_type": "pir", "items": [] }),
                     FieldType::ServiceChecks => serde_json::json!([{ "item_id": id, "received": "yes" }]),
+                    FieldType::GoalProgress => serde_json::json!([{ "item_id": id, "progress": "on_track" }]),
                 };
                 (spec.name.to_string(), v)
             })

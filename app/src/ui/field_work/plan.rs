@@ -11,9 +11,10 @@ use crate::domain::access::{permits, Action, Target};
 use crate::domain::follow_up::local_today;
 use crate::domain::plan::{self, ItemChange, PlanContent, PlanItem, PlanRecords, PlanState, ITEM_STATUSES};
 use crate::domain::record::monitoring::RECEIVED;
+use crate::domain::record::review::PROGRESS;
 use crate::domain::record::{
-    self, Assessment, Case, Context, Household, Member, Monitoring, Plan, PlanDecision, PlanVersion, ReturnEvent,
-    Review, ServiceCheck, TypedRecord,
+    self, Assessment, Case, Context, GoalProgress, Household, Member, Monitoring, Plan, PlanDecision, PlanVersion,
+    ReturnEvent, Review, ServiceCheck, TypedRecord,
 };
 use crate::domain::{FieldError, RecordKind, SessionUser};
 use crate::i18n::*;
@@ -683,13 +684,45 @@ pub fn MonitoringForm(case_id: Uuid, monitoring_id: Uuid) -> impl IntoView {
     }
 }
 
-/// The quarterly review form (`#review/<case>/<id>`). A change it leads to is made on the plan.
+/// The quarterly review form (`#review/<case>/<id>`): progress towards each goal of the plan.
+/// A change it leads to is made on the plan.
 #[component]
 pub fn ReviewForm(case_id: Uuid, review_id: Uuid) -> impl IntoView {
     let store = expect_context::<PhoneStore>();
     let i18n = use_i18n();
     open_draft(store, RecordKind::Review, review_id, case_id);
     let errors = RwSignal::new(Vec::<(String, FieldError)>::new());
+    let plan = move || plan_records(store, case_id).plan.map(|(_, p)| p).unwrap_or_default();
+    let people = move || members(store, case_id);
+    let goals = move || {
+        store
+            .draft(review_id)
+            .map(|d| Review::read(&d.fields).goals)
+            .unwrap_or_default()
+    };
+    let set_goal = move |item_id: Uuid, progress: Option<String>, note: Option<String>| {
+        let mut all = goals();
+        let pos = all.iter().position(|g| g.item_id == item_id).unwrap_or_else(|| {
+            all.push(GoalProgress {
+                item_id,
+                ..Default::default()
+            });
+            all.len() - 1
+        });
+        if let Some(p) = progress {
+            all[pos].progress = p;
+        }
+        if let Some(n) = note {
+            all[pos].note = n;
+        }
+        all.retain(|g| !g.progress.is_empty());
+        super::inputs::set_field(
+            store,
+            review_id,
+            spec!(review, "goals").name,
+            serde_json::to_value(all).unwrap_or_default(),
+        );
+    };
     let save = move |_| {
         let Some(draft) = store.draft(review_id) else { return };
         let what = label(i18n, "k_review");
@@ -713,7 +746,30 @@ pub fn ReviewForm(case_id: Uuid, review_id: Uuid) -> impl IntoView {
         <form class="card form" data-testid="review-form" on:submit=|ev| ev.prevent_default()>
             <h2>{t!(i18n, k_review)}</h2>
             <Field id=review_id spec=spec!(review, "done_on") />
-            <Field id=review_id spec=spec!(review, "progress") />
+            <fieldset class="section">
+                <legend>{t!(i18n, f_goals)}</legend>
+                {move || plan().items.into_iter().map(|item| {
+                    let id = item.id;
+                    let who = people().into_iter().find(|(m, _)| Some(*m) == item.member_id).map(|(_, m)| m.full_name()).unwrap_or_default();
+                    let goal = if item.goal.is_empty() { service_name(store, i18n, item.service_id) } else { item.goal.clone() };
+                    let current = move || goals().into_iter().find(|g| g.item_id == id).unwrap_or_default();
+                    view! {
+                        <div class="field" data-testid="goal-progress">
+                            <span>{goal} " · " {who}</span>
+                            <select data-field="progress" on:change=move |ev| set_goal(id, Some(event_target_value(&ev)), None)>
+                                <option value="">"—"</option>
+                                {PROGRESS.iter().map(|p| {
+                                    let p = *p;
+                                    view! { <option value=p selected=move || current().progress == p>{move || label(i18n, &format!("c_{p}"))}</option> }
+                                }).collect_view()}
+                            </select>
+                            <input type="text" data-field="note" prop:value=move || current().note
+                                on:input=move |ev| set_goal(id, None, Some(event_target_value(&ev))) />
+                        </div>
+                    }
+                }).collect_view()}
+            </fieldset>
+            <Field id=review_id spec=spec!(review, "summary") />
             <Field id=review_id spec=spec!(review, "recommendations") />
             <p class="muted small">{t!(i18n, review_changes_the_plan)}</p>
             <Problems errors />
