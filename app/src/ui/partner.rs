@@ -26,7 +26,7 @@ fn Incoming() -> impl IntoView {
                     list.set(l);
                     failed.set(None);
                 }
-                Err(e) => failed.set(Some(e.to_string())),
+                Err(e) => failed.set(Some(crate::ui::field_work::net_error_text(i18n, &e))),
             }
             loaded.set(true);
         });
@@ -42,7 +42,7 @@ fn Incoming() -> impl IntoView {
             };
             match crate::phone::net::answer_referral(id, &a).await {
                 Ok(_) => refresh(),
-                Err(e) => failed.set(Some(e.to_string())),
+                Err(e) => failed.set(Some(crate::ui::field_work::net_error_text(i18n, &e))),
             }
         });
         #[cfg(not(feature = "hydrate"))]

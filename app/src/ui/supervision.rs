@@ -145,7 +145,7 @@ fn ReferralDaysEditor() -> impl IntoView {
                     problem.set(None);
                     store.referral_days.set(d);
                 }
-                Err(e) => problem.set(Some(e.to_string())),
+                Err(e) => problem.set(Some(crate::ui::field_work::net_error_text(i18n, &e))),
             }
         });
         #[cfg(not(feature = "hydrate"))]

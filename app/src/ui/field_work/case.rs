@@ -278,7 +278,7 @@ fn Reassign(case_id: Uuid) -> impl IntoView {
                     message.set(Some(t_string!(i18n, reassign_done).to_string()));
                     store.sync(false).await;
                 }
-                Err(e) => message.set(Some(e.to_string())),
+                Err(e) => message.set(Some(super::net_error_text(i18n, &e))),
             }
         });
         #[cfg(not(feature = "hydrate"))]
@@ -327,9 +327,14 @@ fn Appoint(case_id: Uuid) -> impl IntoView {
             message.set(Some(t_string!(i18n, appointment_incomplete).to_string()));
             return;
         };
+        let decision = number.get_untracked().trim().to_string();
+        if decision.is_empty() || on > crate::domain::follow_up::local_today(Utc::now()) {
+            message.set(Some(t_string!(i18n, appointment_incomplete).to_string()));
+            return;
+        }
         let appointment = crate::domain::sync::Appointment {
             case_manager_id: to,
-            decision: number.get_untracked().trim().to_string(),
+            decision,
             decided_on: on,
         };
         #[cfg(feature = "hydrate")]
@@ -339,7 +344,7 @@ fn Appoint(case_id: Uuid) -> impl IntoView {
                     message.set(Some(t_string!(i18n, appointment_done).to_string()));
                     store.sync(false).await;
                 }
-                Err(e) => message.set(Some(e.to_string())),
+                Err(e) => message.set(Some(super::net_error_text(i18n, &e))),
             }
         });
         #[cfg(not(feature = "hydrate"))]

@@ -391,3 +391,18 @@ pub(crate) fn local_time(t: chrono::DateTime<chrono::Utc>) -> String {
     #[cfg(not(feature = "hydrate"))]
     t.format("%Y-%m-%d %H:%M").to_string()
 }
+
+/// Why an online office action (reassigning, appointing) did not go through, in the user's words.
+#[cfg(feature = "hydrate")]
+pub(crate) fn net_error_text(i18n: leptos_i18n::I18nContext<Locale>, e: &crate::phone::net::NetError) -> String {
+    use crate::phone::net::NetError;
+    match e {
+        NetError::Offline => t_string!(i18n, sync_offline).to_string(),
+        NetError::SignedOut => t_string!(i18n, sync_signed_out).to_string(),
+        NetError::Http(403 | 404, _) => {
+            crate::i18n_support::rejection_text(i18n, crate::domain::sync::Rejection::Forbidden)
+        }
+        NetError::Http(400 | 413 | 422, _) => t_string!(i18n, bad_request).to_string(),
+        _ => t_string!(i18n, try_again).to_string(),
+    }
+}
