@@ -225,7 +225,7 @@ test("a plan drafted offline, approved on another device, changed after approval
   }
 });
 
-test("the administrator adds a service to the catalogue, a bad one is refused in words, and a service is retired", async () => {
+test("the administrator adds a service to the catalogue, a bad one is refused in words, changes it and retires it", async () => {
   const ctx = await phone(browser);
   try {
     const page = await ctx.newPage();
@@ -252,11 +252,21 @@ test("the administrator adds a service to the catalogue, a bad one is refused in
     const added = page.getByTestId("service").filter({ hasText: name });
     await added.waitFor();
     assert.equal(await page.getByTestId("service").count(), before + 1);
+    // Changed: its duration and its Turkish name.
+    await added.getByTestId("change").click();
+    assert.equal(await form.locator('input[data-field="name_sq"]').inputValue(), name);
+    await form.locator('input[data-field="name_tr"]').fill("Yaz okulu");
+    await form.locator('input[data-field="typical_days"]').fill("90");
+    await form.getByTestId("save-service").click();
+    await page.getByTestId("service").filter({ hasText: name }).filter({ hasText: /· 90 / }).waitFor();
+    assert.equal(await page.getByTestId("service").count(), before + 1);
     await added.getByTestId("retire").click();
     await page.getByTestId("service").filter({ hasText: name }).and(page.locator('[data-retired="true"]')).waitFor();
     const listed = await (await page.request.get(BASE + "/api/v1/services")).json();
     const stored = listed.find((s) => s.names.sq === name);
     assert.equal(stored.names.sr, "Летња школа");
+    assert.equal(stored.names.tr, "Yaz okulu");
+    assert.equal(stored.typical_days, 90);
     assert.equal(stored.retired, true);
     await page.screenshot({ path: "screenshots/admin-services.png", fullPage: true });
   } finally {

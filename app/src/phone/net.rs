@@ -204,6 +204,22 @@ pub async fn add_service(
     .await
 }
 
+pub async fn change_service(
+    id: uuid::Uuid,
+    input: &crate::domain::service::ServiceInput,
+) -> Result<crate::domain::service::Service, NetError> {
+    json(
+        send(
+            "PUT",
+            &format!("{OFFICE_ROOT}/services/{id}"),
+            Some(body_of(input)?),
+            "application/json",
+        )
+        .await?,
+    )
+    .await
+}
+
 pub async fn retire_service(id: uuid::Uuid, retired: bool) -> Result<crate::domain::service::Service, NetError> {
     let body = serde_json::json!({ "retired": retired });
     json(

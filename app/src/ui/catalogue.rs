@@ -58,6 +58,20 @@ fn catalogue(_admin: SessionUser) -> impl IntoView {
     let names = RwSignal::new(ServiceNames::default());
     let institution = RwSignal::new(String::new());
     let days = RwSignal::new("30".to_string());
+    // The service being changed, if the form holds an existing one.
+    let editing = RwSignal::new(None::<Uuid>);
+    let edit = move |s: Service| {
+        area.set(s.area.clone());
+        names.set(s.names.clone());
+        institution.set(s.institution_id.map(|i| i.to_string()).unwrap_or_default());
+        days.set(s.typical_days.to_string());
+        editing.set(Some(s.id));
+        message.set(None);
+    };
+    let clear = move || {
+        editing.set(None);
+        names.set(ServiceNames::default());
+    };
     let add = move |_| {
         let input = ServiceInput {
             area: area.get_untracked(),
@@ -70,10 +84,14 @@ fn catalogue(_admin: SessionUser) -> impl IntoView {
         } else {
             #[cfg(feature = "hydrate")]
             leptos::task::spawn_local(async move {
-                match crate::phone::net::add_service(&input).await {
+                let saved = match editing.get_untracked() {
+                    Some(id) => crate::phone::net::change_service(id, &input).await,
+                    None => crate::phone::net::add_service(&input).await,
+                };
+                match saved {
                     Ok(_) => {
-                        names.set(ServiceNames::default());
-                        message.set(Some(t_string!(i18n, service_added).to_string()));
+                        clear();
+                        message.set(Some(t_string!(i18n, service_saved).to_string()));
                         reload();
                     }
                     Err(_) => message.set(Some(t_string!(i18n, try_again).to_string())),
@@ -114,6 +132,7 @@ fn catalogue(_admin: SessionUser) -> impl IntoView {
                 let locale = i18n.get_locale().as_str();
                 services.get().into_iter().map(|s| {
                     let id = s.id;
+                    let whole = s.clone();
                     let retired = s.retired;
                     let area = s.area.clone();
                     view! {
@@ -122,6 +141,8 @@ fn catalogue(_admin: SessionUser) -> impl IntoView {
                             <span class="muted">" · " {move || label(i18n, &format!("a_{area}"))} " · " {s.typical_days} " " {t!(i18n, days)}</span>
                             {retired.then(|| view! { " " <span class="badge">{t!(i18n, service_retired)}</span> })}
                             <br />
+                            <button type="button" class="link" data-testid="change" on:click=move |_| edit(whole.clone())>{t!(i18n, service_change)}</button>
+                            " · "
                             <button type="button" class="link" data-testid="retire" on:click=move |_| retire(id, !retired)>
                                 {move || if retired { t_string!(i18n, service_restore) } else { t_string!(i18n, service_retire) }}
                             </button>
@@ -131,14 +152,14 @@ fn catalogue(_admin: SessionUser) -> impl IntoView {
             }}
         </ul>
         <form class="card form" data-testid="add-service" on:submit=|ev| ev.prevent_default()>
-            <h2>{t!(i18n, service_add)}</h2>
+            <h2>{move || if editing.get().is_some() { t_string!(i18n, service_change) } else { t_string!(i18n, service_add) }}</h2>
             <label class="field">
                 <span>{t!(i18n, service_area)} " *"</span>
                 <select data-field="area" on:change=move |ev| area.set(event_target_value(&ev))>
                     <option value="">"—"</option>
                     {SERVICE_AREAS.iter().map(|a| {
                         let a = *a;
-                        view! { <option value=a>{move || label(i18n, &format!("a_{a}"))}</option> }
+                        view! { <option value=a selected=move || area.get() == a>{move || label(i18n, &format!("a_{a}"))}</option> }
                     }).collect_view()}
                 </select>
             </label>
@@ -150,7 +171,9 @@ fn catalogue(_admin: SessionUser) -> impl IntoView {
                     <Suspense>
                         {move || Suspend::new(async move {
                             institutions.await.unwrap_or_default().into_iter().map(|i| {
-                                view! { <option value=i.id.to_string()>{i.name}</option> }
+                                let value = i.id.to_string();
+                                let mine = value.clone();
+                                view! { <option value=value selected=move || institution.get() == mine>{i.name}</option> }
                             }).collect_view()
                         })}
                     </Suspense>
@@ -161,7 +184,12 @@ fn catalogue(_admin: SessionUser) -> impl IntoView {
                 <input type="number" min="1" max="730" data-field="typical_days" prop:value=move || days.get() on:input=move |ev| days.set(event_target_value(&ev)) />
             </label>
             {move || message.get().map(|m| view! { <p class="notice" data-testid="service-message">{m}</p> })}
-            <button type="button" data-testid="save-service" on:click=add>{t!(i18n, service_add)}</button>
+            <div class="actions">
+                <button type="button" data-testid="save-service" on:click=add>{t!(i18n, save)}</button>
+                <Show when=move || editing.get().is_some()>
+                    <button type="button" class="link" on:click=move |_| clear()>{t!(i18n, cancel)}</button>
+                </Show>
+            </div>
         </form>
     }
 }
