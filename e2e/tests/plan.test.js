@@ -122,6 +122,8 @@ test("a plan drafted offline, approved on another device, changed after approval
     await pm.getByTestId("plan-view").waitFor();
     // Documents: 1 service of the catalogue; work: 4 employment services and 1 training.
     assert.equal(await pm.getByTestId("plan-item").count(), 6);
+    // Long service names stay inside a 360-pixel screen.
+    assert.ok(await pm.evaluate(() => document.documentElement.scrollWidth <= 360), "the plan is wider than the phone");
     const first = pm.getByTestId("plan-item").first();
     assert.equal(await first.locator('textarea[data-field="goal"]').inputValue(), "Letërnjoftim për nënën");
     // One employment line is not for this family: removed.
