@@ -275,3 +275,52 @@ test("the administrator adds a service to the catalogue, a bad one is refused in
     await ctx.close();
   }
 });
+
+test("two devices change the plan's items offline: the conflict shows both as goals and services", async () => {
+  const contexts = [];
+  try {
+    const m = await phone(browser);
+    contexts.push(m);
+    const pm = await m.newPage();
+    await signInAs(pm, "manager");
+    await openField(pm);
+    await synced(pm);
+    // A demo family whose plan is still a draft.
+    await pm.getByTestId("case-line").filter({ has: pm.locator('[data-state="draft"]') }).first().locator("a").click();
+    await pm.getByTestId("case-view").waitFor();
+    const caseHash = new URL(pm.url()).hash;
+    const planHash = caseHash.replace("#case/", "#plan/");
+
+    const s = await phone(browser);
+    contexts.push(s);
+    const ps = await s.newPage();
+    await signInAs(ps, "supervisor");
+    await openField(ps);
+    await synced(ps);
+
+    const editGoal = async (page, ctx, goal) => {
+      await ctx.setOffline(true);
+      await page.goto(BASE + "/field" + planHash);
+      await page.locator('[data-testid="field-app"][data-loaded="true"]').waitFor();
+      await page.getByTestId("plan-item").first().locator('textarea[data-field="goal"]').fill(goal);
+      await page.getByTestId("save").click();
+      await page.getByTestId("case-view").waitFor();
+    };
+    await editGoal(pm, m, "Letërnjoftim deri në dhjetor");
+    await editGoal(ps, s, "Pasaportë para letërnjoftimit");
+    await m.setOffline(false);
+    await synced(pm);
+    await s.setOffline(false);
+    await synced(ps);
+    await ps.goto(BASE + "/field#conflicts");
+    const conflict = ps.getByTestId("conflict").filter({ hasText: "Letërnjoftim deri në dhjetor" });
+    await conflict.waitFor();
+    const current = await conflict.getByTestId("conflict-current").textContent();
+    const proposed = await conflict.getByTestId("conflict-proposed").textContent();
+    assert.match(current, /^Letërnjoftim deri në dhjetor: /);
+    assert.match(proposed, /^Pasaportë para letërnjoftimit: /);
+    assert.ok(!current.includes("{") && !proposed.includes("{"), "items shown as JSON");
+  } finally {
+    await Promise.all(contexts.map((c) => c.close().catch(() => {})));
+  }
+});

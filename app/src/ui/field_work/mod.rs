@@ -321,6 +321,17 @@ fn Conflicts() -> impl IntoView {
                             let id = c.id;
                             let field = c.field.clone();
                             let kind = c.kind;
+                            // A plan's items read as goals and services, not as JSON.
+                            let shown = {
+                                let field = field.clone();
+                                move |v: &serde_json::Value| {
+                                    if kind == crate::domain::RecordKind::Plan {
+                                        plan::field_text(store, i18n, &field, v)
+                                    } else {
+                                        crate::domain::record::display_value(v)
+                                    }
+                                }
+                            };
                             view! {
                                 <li class="conflict" data-testid="conflict">
                                     <p>
@@ -331,12 +342,12 @@ fn Conflicts() -> impl IntoView {
                                     <div class="two">
                                         <div>
                                             <p class="eyebrow">{t!(i18n, value_kept)}</p>
-                                            <p data-testid="conflict-current">{crate::domain::record::display_value(&c.current)}</p>
+                                            <p data-testid="conflict-current">{shown(&c.current)}</p>
                                             <button type="button" on:click=move |_| choose(id, Choice::Current)>{t!(i18n, keep_this)}</button>
                                         </div>
                                         <div>
                                             <p class="eyebrow">{t!(i18n, value_proposed)} " (" {c.proposed_by.clone()} ")"</p>
-                                            <p data-testid="conflict-proposed">{crate::domain::record::display_value(&c.proposed)}</p>
+                                            <p data-testid="conflict-proposed">{shown(&c.proposed)}</p>
                                             <button type="button" on:click=move |_| choose(id, Choice::Proposed)>{t!(i18n, use_this)}</button>
                                         </div>
                                     </div>

@@ -84,6 +84,33 @@ fn service_name(store: PhoneStore, i18n: I18nContext<Locale>, id: Option<Uuid>) 
     })
 }
 
+/// A value of a plan record's field as people read it: the items as their goals and services
+/// (the conflict screen shows two of these side by side).
+pub(crate) fn field_text(
+    store: PhoneStore,
+    i18n: I18nContext<Locale>,
+    field: &str,
+    value: &serde_json::Value,
+) -> String {
+    if field != ITEMS {
+        return record::display_value(value);
+    }
+    let items: Vec<PlanItem> = serde_json::from_value(value.clone()).unwrap_or_default();
+    items
+        .iter()
+        .map(|i| {
+            let service = service_name(store, i18n, i.service_id);
+            let due = i.due_on.map(|d| d.to_string()).unwrap_or_default();
+            if i.goal.trim().is_empty() {
+                format!("{service} ({due})")
+            } else {
+                format!("{}: {service} ({due})", i.goal.trim())
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 /// A new plan drafted from the latest assessment's needs: each need suggests the catalogue's
 /// services of its area, for the head of the household, starting today.
 pub(crate) fn draft_from_needs(store: PhoneStore, case_id: Uuid) -> Uuid {
