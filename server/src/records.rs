@@ -30,11 +30,9 @@ pub fn live_member(r: &StoredRecord) -> Result<Option<Member>, RecordError> {
 
 /// The case as a target of the permission table.
 pub fn case_target(case: &StoredRecord) -> Target {
-    Target::Case {
-        municipality_id: case.municipality_id,
-        field_worker_id: case.field_worker_id,
-        case_manager_id: typed::<Case>(case).ok().and_then(|c| c.case_manager_id),
-    }
+    typed::<Case>(case)
+        .unwrap_or_default()
+        .target(case.municipality_id, case.field_worker_id)
 }
 
 /// `record` with `changes` applied by the office (no device): the version moves on and the

@@ -168,6 +168,87 @@ pub fn check_items(value: &Value, members: &[MemberFacts]) -> Vec<FieldError> {
     errors
 }
 
+/// An answer about one item of the plan: a monitoring's check that its service came, a
+/// review's progress towards its goal.
+pub trait ItemAnswer: Clone + Default {
+    fn for_item(item_id: Uuid) -> Self;
+    fn item_id(&self) -> Uuid;
+    fn answer(&self) -> &str;
+    fn set_answer(&mut self, answer: String);
+    fn note(&self) -> &str;
+    fn set_note(&mut self, note: String);
+}
+
+impl ItemAnswer for crate::domain::record::ServiceCheck {
+    fn for_item(item_id: Uuid) -> Self {
+        Self {
+            item_id,
+            ..Default::default()
+        }
+    }
+    fn item_id(&self) -> Uuid {
+        self.item_id
+    }
+    fn answer(&self) -> &str {
+        &self.received
+    }
+    fn set_answer(&mut self, answer: String) {
+        self.received = answer;
+    }
+    fn note(&self) -> &str {
+        &self.note
+    }
+    fn set_note(&mut self, note: String) {
+        self.note = note;
+    }
+}
+
+impl ItemAnswer for crate::domain::record::GoalProgress {
+    fn for_item(item_id: Uuid) -> Self {
+        Self {
+            item_id,
+            ..Default::default()
+        }
+    }
+    fn item_id(&self) -> Uuid {
+        self.item_id
+    }
+    fn answer(&self) -> &str {
+        &self.progress
+    }
+    fn set_answer(&mut self, answer: String) {
+        self.progress = answer;
+    }
+    fn note(&self) -> &str {
+        &self.note
+    }
+    fn set_note(&mut self, note: String) {
+        self.note = note;
+    }
+}
+
+/// `answers` with the one about `item_id` changed (added if new); an item left without an
+/// answer is dropped, note and all.
+pub fn answered<T: ItemAnswer>(
+    mut answers: Vec<T>,
+    item_id: Uuid,
+    answer: Option<String>,
+    note: Option<String>,
+) -> Vec<T> {
+    let pos = answers.iter().position(|a| a.item_id() == item_id).unwrap_or_else(|| {
+        answers.push(T::for_item(item_id));
+        answers.len() - 1
+    });
+    if let Some(a) = answer {
+        answers[pos].set_answer(a);
+    }
+    if let Some(n) = note {
+        answers[pos].set_note(n);
+    }
+    answers.retain(|a| !a.answer().is_empty());
+    answers
+}
+
 /// Where a plan stands, as the case manager's list and the supervisor's queue show it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -648,6 +729,24 @@ mod tests {
         assert_eq!(items[0].goal, "ID cards for all");
         assert_eq!(items[0].institution_id, Some(Uuid::from_u128(1001)));
         assert!(items.iter().all(|i| i.status == "planned"));
+    }
+
+    #[test]
+    fn an_answer_per_item_is_added_changed_and_dropped_when_cleared() {
+        use crate::domain::record::ServiceCheck;
+        let (a, b) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        let list = answered(Vec::<ServiceCheck>::new(), a, Some("yes".into()), None);
+        // A note before an answer is not kept: an item without an answer is not answered.
+        let list = answered(list, b, None, Some("no one home".into()));
+        assert_eq!(list.len(), 1);
+        let list = answered(list, a, None, Some("ID card in hand".into()));
+        assert_eq!(
+            (list[0].received.as_str(), list[0].note.as_str()),
+            ("yes", "ID card in hand")
+        );
+        let list = answered(list, b, Some("partly".into()), None);
+        let list = answered(list, a, Some(String::new()), None);
+        assert_eq!(list.iter().map(|c| c.item_id).collect::<Vec<_>>(), vec![b]);
     }
 
     #[test]

@@ -213,7 +213,8 @@ pub struct PullPage {
     /// The municipality's institutions, to refer to offline.
     #[serde(default)]
     pub institutions: Vec<super::Institution>,
-    /// The municipality's catalogue of standard services, to draft plans from offline.
+    /// The municipality's catalogue of standard services, to draft plans from offline (on the
+    /// last page only).
     #[serde(default)]
     pub services: Vec<super::service::Service>,
     /// For supervisors and case managers: the municipality's field workers, to show each one's

@@ -436,7 +436,7 @@ impl Family {
         let mut n = 0u64;
         let mut items = plan::suggest_items(&needs, &world.services, Some(head_id), drafted_on, || {
             n += 1;
-            Uuid::from_u64_pair(seed_half(plan_id), n)
+            Uuid::from_u64_pair(plan_id.as_u64_pair().0, n)
         });
         // A family plan keeps one service per need.
         items.dedup_by_key(|i| i.need);
@@ -547,10 +547,6 @@ impl Family {
         }
         Family { head, records }
     }
-}
-
-fn seed_half(id: Uuid) -> u64 {
-    id.as_u64_pair().0
 }
 
 /// The change counter's records for `seeded`, as the sync layer stores them.

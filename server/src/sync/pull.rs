@@ -33,8 +33,9 @@ impl SyncService {
         let next = records.last().map_or(after, |r| r.seq);
         let conflicts = self.ctx.store.open_conflicts(scope).await?;
         let institutions = self.ctx.store.institutions(actor.municipality_id).await?;
-        // The catalogue plans are drafted from, offline.
-        let services = if permits(actor, Action::ViewServices, Target::Municipality(actor.municipality_id)) {
+        // The catalogue plans are drafted from, offline: once, with the last page.
+        let may_see_services = permits(actor, Action::ViewServices, Target::Municipality(actor.municipality_id));
+        let services = if !more && may_see_services {
             self.ctx.store.services(actor.municipality_id).await?
         } else {
             Vec::new()

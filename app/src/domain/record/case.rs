@@ -51,3 +51,15 @@ pub struct Case {
 impl TypedRecord for Case {
     const KIND: RecordKind = RecordKind::Case;
 }
+
+impl Case {
+    /// The case as the permission table sees it. Who holds the caseload comes from the server's
+    /// column (`field_worker_id`, copied into the phone's fields with each pull).
+    pub fn target(&self, municipality_id: Uuid, field_worker_id: Option<Uuid>) -> crate::domain::Target {
+        crate::domain::Target::Case {
+            municipality_id,
+            field_worker_id,
+            case_manager_id: self.case_manager_id,
+        }
+    }
+}

@@ -1,13 +1,15 @@
 //! Form controls bound to a draft field: every keystroke is kept on the phone at once.
 
+use crate::domain::record::Context;
 use crate::domain::record::{FieldSpec, FieldType};
 use crate::domain::FieldError;
 use crate::i18n::*;
 use crate::i18n_support::{label, problem_text};
-use crate::phone::model::Draft;
+use crate::phone::model::{filled, Draft};
 use crate::phone::store::PhoneStore;
 use chrono::Utc;
 use leptos::prelude::*;
+use leptos_i18n::I18nContext;
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -167,6 +169,42 @@ fn check_field(id: Uuid, key: &'static str) -> impl IntoView {
             />
             <span>{move || label(i18n, &format!("f_{key}"))}</span>
         </label>
+    }
+}
+
+/// What is wrong with a draft, as the server would find it, each problem named with the draft's
+/// record kind for the list on screen.
+pub fn problems_of(i18n: I18nContext<Locale>, draft: &Draft, ctx: &Context) -> Vec<(String, FieldError)> {
+    let what = label(i18n, &format!("k_{}", draft.kind.as_str()));
+    crate::domain::record::validate(draft.kind, &filled(&draft.fields), ctx)
+        .into_iter()
+        .map(|e| (what.clone(), e))
+        .collect()
+}
+
+/// "Save" of a form of one record: checked against `ctx`, shown in `errors`, queued when clean.
+pub fn save_one(
+    store: PhoneStore,
+    i18n: I18nContext<Locale>,
+    id: Uuid,
+    case_id: Uuid,
+    ctx: &Context,
+    errors: RwSignal<Vec<(String, FieldError)>>,
+) {
+    let Some(draft) = store.draft(id) else { return };
+    let found = problems_of(i18n, &draft, ctx);
+    let clean = found.is_empty();
+    errors.set(found);
+    if clean {
+        super::finish_and_return(store, vec![draft], case_id);
+    }
+}
+
+/// "Discard" of a form of one record: after the user confirms, the draft goes and the case opens.
+pub fn discard_one(store: PhoneStore, i18n: I18nContext<Locale>, id: Uuid, case_id: Uuid) {
+    if super::confirm(t_string!(i18n, confirm_discard_form)) {
+        store.discard_draft(id);
+        super::go(super::Screen::Case(case_id));
     }
 }
 

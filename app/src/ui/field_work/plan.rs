@@ -4,17 +4,17 @@
 //! decision with what changed; the monthly monitoring and quarterly review forms; the printable
 //! plan for the paper file.
 
-use super::inputs::{new_draft, Field, Problems};
+use super::inputs::{discard_one, new_draft, problems_of, save_one, Field, Problems};
 use super::visit::open_draft;
-use super::{confirm, go, Screen};
+use super::{go, Screen};
 use crate::domain::access::{permits, Action, Target};
 use crate::domain::follow_up::local_today;
-use crate::domain::plan::{self, ItemChange, PlanContent, PlanItem, PlanRecords, PlanState, ITEM_STATUSES};
+use crate::domain::plan::{self, ItemAnswer, ItemChange, PlanContent, PlanItem, PlanRecords, PlanState, ITEM_STATUSES};
 use crate::domain::record::monitoring::RECEIVED;
 use crate::domain::record::review::PROGRESS;
 use crate::domain::record::{
-    self, Assessment, Case, Context, GoalProgress, Household, Member, Monitoring, Plan, PlanDecision, PlanVersion,
-    ReturnEvent, Review, ServiceCheck, TypedRecord,
+    self, Assessment, Case, Context, Household, Member, Monitoring, Plan, PlanDecision, PlanVersion, ReturnEvent,
+    Review, TypedRecord,
 };
 use crate::domain::{FieldError, RecordKind, SessionUser};
 use crate::i18n::*;
@@ -45,11 +45,7 @@ pub(crate) fn state_text(i18n: I18nContext<Locale>, state: PlanState) -> String 
 /// The case as the permission table sees it, from the phone's copy.
 pub(crate) fn case_target(user: &SessionUser, store: PhoneStore, case_id: Uuid) -> Target {
     let case = store.record(case_id).map(|c| Case::read(&c.fields)).unwrap_or_default();
-    Target::Case {
-        municipality_id: user.municipality_id,
-        field_worker_id: case.field_worker_id,
-        case_manager_id: case.case_manager_id,
-    }
+    case.target(user.municipality_id, case.field_worker_id)
 }
 
 fn may(store: PhoneStore, case_id: Uuid, action: Action) -> bool {
@@ -415,13 +411,10 @@ pub fn PlanView(case_id: Uuid) -> impl IntoView {
                 .iter()
                 .map(|m| (&m.id, &m.fields)),
         );
-        let what = label(i18n, "k_plan");
-        let found: Vec<(String, FieldError)> = record::validate(RecordKind::Plan, &filled(&draft.fields), &ctx)
-            .into_iter()
-            .map(|e| (what.clone(), e))
-            .collect();
-        errors.set(found.clone());
-        found.is_empty().then_some(draft)
+        let found = problems_of(i18n, &draft, &ctx);
+        let clean = found.is_empty();
+        errors.set(found);
+        clean.then_some(draft)
     };
     let save = move |_| {
         if let Some(draft) = checked() {
@@ -475,13 +468,7 @@ pub fn PlanView(case_id: Uuid) -> impl IntoView {
         );
         super::finish_and_return(store, vec![draft], case_id);
     };
-    let discard = move |_| {
-        if confirm(t_string!(i18n, confirm_discard_form)) {
-            store.discard_draft(plan_id);
-            go(Screen::Case(case_id));
-        }
-    };
-    let locale = move || i18n.get_locale().as_str();
+    let discard = move |_| discard_one(store, i18n, plan_id, case_id);
     // Keyed by position and ID: typing in one item does not rebuild the others.
     let item_keys = move || {
         items()
@@ -577,13 +564,65 @@ pub fn PlanView(case_id: Uuid) -> impl IntoView {
                             </li>
                         });
                     }
-                    let _ = locale;
                     lines.collect_view()
                 }}
             </ul>
         </section>
     }
     .into_any()
+}
+
+/// One answer per item of the case's plan, kept in the list field `field` of the draft `id`:
+/// a choice from `choices` and a note. `title` names the item on screen.
+#[allow(clippy::too_many_arguments)]
+fn item_answers<T: ItemAnswer + serde::Serialize + Send + Sync + 'static>(
+    store: PhoneStore,
+    i18n: I18nContext<Locale>,
+    case_id: Uuid,
+    id: Uuid,
+    field: &'static str,
+    answers: impl Fn() -> Vec<T> + Copy + Send + Sync + 'static,
+    choices: &'static [&'static str],
+    (testid, answer_field): (&'static str, &'static str),
+    title: fn(&PlanItem, String) -> String,
+) -> impl IntoView {
+    let set = move |item_id: Uuid, answer: Option<String>, note: Option<String>| {
+        let all = plan::answered(answers(), item_id, answer, note);
+        super::inputs::set_field(store, id, field, serde_json::to_value(all).unwrap_or_default());
+    };
+    move || {
+        let people = members(store, case_id);
+        plan_records(store, case_id)
+            .plan
+            .map(|(_, p)| p.items)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|item| {
+                let item_id = item.id;
+                let who = people
+                    .iter()
+                    .find(|(m, _)| Some(*m) == item.member_id)
+                    .map(|(_, m)| m.full_name())
+                    .unwrap_or_default();
+                let name = title(&item, service_name(store, i18n, item.service_id));
+                let current = move || answers().into_iter().find(|a| a.item_id() == item_id).unwrap_or_default();
+                view! {
+                    <div class="field" data-testid=testid>
+                        <span>{name} " · " {who}</span>
+                        <select data-field=answer_field on:change=move |ev| set(item_id, Some(event_target_value(&ev)), None)>
+                            <option value="">"—"</option>
+                            {choices.iter().map(|c| {
+                                let c = *c;
+                                view! { <option value=c selected=move || current().answer() == c>{move || label(i18n, &format!("c_{c}"))}</option> }
+                            }).collect_view()}
+                        </select>
+                        <input type="text" data-field="note" prop:value=move || current().note().to_string()
+                            on:input=move |ev| set(item_id, None, Some(event_target_value(&ev))) />
+                    </div>
+                }
+            })
+            .collect_view()
+    }
 }
 
 /// The monthly monitoring form (`#monitoring/<case>/<id>`).
@@ -593,45 +632,23 @@ pub fn MonitoringForm(case_id: Uuid, monitoring_id: Uuid) -> impl IntoView {
     let i18n = use_i18n();
     open_draft(store, RecordKind::Monitoring, monitoring_id, case_id);
     let errors = RwSignal::new(Vec::<(String, FieldError)>::new());
-    let plan = move || plan_records(store, case_id).plan.map(|(_, p)| p).unwrap_or_default();
-    let people = move || members(store, case_id);
     let checks = move || {
         store
             .draft(monitoring_id)
             .map(|d| Monitoring::read(&d.fields).services)
             .unwrap_or_default()
     };
-    let set_check = move |item_id: Uuid, received: Option<String>, note: Option<String>| {
-        let mut all = checks();
-        let pos = all.iter().position(|c| c.item_id == item_id).unwrap_or_else(|| {
-            all.push(ServiceCheck {
-                item_id,
-                ..Default::default()
-            });
-            all.len() - 1
-        });
-        if let Some(r) = received {
-            all[pos].received = r;
-        }
-        if let Some(n) = note {
-            all[pos].note = n;
-        }
-        all.retain(|c| !c.received.is_empty());
-        super::inputs::set_field(
-            store,
-            monitoring_id,
-            spec!(monitoring, "services").name,
-            serde_json::to_value(all).unwrap_or_default(),
-        );
-    };
     // The people none of whose services came this month: to be contacted.
     let received_nothing = move || {
-        let plan = plan();
+        let items = plan_records(store, case_id)
+            .plan
+            .map(|(_, p)| p.items)
+            .unwrap_or_default();
         let checks = checks();
-        people()
+        members(store, case_id)
             .into_iter()
             .filter(|(id, _)| {
-                let theirs: Vec<&PlanItem> = plan.items.iter().filter(|i| i.member_id == Some(*id)).collect();
+                let theirs: Vec<&PlanItem> = items.iter().filter(|i| i.member_id == Some(*id)).collect();
                 !theirs.is_empty()
                     && theirs.iter().all(|i| {
                         checks
@@ -643,27 +660,8 @@ pub fn MonitoringForm(case_id: Uuid, monitoring_id: Uuid) -> impl IntoView {
             .map(|(_, m)| m.full_name())
             .collect::<Vec<_>>()
     };
-    let save = move |_| {
-        let Some(draft) = store.draft(monitoring_id) else {
-            return;
-        };
-        let what = label(i18n, "k_monitoring");
-        let found: Vec<(String, FieldError)> =
-            record::validate(RecordKind::Monitoring, &filled(&draft.fields), &Context::at(Utc::now()))
-                .into_iter()
-                .map(|e| (what.clone(), e))
-                .collect();
-        errors.set(found.clone());
-        if found.is_empty() {
-            super::finish_and_return(store, vec![draft], case_id);
-        }
-    };
-    let cancel = move |_| {
-        if confirm(t_string!(i18n, confirm_discard_form)) {
-            store.discard_draft(monitoring_id);
-            go(Screen::Case(case_id));
-        }
-    };
+    let save = move |_| save_one(store, i18n, monitoring_id, case_id, &Context::at(Utc::now()), errors);
+    let cancel = move |_| discard_one(store, i18n, monitoring_id, case_id);
     view! {
         <form class="card form" data-testid="monitoring-form" on:submit=|ev| ev.prevent_default()>
             <h2>{t!(i18n, k_monitoring)}</h2>
@@ -671,26 +669,8 @@ pub fn MonitoringForm(case_id: Uuid, monitoring_id: Uuid) -> impl IntoView {
             <Field id=monitoring_id spec=spec!(monitoring, "done_on") />
             <fieldset class="section">
                 <legend>{t!(i18n, f_services)}</legend>
-                {move || plan().items.into_iter().map(|item| {
-                    let id = item.id;
-                    let who = people().into_iter().find(|(m, _)| Some(*m) == item.member_id).map(|(_, m)| m.full_name()).unwrap_or_default();
-                    let name = service_name(store, i18n, item.service_id);
-                    let current = move || checks().into_iter().find(|c| c.item_id == id).unwrap_or_default();
-                    view! {
-                        <div class="field" data-testid="service-check">
-                            <span>{name} " · " {who}</span>
-                            <select data-field="received" on:change=move |ev| set_check(id, Some(event_target_value(&ev)), None)>
-                                <option value="">"—"</option>
-                                {RECEIVED.iter().map(|r| {
-                                    let r = *r;
-                                    view! { <option value=r selected=move || current().received == r>{move || label(i18n, &format!("c_{r}"))}</option> }
-                                }).collect_view()}
-                            </select>
-                            <input type="text" data-field="note" prop:value=move || current().note
-                                on:input=move |ev| set_check(id, None, Some(event_target_value(&ev))) />
-                        </div>
-                    }
-                }).collect_view()}
+                {item_answers(store, i18n, case_id, monitoring_id, spec!(monitoring, "services").name, checks, RECEIVED,
+                    ("service-check", "received"), |_, service| service)}
             </fieldset>
             {move || {
                 let nobody = received_nothing();
@@ -719,82 +699,23 @@ pub fn ReviewForm(case_id: Uuid, review_id: Uuid) -> impl IntoView {
     let i18n = use_i18n();
     open_draft(store, RecordKind::Review, review_id, case_id);
     let errors = RwSignal::new(Vec::<(String, FieldError)>::new());
-    let plan = move || plan_records(store, case_id).plan.map(|(_, p)| p).unwrap_or_default();
-    let people = move || members(store, case_id);
     let goals = move || {
         store
             .draft(review_id)
             .map(|d| Review::read(&d.fields).goals)
             .unwrap_or_default()
     };
-    let set_goal = move |item_id: Uuid, progress: Option<String>, note: Option<String>| {
-        let mut all = goals();
-        let pos = all.iter().position(|g| g.item_id == item_id).unwrap_or_else(|| {
-            all.push(GoalProgress {
-                item_id,
-                ..Default::default()
-            });
-            all.len() - 1
-        });
-        if let Some(p) = progress {
-            all[pos].progress = p;
-        }
-        if let Some(n) = note {
-            all[pos].note = n;
-        }
-        all.retain(|g| !g.progress.is_empty());
-        super::inputs::set_field(
-            store,
-            review_id,
-            spec!(review, "goals").name,
-            serde_json::to_value(all).unwrap_or_default(),
-        );
-    };
-    let save = move |_| {
-        let Some(draft) = store.draft(review_id) else { return };
-        let what = label(i18n, "k_review");
-        let found: Vec<(String, FieldError)> =
-            record::validate(RecordKind::Review, &filled(&draft.fields), &Context::at(Utc::now()))
-                .into_iter()
-                .map(|e| (what.clone(), e))
-                .collect();
-        errors.set(found.clone());
-        if found.is_empty() {
-            super::finish_and_return(store, vec![draft], case_id);
-        }
-    };
-    let cancel = move |_| {
-        if confirm(t_string!(i18n, confirm_discard_form)) {
-            store.discard_draft(review_id);
-            go(Screen::Case(case_id));
-        }
-    };
+    let save = move |_| save_one(store, i18n, review_id, case_id, &Context::at(Utc::now()), errors);
+    let cancel = move |_| discard_one(store, i18n, review_id, case_id);
     view! {
         <form class="card form" data-testid="review-form" on:submit=|ev| ev.prevent_default()>
             <h2>{t!(i18n, k_review)}</h2>
             <Field id=review_id spec=spec!(review, "done_on") />
             <fieldset class="section">
                 <legend>{t!(i18n, f_goals)}</legend>
-                {move || plan().items.into_iter().map(|item| {
-                    let id = item.id;
-                    let who = people().into_iter().find(|(m, _)| Some(*m) == item.member_id).map(|(_, m)| m.full_name()).unwrap_or_default();
-                    let goal = if item.goal.is_empty() { service_name(store, i18n, item.service_id) } else { item.goal.clone() };
-                    let current = move || goals().into_iter().find(|g| g.item_id == id).unwrap_or_default();
-                    view! {
-                        <div class="field" data-testid="goal-progress">
-                            <span>{goal} " · " {who}</span>
-                            <select data-field="progress" on:change=move |ev| set_goal(id, Some(event_target_value(&ev)), None)>
-                                <option value="">"—"</option>
-                                {PROGRESS.iter().map(|p| {
-                                    let p = *p;
-                                    view! { <option value=p selected=move || current().progress == p>{move || label(i18n, &format!("c_{p}"))}</option> }
-                                }).collect_view()}
-                            </select>
-                            <input type="text" data-field="note" prop:value=move || current().note
-                                on:input=move |ev| set_goal(id, None, Some(event_target_value(&ev))) />
-                        </div>
-                    }
-                }).collect_view()}
+                {item_answers(store, i18n, case_id, review_id, spec!(review, "goals").name, goals, PROGRESS,
+                    ("goal-progress", "progress"),
+                    |item, service| if item.goal.is_empty() { service } else { item.goal.clone() })}
             </fieldset>
             <Field id=review_id spec=spec!(review, "summary") />
             <Field id=review_id spec=spec!(review, "recommendations") />

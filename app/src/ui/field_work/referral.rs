@@ -1,14 +1,12 @@
 //! Referring a family (or one of its members) to an institution of the municipality, offline;
 //! and the partner institution's own screen, online, to answer what was sent to it.
 
-use super::inputs::{field_text, set_field, Field, Problems};
+use super::inputs::{discard_one, field_text, save_one, set_field, Field, Problems};
 use super::visit::open_draft;
-use super::{confirm, go, Screen};
-use crate::domain::record::{self, Context};
+use crate::domain::record::Context;
 use crate::domain::{FieldError, RecordKind};
 use crate::i18n::*;
 use crate::i18n_support::label;
-use crate::phone::model::filled;
 use crate::phone::store::PhoneStore;
 use crate::spec;
 use chrono::Utc;
@@ -24,25 +22,8 @@ pub fn ReferralForm(case_id: Uuid, referral_id: Uuid) -> impl IntoView {
     let i18n = use_i18n();
     open_draft(store, RecordKind::Referral, referral_id, case_id);
     let errors = RwSignal::new(Vec::<(String, FieldError)>::new());
-    let save = move |_| {
-        let Some(draft) = store.draft(referral_id) else { return };
-        let ctx = Context::at(Utc::now());
-        let what = label(i18n, "k_referral");
-        let found: Vec<_> = record::validate(RecordKind::Referral, &filled(&draft.fields), &ctx)
-            .into_iter()
-            .map(|e| (what.clone(), e))
-            .collect();
-        errors.set(found.clone());
-        if found.is_empty() {
-            super::finish_and_return(store, vec![draft], case_id);
-        }
-    };
-    let cancel = move |_| {
-        if confirm(t_string!(i18n, confirm_discard_form)) {
-            store.discard_draft(referral_id);
-            go(Screen::Case(case_id));
-        }
-    };
+    let save = move |_| save_one(store, i18n, referral_id, case_id, &Context::at(Utc::now()), errors);
+    let cancel = move |_| discard_one(store, i18n, referral_id, case_id);
     view! {
         <form class="card form" data-testid="referral-form" on:submit=|ev| ev.prevent_default()>
             <h2>{t!(i18n, referral)}</h2>

@@ -1,13 +1,12 @@
 //! Logging a visit: when, where (a position only with the person's consent), who was there.
 
-use super::inputs::{field_text, field_value, new_draft, set_field, Field, Problems};
-use super::{confirm, go, Screen};
+use super::inputs::{discard_one, field_text, field_value, new_draft, save_one, set_field, Field, Problems};
+use crate::domain::record::Context;
 use crate::domain::record::TypedRecord;
-use crate::domain::record::{self, Context};
 use crate::domain::{FieldError, RecordKind};
 use crate::i18n::*;
 use crate::i18n_support::label;
-use crate::phone::model::{filled, member_facts};
+use crate::phone::model::member_facts;
 use crate::phone::store::{of_case, PhoneStore};
 use crate::spec;
 use chrono::Utc;
@@ -103,26 +102,12 @@ pub fn VisitForm(case_id: Uuid, visit_id: Uuid) -> impl IntoView {
         }
     };
     let save = move |_| {
-        let Some(draft) = store.draft(visit_id) else { return };
         let mut ctx = Context::at(Utc::now());
         let ms = members();
         ctx.members = member_facts(ms.iter().map(|m| (&m.id, &m.fields)));
-        let what = label(i18n, "k_visit");
-        let found: Vec<_> = record::validate(RecordKind::Visit, &filled(&draft.fields), &ctx)
-            .into_iter()
-            .map(|e| (what.clone(), e))
-            .collect();
-        errors.set(found.clone());
-        if found.is_empty() {
-            super::finish_and_return(store, vec![draft], case_id);
-        }
+        save_one(store, i18n, visit_id, case_id, &ctx, errors);
     };
-    let cancel = move |_| {
-        if confirm(t_string!(i18n, confirm_discard_form)) {
-            store.discard_draft(visit_id);
-            go(Screen::Case(case_id));
-        }
-    };
+    let cancel = move |_| discard_one(store, i18n, visit_id, case_id);
     let consent = move || field_value(store, visit_id, GPS_CONSENT) == Some(Value::Bool(true));
     view! {
         <form class="card form" data-testid="visit-form" on:submit=|ev| ev.prevent_default()>
