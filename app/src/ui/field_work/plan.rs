@@ -315,7 +315,6 @@ fn ItemEditor(plan_id: Uuid, case_id: Uuid, item_id: Uuid, number: usize) -> imp
                 <span>{t!(i18n, f_goal)}</span>
                 <textarea data-field="goal" rows="2" prop:value=move || item().goal on:input=set(|i, v| i.goal = v)></textarea>
             </label>
-            <div class="two">
                 <label class="field">
                     <span>{t!(i18n, f_start_on)} " *"</span>
                     <input type="date" data-field="start_on" prop:value=move || item().start_on.map(|d| d.to_string()).unwrap_or_default()
@@ -326,7 +325,6 @@ fn ItemEditor(plan_id: Uuid, case_id: Uuid, item_id: Uuid, number: usize) -> imp
                     <input type="date" data-field="due_on" prop:value=move || item().due_on.map(|d| d.to_string()).unwrap_or_default()
                         on:input=set(|i, v| i.due_on = parse_day(&v)) />
                 </label>
-            </div>
             <label class="field">
                 <span>{t!(i18n, f_status)}</span>
                 <select data-field="status" on:change=set(|i, v| i.status = v)>
