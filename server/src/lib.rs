@@ -5,6 +5,7 @@
 //! `cases`, `sync` ← `http`.
 
 pub mod auth;
+pub mod case_end;
 pub mod cases;
 pub mod config;
 pub mod context;

@@ -142,6 +142,7 @@ impl Referrals {
                 conflicts: vec![],
                 resolve: None,
                 unchanged: vec![],
+                also: vec![],
                 audit: vec![self.ctx.event(
                     Some(actor),
                     None,

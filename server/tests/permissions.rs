@@ -413,6 +413,56 @@ async fn the_matrix(store: Arc<dyn Storage>) {
             body: Some(json!({ "changes": [decision] })),
             form: false,
         });
+        // Past the permission, each of these names what the case does not have (an application,
+        // a person, a note an "other" closure needs, a request) and changes nothing.
+        let now = chrono::Utc::now();
+        let end_of_case = [
+            (
+                Action::RecordCommissionDecision,
+                RecordKind::CommissionDecision,
+                json!({ "application_id": Uuid::now_v7(), "application_hash": "0".repeat(64), "body": "commission",
+                        "decision": "approved", "decided_on": "2026-11-20" }),
+            ),
+            (
+                Action::RegisterClaims,
+                RecordKind::Benefit,
+                json!({ "member_id": Uuid::now_v7(), "scheme": "social_assistance", "applied_on": "2026-11-02",
+                        "outcome": "pending" }),
+            ),
+            (
+                Action::RequestClosure,
+                RecordKind::Closure,
+                json!({ "reason": "other", "requested_at": now.to_rfc3339() }),
+            ),
+            (
+                Action::DecideClosure,
+                RecordKind::ClosureDecision,
+                json!({ "closure_id": Uuid::now_v7(), "content_hash": "0".repeat(64), "decision": "approved",
+                        "decided_at": now.to_rfc3339() }),
+            ),
+        ];
+        for (action, kind, fields) in end_of_case {
+            let c = change(kind, Uuid::now_v7(), f.case, None, device, fields);
+            probes.push(Probe {
+                action,
+                scope,
+                target: *target,
+                method: "POST",
+                uri: "/api/sync/v1/push".into(),
+                body: Some(json!({ "changes": [c] })),
+                form: false,
+            });
+        }
+        // The case is open: past the permission, there is nothing to reopen.
+        probes.push(Probe {
+            action: Action::ReopenCase,
+            scope,
+            target: *target,
+            method: "POST",
+            uri: format!("/api/v1/cases/{}/reopen", f.case),
+            body: Some(json!({ "reason": "Familja u kthye" })),
+            form: false,
+        });
         probes.push(Probe {
             action: Action::ResolveConflict,
             scope,

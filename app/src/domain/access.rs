@@ -48,6 +48,16 @@ pub enum Action {
     ViewServices,
     /// Add, change and retire services of the catalogue.
     ManageServices,
+    /// Enter a commission's decision on a housing application.
+    RecordCommissionDecision,
+    /// Keep the claims and benefits register of a case.
+    RegisterClaims,
+    /// Ask for a case to be closed (or handed to the municipality the family moved to).
+    RequestClosure,
+    /// Approve a closure request or return it.
+    DecideClosure,
+    /// Reopen a closed case, with a reason.
+    ReopenCase,
 }
 
 /// How far a grant reaches inside the user's own municipality (no grant crosses municipalities:
@@ -90,10 +100,12 @@ const OFFICE_STAFF: &[(Role, Scope)] = &[
     (Supervisor, Municipality),
     (Admin, Municipality),
 ];
+/// The case manager's part of a case: the plan, the claims, the housing decisions, closure.
+const CASE_MANAGEMENT: &[(Role, Scope)] = &[(CaseManager, OwnCases), (Supervisor, Municipality)];
 const MUNICIPAL_CASE_WORK: &[(Role, Scope)] = &[(CaseManager, Municipality), (Supervisor, Municipality)];
 
 impl Action {
-    pub const ALL: [Action; 18] = [
+    pub const ALL: [Action; 23] = [
         Action::ViewCase,
         Action::EditCase,
         Action::ReassignCase,
@@ -112,6 +124,11 @@ impl Action {
         Action::AppointCaseManager,
         Action::ViewServices,
         Action::ManageServices,
+        Action::RecordCommissionDecision,
+        Action::RegisterClaims,
+        Action::RequestClosure,
+        Action::DecideClosure,
+        Action::ReopenCase,
     ];
 
     /// The table: which roles may do this, and how far. A role not listed may not.
@@ -132,8 +149,12 @@ impl Action {
             Action::SetReferralDays => &[(Supervisor, Municipality), (Admin, Municipality)],
             Action::ManageUsers => &[(Admin, Municipality)],
             Action::ViewInstitutions | Action::ViewServices => OFFICE_STAFF,
-            Action::DraftPlan => &[(CaseManager, OwnCases), (Supervisor, Municipality)],
-            Action::DecidePlan | Action::AppointCaseManager => &[(Supervisor, Municipality)],
+            Action::DraftPlan | Action::RecordCommissionDecision | Action::RegisterClaims | Action::RequestClosure => {
+                CASE_MANAGEMENT
+            }
+            Action::DecidePlan | Action::AppointCaseManager | Action::DecideClosure | Action::ReopenCase => {
+                &[(Supervisor, Municipality)]
+            }
             Action::ManageServices => &[(Admin, Municipality)],
         }
     }
@@ -147,7 +168,12 @@ impl Action {
             | Action::ResolveConflict
             | Action::DraftPlan
             | Action::DecidePlan
-            | Action::AppointCaseManager => Some(Action::ViewCase),
+            | Action::AppointCaseManager
+            | Action::RecordCommissionDecision
+            | Action::RegisterClaims
+            | Action::RequestClosure
+            | Action::DecideClosure
+            | Action::ReopenCase => Some(Action::ViewCase),
             Action::MergePeople | Action::DismissDuplicate => Some(Action::ViewDuplicates),
             Action::AnswerReferral => Some(Action::ViewIncomingReferrals),
             _ => None,
@@ -175,6 +201,11 @@ impl Action {
             Action::AppointCaseManager => "appoint_case_manager",
             Action::ViewServices => "view_services",
             Action::ManageServices => "manage_services",
+            Action::RecordCommissionDecision => "record_commission_decision",
+            Action::RegisterClaims => "register_claims",
+            Action::RequestClosure => "request_closure",
+            Action::DecideClosure => "decide_closure",
+            Action::ReopenCase => "reopen_case",
         }
     }
 
@@ -185,6 +216,13 @@ impl Action {
         match kind {
             K::Plan | K::PlanVersion | K::Monitoring | K::Review => Action::DraftPlan,
             K::PlanDecision => Action::DecidePlan,
+            K::CommissionDecision => Action::RecordCommissionDecision,
+            K::Benefit => Action::RegisterClaims,
+            K::Closure => Action::RequestClosure,
+            K::ClosureDecision => Action::DecideClosure,
+            K::Housing | K::HousingApplication | K::HousingReview | K::Anamnesis | K::FinalAssessment => {
+                Action::EditCase
+            }
             K::Case
             | K::Household
             | K::Member

@@ -6,7 +6,8 @@
 //! from the next local midnight, whatever the daylight-saving change in between.
 
 use super::record::{
-    Assessment, Fields, Monitoring, PlanDecision, RecordKind, Referral, ReturnEvent, Review, TypedRecord, Visit,
+    Assessment, Case, Fields, FinalAssessment, Housing, HousingReview, Monitoring, PlanDecision, RecordKind, Referral,
+    ReturnEvent, Review, TypedRecord, Visit,
 };
 use chrono::{DateTime, Days, Months, NaiveDate, TimeZone, Utc};
 use chrono_tz::Europe::Belgrade;
@@ -70,6 +71,8 @@ pub enum FollowUpKind {
     HousingReview,
     /// The final assessment and closure at 18 months.
     FinalAssessment,
+    /// The programme's rent ends soon and nobody has said what comes after it.
+    RentEnd,
     Referral(ReferralKind),
 }
 
@@ -82,6 +85,7 @@ impl FollowUpKind {
             FollowUpKind::QuarterlyReview => "quarterly_review".into(),
             FollowUpKind::HousingReview => "housing_review".into(),
             FollowUpKind::FinalAssessment => "final_assessment".into(),
+            FollowUpKind::RentEnd => "rent_end".into(),
             FollowUpKind::Referral(k) => format!("referral:{}", k.as_str()),
         }
     }
@@ -93,6 +97,7 @@ impl FollowUpKind {
             "quarterly_review" => FollowUpKind::QuarterlyReview,
             "housing_review" => FollowUpKind::HousingReview,
             "final_assessment" => FollowUpKind::FinalAssessment,
+            "rent_end" => FollowUpKind::RentEnd,
             _ => FollowUpKind::Referral(ReferralKind::parse(s.strip_prefix("referral:")?)?),
         })
     }
@@ -168,8 +173,13 @@ pub struct CaseFacts {
     /// The day the plan was first approved: its clock starts there.
     pub plan_active_since: Option<NaiveDate>,
     pub rent_paid_by_programme: bool,
+    /// The last day of the programme's rent, when it is agreed.
+    pub rent_ends_on: Option<NaiveDate>,
+    /// Housing review records, by day: only they complete the 12-month step.
+    pub housing_reviews: Vec<(Uuid, NaiveDate)>,
+    /// Final assessment records, by day: only they complete the 18-month step.
+    pub final_assessments: Vec<(Uuid, NaiveDate)>,
     pub closed_on: Option<NaiveDate>,
-    pub closure_record: Option<Uuid>,
     pub referrals: Vec<ReferralFact>,
 }
 
@@ -234,21 +244,43 @@ pub fn schedule(facts: &CaseFacts, days: &ReferralDays, now: DateTime<Utc>) -> V
         push("first_visit".into(), FollowUpKind::FirstVisit, due, done);
 
         let final_due = returned + Months::new(18);
+        let opens = super::closure::final_assessment_opens(returned);
+        let final_done = facts
+            .final_assessments
+            .iter()
+            .filter(|(_, on)| *on >= opens)
+            .min_by_key(|(id, on)| (*on, *id))
+            .map(|(id, _)| *id);
         push(
             "final_assessment".into(),
             FollowUpKind::FinalAssessment,
             final_due,
-            facts.closure_record,
+            final_done,
         );
 
         if facts.rent_paid_by_programme {
+            let reviewed = facts
+                .housing_reviews
+                .iter()
+                .min_by_key(|(id, on)| (*on, *id))
+                .map(|(id, _)| *id);
             push(
                 "housing_review".into(),
                 FollowUpKind::HousingReview,
                 returned + Months::new(12),
-                None,
+                reviewed,
             );
         }
+    }
+
+    // A month before the rent ends someone must have said what comes after it.
+    if let Some(ends) = facts.rent_ends_on {
+        let said = facts
+            .housing_reviews
+            .iter()
+            .max_by_key(|(id, on)| (*on, *id))
+            .map(|(id, _)| *id);
+        push("rent_end".into(), FollowUpKind::RentEnd, ends - Months::new(1), said);
     }
 
     if let Some(start) = facts.plan_active_since {
@@ -397,6 +429,27 @@ pub fn facts_from_records<'a>(
                     facts.reviews.push((id, on));
                 }
             }
+            RecordKind::Case => {
+                if let Ok(c) = Case::from_fields(fields) {
+                    facts.closed_on = c.is_closed().then_some(c.closed_on).flatten();
+                }
+            }
+            RecordKind::Housing => {
+                if let Ok(h) = Housing::from_fields(fields) {
+                    facts.rent_paid_by_programme |= h.rent_by_programme();
+                    facts.rent_ends_on = h.rent_to;
+                }
+            }
+            RecordKind::HousingReview => {
+                if let Some(on) = HousingReview::from_fields(fields).ok().and_then(|r| r.done_on) {
+                    facts.housing_reviews.push((id, on));
+                }
+            }
+            RecordKind::FinalAssessment => {
+                if let Some(on) = FinalAssessment::from_fields(fields).ok().and_then(|r| r.done_on) {
+                    facts.final_assessments.push((id, on));
+                }
+            }
             RecordKind::Assessment => {
                 if let Ok(a) = Assessment::from_fields(fields) {
                     if let Some(at) = a.completed_at {
@@ -423,17 +476,8 @@ pub fn facts_from_records<'a>(
     }
     facts.visits.sort_by_key(|v| (v.on, v.id));
     assessments.sort_by_key(|(id, on, _)| (*on, *id));
-    // The latest assessment says who pays the rent now.
-    facts.rent_paid_by_programme = assessments.last().is_some_and(|(_, _, rent)| *rent);
-    // An assessment in the last month before the 18-month mark, or after it, is the final one.
-    if let Some(returned) = facts.returned_on {
-        let window = returned + Months::new(17);
-        facts.closure_record = assessments
-            .iter()
-            .filter(|(_, on, _)| *on >= window)
-            .map(|(id, _, _)| *id)
-            .next_back();
-    }
+    // The latest assessment says who pays the rent now, unless the housing track says so.
+    facts.rent_paid_by_programme |= assessments.last().is_some_and(|(_, _, rent)| *rent);
     facts
 }
 
@@ -658,23 +702,79 @@ mod tests {
     }
 
     #[test]
-    fn an_assessment_near_18_months_is_the_final_one() {
+    fn only_a_final_assessment_from_the_17th_month_completes_the_18_month_step() {
         let case_id = Uuid::from_u128(1);
         let ret: Fields = serde_json::from_value(serde_json::json!({"event_date": "2026-01-10"})).unwrap();
-        let at = |on: &str| -> Fields { serde_json::from_value(serde_json::json!({"completed_at": on})).unwrap() };
-        let (early, late) = (at("2027-06-09T10:00:00Z"), at("2027-06-10T10:00:00Z"));
+        let assessment: Fields =
+            serde_json::from_value(serde_json::json!({"completed_at": "2027-06-20T10:00:00Z"})).unwrap();
+        let final_on = |on: &str| -> Fields { serde_json::from_value(serde_json::json!({"done_on": on})).unwrap() };
+        let (early, late) = (final_on("2027-06-09"), final_on("2027-06-10"));
         let fa = |records: Vec<(RecordKind, Uuid, &Fields)>| {
             let facts = facts_from_records(case_id, records);
             schedule(&facts, &ReferralDays::default(), at_instant("2027-07-01T10:00:00Z"))
                 .into_iter()
                 .find(|f| f.kind == FollowUpKind::FinalAssessment)
-                .map(|f| (f.due_on, f.status))
+                .map(|f| (f.due_on, f.status, f.done_by))
         };
         let r = (RecordKind::ReturnEvent, Uuid::from_u128(2), &ret);
-        let a1 = (RecordKind::Assessment, Uuid::from_u128(3), &early);
-        let a2 = (RecordKind::Assessment, Uuid::from_u128(4), &late);
-        assert_eq!(fa(vec![r, a1]), Some((day("2027-07-10"), Status::Due)));
-        assert_eq!(fa(vec![r, a1, a2]), Some((day("2027-07-10"), Status::Done)));
+        // An ordinary assessment in the 18th month is not the final assessment.
+        let a = (RecordKind::Assessment, Uuid::from_u128(3), &assessment);
+        // 10 January + 17 months = 10 June 2027: the day before is too early.
+        let f1 = (RecordKind::FinalAssessment, Uuid::from_u128(4), &early);
+        let f2 = (RecordKind::FinalAssessment, Uuid::from_u128(5), &late);
+        assert_eq!(fa(vec![r, a, f1]), Some((day("2027-07-10"), Status::Due, None)));
+        assert_eq!(
+            fa(vec![r, a, f1, f2]),
+            Some((day("2027-07-10"), Status::Done, Some(Uuid::from_u128(5))))
+        );
+    }
+
+    #[test]
+    fn only_a_housing_review_completes_the_12_month_step_and_a_rent_end_is_flagged_a_month_ahead() {
+        let case_id = Uuid::from_u128(1);
+        let json = |v: serde_json::Value| -> Fields { serde_json::from_value(v).unwrap() };
+        let ret = json(serde_json::json!({"event_date": "2026-01-10"}));
+        let housing = json(serde_json::json!({
+            "situation": "rent_by_programme", "rent_from": "2026-02-01", "rent_to": "2027-01-31"
+        }));
+        let visit = json(serde_json::json!({"visited_at": "2027-01-10T09:00:00Z"}));
+        let review = json(serde_json::json!({"done_on": "2026-12-20", "after_rent": "own_means"}));
+        let r = (RecordKind::ReturnEvent, Uuid::from_u128(2), &ret);
+        let h = (RecordKind::Housing, Uuid::from_u128(3), &housing);
+        let v = (RecordKind::Visit, Uuid::from_u128(4), &visit);
+        let hr = (RecordKind::HousingReview, Uuid::from_u128(5), &review);
+        let of = |records: Vec<(RecordKind, Uuid, &Fields)>, kind| {
+            let facts = facts_from_records(case_id, records);
+            schedule(&facts, &ReferralDays::default(), at("2027-01-15T10:00:00Z"))
+                .into_iter()
+                .find(|f| f.kind == kind)
+                .map(|f| (f.due_on, f.status))
+        };
+        // Without a review: the 12-month step (10 January) and the rent end (31 December, a
+        // month before 31 January) are both overdue; a visit clears neither.
+        assert_eq!(
+            of(vec![r, h, v], FollowUpKind::HousingReview),
+            Some((day("2027-01-10"), Status::Overdue))
+        );
+        assert_eq!(
+            of(vec![r, h, v], FollowUpKind::RentEnd),
+            Some((day("2026-12-31"), Status::Overdue))
+        );
+        assert_eq!(
+            of(vec![r, h, v, hr], FollowUpKind::HousingReview),
+            Some((day("2027-01-10"), Status::Done))
+        );
+        assert_eq!(
+            of(vec![r, h, v, hr], FollowUpKind::RentEnd),
+            Some((day("2026-12-31"), Status::Done))
+        );
+        // A closed case leaves nothing to do, and its undone steps are cancelled.
+        let closed = json(serde_json::json!({"status": "closed", "closed_on": "2027-01-12"}));
+        let c = (RecordKind::Case, case_id, &closed);
+        assert_eq!(
+            of(vec![r, h, c], FollowUpKind::HousingReview),
+            Some((day("2027-01-10"), Status::Cancelled))
+        );
     }
 
     fn at_instant(s: &str) -> DateTime<Utc> {

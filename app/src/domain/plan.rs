@@ -69,8 +69,14 @@ pub fn content_hash(content: &PlanContent) -> String {
         items,
     })
     .unwrap_or(Value::Null);
+    canonical_hash(&value)
+}
+
+/// SHA-256 of a value's canonical JSON (keys sorted at every level), in lowercase hex: the
+/// same content gives the same hash on the phone and the server, whatever order it was built in.
+pub fn canonical_hash(value: &Value) -> String {
     let mut canonical = String::new();
-    write_canonical(&value, &mut canonical);
+    write_canonical(value, &mut canonical);
     Sha256::digest(canonical.as_bytes())
         .iter()
         .map(|b| format!("{b:02x}"))

@@ -23,6 +23,14 @@ pub enum Problem {
     NoConsent,
     /// A due date before the start date.
     DueBeforeStart,
+    /// A decision (or an appeal, an execution) dated before the application it answers.
+    BeforeApplication,
+    /// Too early in the case: the final assessment opens in the 17th month after the return.
+    TooEarly,
+    /// A referral of the case still waits for its answer (closure must wait).
+    OpenReferral,
+    /// The plan was changed and the change is not approved (closure must wait).
+    PlanNotApproved,
 }
 
 impl Problem {
@@ -40,6 +48,10 @@ impl Problem {
             Problem::UnknownMember => "names a person who is not in the household",
             Problem::NoConsent => "needs the person's consent to record a location",
             Problem::DueBeforeStart => "is before the start date",
+            Problem::BeforeApplication => "is before the application",
+            Problem::TooEarly => "is before the 17th month after the return",
+            Problem::OpenReferral => "is a referral that still waits for its answer",
+            Problem::PlanNotApproved => "has changes that are not approved",
         }
     }
 }

@@ -133,6 +133,15 @@ pub enum Rejection {
     PlanChanged,
     /// The case already has a plan: edit that one.
     PlanExists,
+    /// A decision names a housing application or a closure request whose content changed
+    /// before it arrived. Nothing was decided.
+    DecisionOutdated,
+    /// The case is closed: it is read-only until a supervisor reopens it.
+    CaseClosed,
+    /// Closure must wait: `errors` name the open referrals and unapproved plan changes.
+    ClosureBlocked,
+    /// The case already has a closure request waiting for the supervisor.
+    ClosurePending,
 }
 
 impl Rejection {
@@ -158,6 +167,10 @@ impl Rejection {
             Rejection::Busy => "the server is busy; the change will be sent again",
             Rejection::PlanChanged => "the plan changed before this arrived; nothing was submitted or decided",
             Rejection::PlanExists => "the case already has a plan",
+            Rejection::DecisionOutdated => "what the decision names changed before it arrived; nothing was decided",
+            Rejection::CaseClosed => "the case is closed; a supervisor can reopen it",
+            Rejection::ClosureBlocked => "the case cannot be closed yet",
+            Rejection::ClosurePending => "the case already has a closure request waiting for a decision",
         }
     }
 }
@@ -233,9 +246,27 @@ pub struct PullPage {
     /// them.
     #[serde(default)]
     pub cases: Option<Vec<Uuid>>,
+    /// On the last page, for those who request closures: every municipality, to hand a case to
+    /// the one a family moved to.
+    #[serde(default)]
+    pub municipalities: Vec<MunicipalityRef>,
     /// Pass back as `cursor` for the next page; empty means "from the start".
     pub next_cursor: String,
     pub more: bool,
+}
+
+/// A municipality as a choice on the phone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MunicipalityRef {
+    pub id: Uuid,
+    pub name: String,
+}
+
+/// A supervisor's reopening of a closed case (`POST /api/v1/cases/{id}/reopen`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reopen {
+    pub reason: String,
 }
 
 /// A stored follow-up as the server lists it: with when it was escalated and whose it is.

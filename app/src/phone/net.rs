@@ -185,6 +185,18 @@ pub async fn appoint_case_manager(case_id: uuid::Uuid, a: &crate::domain::sync::
     Ok(())
 }
 
+pub async fn reopen(case_id: uuid::Uuid, reason: String) -> Result<(), NetError> {
+    let body = crate::domain::sync::Reopen { reason };
+    send(
+        "POST",
+        &format!("{OFFICE_ROOT}/cases/{case_id}/reopen"),
+        Some(body_of(&body)?),
+        "application/json",
+    )
+    .await?;
+    Ok(())
+}
+
 pub async fn services() -> Result<Vec<crate::domain::service::Service>, NetError> {
     json(send("GET", &format!("{OFFICE_ROOT}/services"), None, "application/json").await?).await
 }

@@ -46,6 +46,8 @@ pub struct PhoneStore {
     pub institutions: RwSignal<Vec<crate::domain::Institution>>,
     /// The catalogue of standard services, to draft plans from offline.
     pub services: RwSignal<Vec<crate::domain::service::Service>>,
+    /// The other municipalities, to hand a case to when the family moved.
+    pub municipalities: RwSignal<Vec<crate::domain::sync::MunicipalityRef>>,
     /// Supervisors: the municipality's field workers.
     pub workers: RwSignal<Vec<crate::domain::sync::FieldWorker>>,
     /// For supervisors: the case managers one can be appointed from.
@@ -73,6 +75,7 @@ impl PhoneStore {
             conflicts: RwSignal::new(Vec::new()),
             institutions: RwSignal::new(Vec::new()),
             services: RwSignal::new(Vec::new()),
+            municipalities: RwSignal::new(Vec::new()),
             workers: RwSignal::new(Vec::new()),
             case_managers: RwSignal::new(Vec::new()),
             referral_days: RwSignal::new(Default::default()),
@@ -285,6 +288,11 @@ mod browser {
                 .and_then(|t| serde_json::from_str(&t).ok())
                 .unwrap_or_default();
             self.services.set(services);
+            let municipalities = meta(&db, "municipalities")
+                .await
+                .and_then(|t| serde_json::from_str(&t).ok())
+                .unwrap_or_default();
+            self.municipalities.set(municipalities);
             let workers = meta(&db, "workers")
                 .await
                 .and_then(|t| serde_json::from_str(&t).ok())
@@ -457,6 +465,13 @@ mod browser {
                         .await
                         .map_err(storage)?;
                     self.institutions.set(page.institutions);
+                }
+                if !page.municipalities.is_empty() {
+                    let text = serde_json::to_string(&page.municipalities).unwrap_or_default();
+                    idb::put_text(db, idb::META, "municipalities", &text)
+                        .await
+                        .map_err(storage)?;
+                    self.municipalities.set(page.municipalities);
                 }
                 if !page.services.is_empty() {
                     let text = serde_json::to_string(&page.services).unwrap_or_default();

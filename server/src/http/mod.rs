@@ -8,6 +8,7 @@ pub mod extract;
 pub mod office_routes;
 pub mod sync_routes;
 
+use crate::case_end::CaseEnds;
 use crate::cases::Cases;
 use crate::config::Settings;
 use crate::context::Ctx;
@@ -56,6 +57,7 @@ pub struct ApiState {
     pub sync: SyncService,
     pub cases: Cases,
     pub plans: Plans,
+    pub case_ends: CaseEnds,
     pub duplicates: Duplicates,
     pub follow_ups: FollowUps,
     pub referrals: Referrals,
@@ -69,6 +71,7 @@ impl ApiState {
             sync: SyncService::new(ctx.clone()),
             cases: Cases::new(ctx.clone()),
             plans: Plans::new(ctx.clone()),
+            case_ends: CaseEnds::new(ctx.clone()),
             duplicates: Duplicates::new(ctx.clone()),
             follow_ups: FollowUps::new(ctx.clone()),
             referrals: Referrals::new(ctx),

@@ -26,6 +26,8 @@ crate::body_limit!(referral::Answer, 16 * 1024, "{\"state\": …, \"feedback\": 
 
 crate::body_limit!(sync::Reassign, 4096, "{\"field_worker_id\": …}");
 
+crate::body_limit!(sync::Reopen, 4096, "{\"reason\": …}");
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct SetDays {
@@ -66,6 +68,7 @@ pub fn router() -> Router<ApiState> {
         .route("/duplicates/{id}/merge", post(merge_duplicate))
         .route("/cases/{id}/reassign", post(reassign))
         .route("/cases/{id}/case-manager", post(appoint_case_manager))
+        .route("/cases/{id}/reopen", post(reopen_case))
         .route("/services", get(services).post(add_service))
         .route("/services/{id}", put(change_service))
         .route("/services/{id}/retire", post(retire_service))
@@ -141,6 +144,16 @@ async fn appoint_case_manager(
     JsonBody(r): JsonBody<crate::plans::Appointment>,
 ) -> Result<StatusCode, ApiError> {
     s.plans.appoint(&a, id, &r, chrono::Utc::now()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn reopen_case(
+    State(s): State<ApiState>,
+    Actor(a): Actor,
+    Path(id): Path<Uuid>,
+    JsonBody(r): JsonBody<sync::Reopen>,
+) -> Result<StatusCode, ApiError> {
+    s.case_ends.reopen(&a, id, &r).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

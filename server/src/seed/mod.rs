@@ -428,6 +428,7 @@ pub async fn load_households(
             resolve: None,
             audit: vec![],
             unchanged: vec![],
+            also: vec![],
         };
         store.commit(&commit).await?;
     }

@@ -124,6 +124,8 @@ pub trait Storage: RecordStore + FollowUpStore + BlobStore + ServiceStore + Send
 
     async fn insert_municipality(&self, m: &Municipality) -> Result<()>;
     async fn municipality_by_code(&self, code: &str) -> Result<Option<Municipality>>;
+    /// Every municipality of the deployment, by name (a family may move to any of them).
+    async fn municipalities(&self) -> Result<Vec<Municipality>>;
 
     async fn insert_institution(&self, i: &Institution) -> Result<()>;
     async fn institutions(&self, municipality_id: Uuid) -> Result<Vec<Institution>>;

@@ -77,6 +77,10 @@ pub struct Commit {
     /// Records that must still be at these versions for the write to land (a decision on a plan
     /// lands only on the plan it read); otherwise nothing is written and the write races.
     pub unchanged: Vec<(Uuid, i64)>,
+    /// Other records this write changes with it, each only if still at the version given (an
+    /// approved closure closes the case; a move hands every record to another municipality).
+    /// Each gets a new place in the change counter, like [`RecordStore::rewrite`].
+    pub also: Vec<(StoredRecord, i64)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -178,7 +182,40 @@ const CONFLICT_SELECT: &str = "SELECT f.id, f.record_id, f.case_id, f.municipali
      f.created_at, f.resolved_at, f.resolved_by, f.choice FROM field_conflict f JOIN app_user u ON u.id = f.proposed_by";
 
 macro_rules! record_store {
-    ($name:ident, $row:ty) => {
+    ($name:ident, $row:ty, $db:ty) => {
+        /// Writes one record over the version `expected` with a new place in the change counter
+        /// (its case, municipality, caseload and fields may all have moved). Rows written: 0 is a race.
+        async fn rewrite_one(
+            tx: &mut sqlx::Transaction<'_, $db>,
+            r: &StoredRecord,
+            expected: i64,
+        ) -> Result<u64> {
+            let seq: i64 = sqlx::query("UPDATE sync_counter SET seq = seq + 1 WHERE id = 1 RETURNING seq")
+                .fetch_one(&mut **tx)
+                .await?
+                .try_get("seq")?;
+            Ok(sqlx::query(
+                "UPDATE record SET case_id = $2, field_worker_id = $3, version = $4, fields = $5, stamps = $6, \
+                 seq = $7, updated_by = $8, updated_at = $9, case_manager_id = $11, municipality_id = $12 \
+                 WHERE id = $1 AND version = $10",
+            )
+            .bind(r.id)
+            .bind(r.case_id)
+            .bind(r.field_worker_id)
+            .bind(r.version)
+            .bind(to_json(&r.fields)?)
+            .bind(to_json(&r.stamps)?)
+            .bind(seq)
+            .bind(r.updated_by)
+            .bind(r.updated_at)
+            .bind(expected)
+            .bind(case_manager_of(r))
+            .bind(r.municipality_id)
+            .execute(&mut **tx)
+            .await?
+            .rows_affected())
+        }
+
         impl $name {
             fn record_from_row(row: &$row) -> Result<StoredRecord> {
                 Ok(StoredRecord {
@@ -363,6 +400,11 @@ macro_rules! record_store {
                         return Ok(CommitResult::Raced);
                     }
                 }
+                for (r, expected) in &c.also {
+                    if rewrite_one(&mut tx, r, *expected).await? == 0 {
+                        return Ok(CommitResult::Raced);
+                    }
+                }
                 for f in &c.conflicts {
                     sqlx::query(
                         "INSERT INTO field_conflict (id, record_id, case_id, municipality_id, kind, field, \
@@ -537,29 +579,7 @@ macro_rules! record_store {
             async fn rewrite(&self, records: &[(StoredRecord, i64)], audit: &[AuditEvent]) -> Result<CommitResult> {
                 let mut tx = self.pool.begin().await?;
                 for (r, expected) in records {
-                    let seq: i64 = sqlx::query("UPDATE sync_counter SET seq = seq + 1 WHERE id = 1 RETURNING seq")
-                        .fetch_one(&mut *tx)
-                        .await?
-                        .try_get("seq")?;
-                    let written = sqlx::query(
-                        "UPDATE record SET case_id = $2, field_worker_id = $3, version = $4, fields = $5, stamps = $6, \
-                         seq = $7, updated_by = $8, updated_at = $9, case_manager_id = $11 WHERE id = $1 AND version = $10",
-                    )
-                    .bind(r.id)
-                    .bind(r.case_id)
-                    .bind(r.field_worker_id)
-                    .bind(r.version)
-                    .bind(to_json(&r.fields)?)
-                    .bind(to_json(&r.stamps)?)
-                    .bind(seq)
-                    .bind(r.updated_by)
-                    .bind(r.updated_at)
-                    .bind(expected)
-                    .bind(case_manager_of(r))
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
-                    if written == 0 {
+                    if rewrite_one(&mut tx, r, *expected).await? == 0 {
                         return Ok(CommitResult::Raced);
                     }
                 }
@@ -571,7 +591,13 @@ macro_rules! record_store {
     };
 }
 
-record_store!(SqliteStorage, sqlx::sqlite::SqliteRow);
-record_store!(PostgresStorage, sqlx::postgres::PgRow);
+mod sqlite_records {
+    use super::*;
+    record_store!(SqliteStorage, sqlx::sqlite::SqliteRow, sqlx::Sqlite);
+}
+mod postgres_records {
+    use super::*;
+    record_store!(PostgresStorage, sqlx::postgres::PgRow, sqlx::Postgres);
+}
 
 use super::{PostgresStorage, SqliteStorage};

@@ -130,6 +130,22 @@ macro_rules! sql_storage {
                 Ok(())
             }
 
+            async fn municipalities(&self) -> Result<Vec<Municipality>> {
+                let rows = sqlx::query("SELECT id, code, name, created_at FROM municipality ORDER BY name, id")
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.iter()
+                    .map(|r| {
+                        Ok(Municipality {
+                            id: r.try_get("id")?,
+                            code: r.try_get("code")?,
+                            name: r.try_get("name")?,
+                            created_at: r.try_get("created_at")?,
+                        })
+                    })
+                    .collect()
+            }
+
             async fn municipality_by_code(&self, code: &str) -> Result<Option<Municipality>> {
                 let row = sqlx::query("SELECT id, code, name, created_at FROM municipality WHERE code = $1")
                     .bind(code)

@@ -66,6 +66,7 @@ impl SyncService {
                 conflicts: vec![],
                 resolve: Some((id, actor.id, at, choice_text.into())),
                 unchanged: vec![],
+                also: vec![],
                 audit: vec![self.ctx.event(
                     Some(actor),
                     None,

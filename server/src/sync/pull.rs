@@ -3,9 +3,10 @@
 
 use super::{conflict_view, state_of, SyncService};
 use crate::follow_ups::case_filter;
-use crate::records::merged_into;
+use crate::records::{merged_into, typed};
 use app::api::ApiError;
 use app::domain::access::permits;
+use app::domain::record::Case;
 use app::domain::sync::{self, PullPage};
 use app::domain::{Action, Role, SessionUser, Target};
 use uuid::Uuid;
@@ -68,12 +69,29 @@ impl SyncService {
                 .await?
                 .iter()
                 .filter(|c| merged_into(c).is_none())
+                // A closed case leaves the phones of those who worked it; supervisors keep
+                // seeing it, to read it and reopen it.
+                .filter(|c| scope.own_cases_of.is_none() || !typed::<Case>(c).is_ok_and(|c| c.is_closed()))
                 .map(|c| c.id)
                 .collect();
             (
                 Some(self.follow_ups.referral_days_of(actor.municipality_id).await?),
                 Some(cases),
             )
+        };
+        let may_close = permits(
+            actor,
+            Action::RequestClosure,
+            Target::Municipality(actor.municipality_id),
+        );
+        let municipalities = if !more && may_close {
+            let all = self.ctx.store.municipalities().await?;
+            all.into_iter()
+                .filter(|m| m.id != actor.municipality_id)
+                .map(|m| sync::MunicipalityRef { id: m.id, name: m.name })
+                .collect()
+        } else {
+            Vec::new()
         };
         let read: std::collections::BTreeSet<Uuid> = records.iter().map(|r| r.case_id).collect();
         let detail = format!(
@@ -95,6 +113,7 @@ impl SyncService {
             case_managers,
             referral_days,
             cases,
+            municipalities,
             next_cursor: next.to_string(),
             more,
         })

@@ -3,9 +3,9 @@
 
 use super::{conflict_view, SyncService};
 use crate::context::RACE_RETRIES;
-use crate::plans;
 use crate::records::{case_target, members_of, merged_into, typed};
 use crate::storage::{AppliedChange, Commit, CommitResult, ConflictRow, StorageError, StoredRecord};
+use crate::{case_end, plans};
 use app::api::ApiError;
 use app::domain::access::{may_finish_queued_edit, permits};
 use app::domain::record::{check_change_fields, validate, Case, Context, Referral};
@@ -215,6 +215,10 @@ impl SyncService {
         if !permits(actor, action, case) && !queued {
             return reject(Rejection::Forbidden, vec![]);
         }
+        // A closed case is read-only; what a phone queued before it was closed still lands.
+        if case_end::closed_at(&case_records).is_some_and(|closed| change.made_at > closed) {
+            return reject(Rejection::CaseClosed, vec![]);
+        }
         let case_records: Vec<StoredRecord> = case_records
             .into_iter()
             .filter(|r| change.kind != RecordKind::Case || r.kind != RecordKind::Case)
@@ -333,10 +337,27 @@ impl SyncService {
                 );
             }
         }
-        let unchanged = match plans::check_write(&self.ctx, &record, existing.as_ref(), &case_records).await? {
+        let mut unchanged = match plans::check_write(&self.ctx, &record, existing.as_ref(), &case_records).await? {
             Ok(unchanged) => unchanged,
             Err((rejection, errors)) => return reject(rejection, errors),
         };
+        let effects = match case_end::check_write(&self.ctx, actor, &record, existing.as_ref(), &case_records).await? {
+            Ok(effects) => effects,
+            Err((rejection, errors)) => return reject(rejection, errors),
+        };
+        unchanged.extend(effects.unchanged);
+        let mut record = record;
+        let mut audit = Vec::new();
+        if let Some(to) = effects.moves_to {
+            record.municipality_id = to;
+            let detail = format!("handed over to municipality {to}");
+            let id = Some(record.case_id.to_string());
+            audit.push(self.ctx.event(Some(actor), None, "case.transfer", "case", id, detail));
+        } else if record.kind == RecordKind::ClosureDecision && !effects.also.is_empty() {
+            let id = Some(record.case_id.to_string());
+            let detail = format!("closed by decision {}", record.id);
+            audit.push(self.ctx.event(Some(actor), None, "case.close", "case", id, detail));
+        }
         let outcome = if conflicts.is_empty() {
             Outcome::Applied {
                 version: record.version,
@@ -363,7 +384,8 @@ impl SyncService {
             conflicts,
             resolve: None,
             unchanged,
-            audit: vec![self.ctx.event(
+            also: effects.also,
+            audit: [self.ctx.event(
                 Some(actor),
                 None,
                 if change.base_version.is_none() {
@@ -379,7 +401,10 @@ impl SyncService {
                     outcome_version(&outcome),
                     field_list(&change.fields)
                 ),
-            )],
+            )]
+            .into_iter()
+            .chain(audit)
+            .collect(),
         };
         Ok(match self.ctx.store.commit(&commit).await? {
             CommitResult::Done => Attempt::Decided(outcome),

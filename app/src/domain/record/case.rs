@@ -18,6 +18,14 @@ pub const SCHEMA: &[FieldSpec] = &[
     // what their phone queued before then.
     server("previous_worker_id", FieldType::Id),
     server("reassigned_at", FieldType::PastInstant),
+    // Set when a supervisor approves its closure; cleared when one reopens it (with a reason).
+    server("closed_on", FieldType::PastDate),
+    server("closure_id", FieldType::Id),
+    server("reopened_at", FieldType::PastInstant),
+    server("reopen_reason", FieldType::Text { max: 1000 }),
+    // Set when the family moved and the case was handed over from another municipality.
+    server("transferred_from", FieldType::Id),
+    server("transferred_at", FieldType::PastInstant),
     // Set when the case was merged into another (a person registered twice).
     server("merged_into", FieldType::Id),
     server("merged_at", FieldType::PastInstant),
@@ -43,6 +51,18 @@ pub struct Case {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reassigned_at: Option<DateTime<Utc>>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub closed_on: Option<chrono::NaiveDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub closure_id: Option<Uuid>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reopened_at: Option<DateTime<Utc>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reopen_reason: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transferred_from: Option<Uuid>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transferred_at: Option<DateTime<Utc>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub merged_into: Option<Uuid>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub merged_at: Option<DateTime<Utc>>,
@@ -53,6 +73,11 @@ impl TypedRecord for Case {
 }
 
 impl Case {
+    /// Closed by an approved closure and not reopened since: read-only everywhere.
+    pub fn is_closed(&self) -> bool {
+        self.status.as_deref() == Some("closed")
+    }
+
     /// The case as the permission table sees it. Who holds the caseload comes from the server's
     /// column (`field_worker_id`, copied into the phone's fields with each pull).
     pub fn target(&self, municipality_id: Uuid, field_worker_id: Option<Uuid>) -> crate::domain::Target {

@@ -7,10 +7,19 @@
 //! required; the phone checks a record with [`validate`] before it leaves the draft state and
 //! the server checks every change with the same function.
 
+pub mod anamnesis;
 pub mod assessment_record;
 pub mod attachment;
+pub mod benefit;
 pub mod case;
+pub mod closure;
+pub mod closure_decision;
+pub mod commission_decision;
+pub mod final_assessment;
 pub mod household;
+pub mod housing;
+pub mod housing_application;
+pub mod housing_review;
 pub mod member;
 pub mod monitoring;
 pub mod plan;
@@ -23,11 +32,20 @@ pub mod visit;
 
 use super::assessment;
 pub use super::problem::{FieldError, Problem};
+pub use anamnesis::Anamnesis;
 pub use assessment_record::Assessment;
 pub use attachment::Attachment;
+pub use benefit::Benefit;
 pub use case::Case;
 use chrono::{DateTime, NaiveDate, Utc};
+pub use closure::Closure;
+pub use closure_decision::ClosureDecision;
+pub use commission_decision::CommissionDecision;
+pub use final_assessment::FinalAssessment;
 pub use household::Household;
+pub use housing::Housing;
+pub use housing_application::HousingApplication;
+pub use housing_review::HousingReview;
 pub use member::Member;
 pub use monitoring::{Monitoring, ServiceCheck};
 pub use plan::Plan;
@@ -69,10 +87,28 @@ pub enum RecordKind {
     Monitoring,
     /// The quarterly review of an approved plan.
     Review,
+    /// Where the family lives and the rent the programme pays; one per case.
+    Housing,
+    /// An application to the municipal reintegration commission.
+    HousingApplication,
+    /// The commission's or the appeals commission's decision on an application; never changed.
+    CommissionDecision,
+    /// The 12-month housing review: what happens when the programme's rent ends.
+    HousingReview,
+    /// A claim in the claims and benefits register.
+    Benefit,
+    /// The social anamnesis report, written from an assessment.
+    Anamnesis,
+    /// The final assessment at 18 months.
+    FinalAssessment,
+    /// The case manager's request to close the case.
+    Closure,
+    /// The supervisor's decision on a closure request; never changed.
+    ClosureDecision,
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 13] = [
+    pub const ALL: [RecordKind; 22] = [
         RecordKind::Case,
         RecordKind::Household,
         RecordKind::Member,
@@ -86,6 +122,15 @@ impl RecordKind {
         RecordKind::PlanDecision,
         RecordKind::Monitoring,
         RecordKind::Review,
+        RecordKind::Housing,
+        RecordKind::HousingApplication,
+        RecordKind::CommissionDecision,
+        RecordKind::HousingReview,
+        RecordKind::Benefit,
+        RecordKind::Anamnesis,
+        RecordKind::FinalAssessment,
+        RecordKind::Closure,
+        RecordKind::ClosureDecision,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -103,6 +148,15 @@ impl RecordKind {
             RecordKind::PlanDecision => "plan_decision",
             RecordKind::Monitoring => "monitoring",
             RecordKind::Review => "review",
+            RecordKind::Housing => "housing",
+            RecordKind::HousingApplication => "housing_application",
+            RecordKind::CommissionDecision => "commission_decision",
+            RecordKind::HousingReview => "housing_review",
+            RecordKind::Benefit => "benefit",
+            RecordKind::Anamnesis => "anamnesis",
+            RecordKind::FinalAssessment => "final_assessment",
+            RecordKind::Closure => "closure",
+            RecordKind::ClosureDecision => "closure_decision",
         }
     }
 
@@ -125,13 +179,28 @@ impl RecordKind {
             RecordKind::PlanDecision => plan_decision::SCHEMA,
             RecordKind::Monitoring => monitoring::SCHEMA,
             RecordKind::Review => review::SCHEMA,
+            RecordKind::Housing => housing::SCHEMA,
+            RecordKind::HousingApplication => housing_application::SCHEMA,
+            RecordKind::CommissionDecision => commission_decision::SCHEMA,
+            RecordKind::HousingReview => housing_review::SCHEMA,
+            RecordKind::Benefit => benefit::SCHEMA,
+            RecordKind::Anamnesis => anamnesis::SCHEMA,
+            RecordKind::FinalAssessment => final_assessment::SCHEMA,
+            RecordKind::Closure => closure::SCHEMA,
+            RecordKind::ClosureDecision => closure_decision::SCHEMA,
         }
     }
 
-    /// Kinds written once and never edited: a submitted version of a plan and a decision on it
-    /// are the plan's history.
+    /// Kinds written once and never edited: a submitted version of a plan and the decisions
+    /// (on a plan, a housing application, a closure) are the case's history.
     pub fn is_append_only(self) -> bool {
-        matches!(self, RecordKind::PlanVersion | RecordKind::PlanDecision)
+        matches!(
+            self,
+            RecordKind::PlanVersion
+                | RecordKind::PlanDecision
+                | RecordKind::CommissionDecision
+                | RecordKind::ClosureDecision
+        )
     }
 
     pub fn spec(self, field: &str) -> Option<&'static FieldSpec> {
@@ -146,6 +215,8 @@ pub enum FieldType {
     },
     /// A calendar date, `YYYY-MM-DD`, never after today.
     PastDate,
+    /// A calendar date that may lie ahead (the end of a rent, of a benefit's period).
+    Date,
     /// An instant in RFC 3339, never after now (a little clock skew is allowed).
     PastInstant,
     Bool,
@@ -405,11 +476,54 @@ pub fn validate(kind: RecordKind, fields: &Fields, ctx: &Context) -> Vec<FieldEr
                 _ => {}
             }
         }
-        RecordKind::PlanDecision => {
-            let returned = fields.get("decision").and_then(Value::as_str) == Some("returned");
-            if returned && is_blank(fields.get("comment")) {
-                errors.push(FieldError::new("comment", Problem::Required));
-            }
+        RecordKind::PlanDecision | RecordKind::ClosureDecision => {
+            required_when(fields, "decision", "returned", "comment", &mut errors);
+        }
+        RecordKind::CommissionDecision => {
+            required_when(fields, "decision", "rejected", "reason", &mut errors);
+        }
+        RecordKind::HousingReview => required_when(fields, "after_rent", "other", "notes", &mut errors),
+        RecordKind::Closure => {
+            required_when(fields, "reason", "other", "note", &mut errors);
+            required_when(
+                fields,
+                "reason",
+                "moved_municipality",
+                "to_municipality_id",
+                &mut errors,
+            );
+        }
+        RecordKind::Housing => not_before(fields, "rent_to", "rent_from", Problem::DueBeforeStart, &mut errors),
+        RecordKind::HousingApplication => {
+            not_before(
+                fields,
+                "appealed_on",
+                "applied_on",
+                Problem::BeforeApplication,
+                &mut errors,
+            );
+            not_before(
+                fields,
+                "executed_on",
+                "applied_on",
+                Problem::BeforeApplication,
+                &mut errors,
+            );
+        }
+        RecordKind::Benefit => {
+            not_before(
+                fields,
+                "decided_on",
+                "applied_on",
+                Problem::BeforeApplication,
+                &mut errors,
+            );
+            not_before(fields, "period_to", "period_from", Problem::DueBeforeStart, &mut errors);
+            errors.extend(unknown_members(
+                fields.get("member_id").map(|v| Value::Array(vec![v.clone()])).as_ref(),
+                "member_id",
+                &ctx.members,
+            ));
         }
         RecordKind::Attachment => {
             let hash_ok = fields
@@ -425,6 +539,28 @@ pub fn validate(kind: RecordKind, fields: &Fields, ctx: &Context) -> Vec<FieldEr
     errors.sort_by(|a, b| a.field.cmp(&b.field));
     errors.dedup();
     errors
+}
+
+/// `field` is required when `choice_field` is `choice` (a rejection needs its reason).
+fn required_when(fields: &Fields, choice_field: &str, choice: &str, field: &str, errors: &mut Vec<FieldError>) {
+    if fields.get(choice_field).and_then(Value::as_str) == Some(choice) && is_blank(fields.get(field)) {
+        errors.push(FieldError::new(field, Problem::Required));
+    }
+}
+
+/// The date in `later` may not come before the one in `earlier` (a rent's end, a decision).
+fn not_before(fields: &Fields, later: &str, earlier: &str, problem: Problem, errors: &mut Vec<FieldError>) {
+    let date = |k: &str| {
+        fields
+            .get(k)
+            .and_then(Value::as_str)
+            .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+    };
+    if let (Some(l), Some(e)) = (date(later), date(earlier)) {
+        if l < e {
+            errors.push(FieldError::new(later, problem));
+        }
+    }
 }
 
 fn unknown_members(value: Option<&Value>, field: &str, members: &[assessment::MemberFacts]) -> Option<FieldError> {
@@ -459,6 +595,14 @@ fn check_value(ty: FieldType, value: &Value, ctx: &Context) -> Result<(), Proble
                 return Err(Problem::FutureDate);
             }
             if d.year_ce().1 < 1900 {
+                return Err(Problem::OutOfRange);
+            }
+            Ok(())
+        }
+        FieldType::Date => {
+            let s = value.as_str().ok_or(Problem::WrongType)?;
+            let d = NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| Problem::WrongType)?;
+            if !(1900..=2200).contains(&d.year()) {
                 return Err(Problem::OutOfRange);
             }
             Ok(())
@@ -555,7 +699,7 @@ fn check_value(ty: FieldType, value: &Value, ctx: &Context) -> Result<(), Proble
     }
 }
 
-use chrono::Datelike as _;
+use chrono::Datelike;
 
 fn check_text(s: &str, max: usize) -> Result<(), Problem> {
     if s.chars().count() > max {
@@ -604,7 +748,7 @@ mod tests {
             .map(|spec| {
                 let v = match spec.ty {
                     FieldType::Text { .. } => Value::from("x"),
-                    FieldType::PastDate => Value::from("2026-01-31"),
+                    FieldType::PastDate | FieldType::Date => Value::from("2026-01-31"),
                     FieldType::PastInstant => Value::from("2026-01-31T10:00:00Z"),
                     FieldType::Bool => Value::Bool(true),
                     FieldType::Choice(c) => Value::from(c[0]),
@@ -644,6 +788,15 @@ mod tests {
         covers_its_schema::<PlanDecision>();
         covers_its_schema::<Monitoring>();
         covers_its_schema::<Review>();
+        covers_its_schema::<Housing>();
+        covers_its_schema::<HousingApplication>();
+        covers_its_schema::<CommissionDecision>();
+        covers_its_schema::<HousingReview>();
+        covers_its_schema::<Benefit>();
+        covers_its_schema::<Anamnesis>();
+        covers_its_schema::<FinalAssessment>();
+        covers_its_schema::<Closure>();
+        covers_its_schema::<ClosureDecision>();
     }
 
     #[test]

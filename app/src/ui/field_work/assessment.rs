@@ -85,14 +85,7 @@ pub fn AssessmentForm(case_id: Uuid, assessment_id: Uuid) -> impl IntoView {
     open_draft(store, RecordKind::Assessment, assessment_id, case_id);
     let errors = RwSignal::new(Vec::<(String, FieldError)>::new());
     let members = move || of_case(&store.local(), case_id, RecordKind::Member);
-    let attachment_drafts = move || -> Vec<Draft> {
-        store.drafts.with(|d| {
-            d.values()
-                .filter(|x| x.kind == RecordKind::Attachment && x.fields.get(OWNER_ID) == Some(&json!(assessment_id)))
-                .cloned()
-                .collect()
-        })
-    };
+    let attachment_drafts = move || -> Vec<Draft> { super::inputs::owned_drafts(store, assessment_id) };
     let kept_attachments = move || {
         of_case(&store.local(), case_id, RecordKind::Attachment)
             .into_iter()
@@ -333,7 +326,7 @@ async fn keep_attachment(
 }
 
 #[component]
-fn SignaturePad(owner: Uuid, case_id: Uuid) -> impl IntoView {
+pub(super) fn SignaturePad(owner: Uuid, case_id: Uuid) -> impl IntoView {
     let store = expect_context::<PhoneStore>();
     let i18n = use_i18n();
     let canvas = NodeRef::<leptos::html::Canvas>::new();

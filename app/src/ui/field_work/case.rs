@@ -134,6 +134,7 @@ pub fn CaseView(case_id: Uuid) -> impl IntoView {
                 <button type="button" data-testid="new-referral" on:click=new_referral>{t!(i18n, new_referral)}</button>
             </div>
             <super::plan::PlanSection case_id />
+            <super::case_end::CaseEndSection case_id />
             <h3>{t!(i18n, visits)}</h3>
             <ul class="list" data-testid="visits">
                 {move || of(RecordKind::Visit).into_iter().map(|v| {

@@ -93,6 +93,7 @@ fn kind_key(kind: FollowUpKind) -> &'static str {
         FollowUpKind::Monitoring => "fu_monitoring",
         FollowUpKind::QuarterlyReview => "fu_quarterly_review",
         FollowUpKind::HousingReview => "fu_housing_review",
+        FollowUpKind::RentEnd => "fu_rent_end",
         FollowUpKind::FinalAssessment => "fu_final_assessment",
         FollowUpKind::Referral(_) => "fu_referral",
     }

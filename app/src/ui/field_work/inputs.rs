@@ -63,7 +63,8 @@ pub fn Field(id: Uuid, spec: &'static FieldSpec, #[prop(optional)] input_type: O
         FieldType::Choice(choices) => choice_field(id, spec, choices).into_any(),
         FieldType::Bool => check_field(id, spec.name).into_any(),
         FieldType::Text { max } if max >= LONG_TEXT => text_area(id, spec.name).into_any(),
-        FieldType::PastDate => text_field(id, spec, "date").into_any(),
+        FieldType::PastDate | FieldType::Date => text_field(id, spec, "date").into_any(),
+        FieldType::TextList { .. } => lines_field(id, spec).into_any(),
         FieldType::Int { .. } | FieldType::Number { .. } => text_field(id, spec, "number").into_any(),
         _ => text_field(id, spec, input_type.unwrap_or("text")).into_any(),
     }
@@ -121,6 +122,36 @@ fn text_area(id: Uuid, key: &'static str) -> impl IntoView {
                 prop:value=move || field_text(store, id, key)
                 on:input=move |ev| set_field(store, id, key, Value::String(event_target_value(&ev)))
             ></textarea>
+        </label>
+    }
+}
+
+/// A list of short texts, one per line (a dossier's documents).
+fn lines_field(id: Uuid, spec: &'static FieldSpec) -> impl IntoView {
+    let store = expect_context::<PhoneStore>();
+    let key = spec.name;
+    let text = move || {
+        field_value(store, id, key)
+            .and_then(|v| v.as_array().cloned())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let on_input = move |ev: leptos::ev::Event| {
+        let lines: Vec<Value> = event_target_value(&ev)
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(|l| Value::String(l.to_string()))
+            .collect();
+        set_field(store, id, key, Value::Array(lines));
+    };
+    view! {
+        <label class="field">
+            {field_label(spec)}
+            <textarea name=key data-field=key rows="3" prop:value=text on:change=on_input></textarea>
         </label>
     }
 }
@@ -192,12 +223,33 @@ pub fn save_one(
     errors: RwSignal<Vec<(String, FieldError)>>,
 ) {
     let Some(draft) = store.draft(id) else { return };
-    let found = problems_of(i18n, &draft, ctx);
+    let mut found = problems_of(i18n, &draft, ctx);
+    // Signatures and photos made on the form go with it.
+    let attachments = owned_drafts(store, id);
+    for a in &attachments {
+        found.extend(problems_of(i18n, a, ctx));
+    }
     let clean = found.is_empty();
     errors.set(found);
     if clean {
-        super::finish_and_return(store, vec![draft], case_id);
+        let mut all = vec![draft];
+        all.extend(attachments);
+        super::finish_and_return(store, all, case_id);
     }
+}
+
+/// The attachment drafts (signatures, photos) made on the form of record `owner`.
+pub fn owned_drafts(store: PhoneStore, owner: Uuid) -> Vec<Draft> {
+    let owner = Value::String(owner.to_string());
+    store.drafts.with(|d| {
+        d.values()
+            .filter(|x| {
+                x.kind == crate::domain::RecordKind::Attachment
+                    && x.fields.get(crate::spec!(attachment, "owner_id").name) == Some(&owner)
+            })
+            .cloned()
+            .collect()
+    })
 }
 
 /// "Discard" of a form of one record: after the user confirms, the draft goes and the case opens.

@@ -4,6 +4,7 @@
 
 mod assessment;
 mod case;
+mod case_end;
 mod caseload;
 mod household;
 mod inputs;
@@ -35,6 +36,12 @@ pub(crate) enum Screen {
     Monitoring(Uuid, Uuid),
     Review(Uuid, Uuid),
     Approvals,
+    /// A housing, claims or closure record's form.
+    Form(crate::domain::RecordKind, Uuid, Uuid),
+    Housing(Uuid),
+    AnamnesisPrint(Uuid, Uuid),
+    ClosurePrint(Uuid),
+    SummaryPrint(Uuid),
 }
 
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
@@ -54,6 +61,17 @@ impl Screen {
             (Some("monitoring"), Some(c), Some(m)) => Screen::Monitoring(c, m),
             (Some("review"), Some(c), Some(r)) => Screen::Review(c, r),
             (Some("approvals"), ..) => Screen::Approvals,
+            (Some("housing"), Some(c), _) => Screen::Housing(c),
+            (Some("anamnesis-print"), Some(c), Some(a)) => Screen::AnamnesisPrint(c, a),
+            (Some("closure-print"), Some(c), _) => Screen::ClosurePrint(c),
+            (Some("summary-print"), Some(c), _) => Screen::SummaryPrint(c),
+            (Some("form"), ..) => {
+                let kind = parts.get(1).and_then(|k| crate::domain::RecordKind::parse(k));
+                match (kind, id(2), id(3)) {
+                    (Some(k), Some(c), Some(r)) if !case_end::form_fields(k).is_empty() => Screen::Form(k, c, r),
+                    _ => Screen::Caseload,
+                }
+            }
             _ => Screen::Caseload,
         }
     }
@@ -72,6 +90,11 @@ impl Screen {
             Screen::Monitoring(c, m) => format!("#monitoring/{c}/{m}"),
             Screen::Review(c, r) => format!("#review/{c}/{r}"),
             Screen::Approvals => "#approvals".into(),
+            Screen::Form(k, c, r) => format!("#form/{}/{c}/{r}", k.as_str()),
+            Screen::Housing(c) => format!("#housing/{c}"),
+            Screen::AnamnesisPrint(c, a) => format!("#anamnesis-print/{c}/{a}"),
+            Screen::ClosurePrint(c) => format!("#closure-print/{c}"),
+            Screen::SummaryPrint(c) => format!("#summary-print/{c}"),
         }
     }
 }
@@ -151,6 +174,11 @@ fn FieldApp(user: SessionUser) -> impl IntoView {
                     Screen::Monitoring(c, m) => view! { <plan::MonitoringForm case_id=c monitoring_id=m /> }.into_any(),
                     Screen::Review(c, r) => view! { <plan::ReviewForm case_id=c review_id=r /> }.into_any(),
                     Screen::Approvals => view! { <plan::Approvals /> }.into_any(),
+                    Screen::Form(k, c, r) => view! { <case_end::RecordForm kind=k case_id=c id=r /> }.into_any(),
+                    Screen::Housing(c) => view! { <case_end::HousingView case_id=c /> }.into_any(),
+                    Screen::AnamnesisPrint(c, a) => view! { <case_end::AnamnesisPrint case_id=c id=a /> }.into_any(),
+                    Screen::ClosurePrint(c) => view! { <case_end::ClosurePrint case_id=c /> }.into_any(),
+                    Screen::SummaryPrint(c) => view! { <case_end::SummaryPrint case_id=c /> }.into_any(),
                 }}
             </Show>
         </div>
@@ -370,6 +398,17 @@ pub(crate) fn finish_and_return(store: PhoneStore, drafts: Vec<crate::phone::mod
     #[cfg(feature = "hydrate")]
     if web_sys::window().is_some_and(|w| w.navigator().on_line()) {
         leptos::task::spawn_local(store.sync(false));
+    }
+}
+
+/// Asks the user for a short text (a reason); `None` when they cancel.
+pub(crate) fn prompt(message: &str) -> Option<String> {
+    #[cfg(feature = "hydrate")]
+    return web_sys::window().and_then(|w| w.prompt_with_message(message).ok().flatten());
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = message;
+        None
     }
 }
 

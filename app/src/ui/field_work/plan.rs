@@ -831,6 +831,19 @@ pub fn Approvals() -> impl IntoView {
         out.sort_by_key(|(_, _, at)| *at);
         out
     });
+    let closures = Memo::new(move |_| {
+        let records = store.local();
+        super::case_end::waiting_closures(&records)
+            .into_iter()
+            .map(|(case_id, c)| {
+                let village = of_case(&records, case_id, RecordKind::Household)
+                    .first()
+                    .map(|h| Household::read(&h.fields).village)
+                    .unwrap_or_default();
+                (case_id, village, c.reason.unwrap_or_default())
+            })
+            .collect::<Vec<_>>()
+    });
     view! {
         <section class="card" data-testid="approvals">
             <a rel="external" href="#">{t!(i18n, back_to_caseload)}</a>
@@ -842,6 +855,17 @@ pub fn Approvals() -> impl IntoView {
                 {move || waiting.get().into_iter().map(|(case_id, village, at)| view! {
                     <li data-testid="approval">
                         <a rel="external" href=Screen::Plan(case_id).href()>{village} " · " {super::local_time(at)}</a>
+                    </li>
+                }).collect_view()}
+            </ul>
+            <h3>{t!(i18n, closures_waiting)}</h3>
+            <Show when=move || closures.with(Vec::is_empty)>
+                <p>{t!(i18n, no_approvals)}</p>
+            </Show>
+            <ul class="list">
+                {move || closures.get().into_iter().map(|(case_id, village, reason)| view! {
+                    <li data-testid="closure-approval">
+                        <a rel="external" href=Screen::Case(case_id).href()>{village} " · " {move || label(i18n, &format!("c_{reason}"))}</a>
                     </li>
                 }).collect_view()}
             </ul>
