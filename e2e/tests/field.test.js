@@ -6,7 +6,7 @@ import { mkdtempSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
-import { BASE, launch, phone, signIn, hydrated } from "./helpers.js";
+import { BASE, launch, phone, hydrated, signInAs, openField } from "./helpers.js";
 
 const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync"];
 const PHOTO = new URL("../../public/icons/icon-192.png", import.meta.url).pathname;
@@ -30,25 +30,6 @@ async function controlled(page) {
     const reg = await navigator.serviceWorker.getRegistration();
     return !!(reg && reg.active && navigator.serviceWorker.controller);
   }, null, { timeout: 20000 });
-}
-
-/** Signs in and waits until the home page has settled (hydrated, user shown). */
-async function signInAs(page, username) {
-  await signIn(page, username);
-  await page.waitForURL(BASE + "/");
-  await page.getByTestId("user-name").waitFor();
-  await hydrated(page);
-}
-
-async function openField(page) {
-  if (!page.__logged) {
-    page.__logged = true;
-    page.on("pageerror", (e) => console.log("# page error:", e.message));
-    page.on("console", (m) => m.type() === "error" && console.log("# console:", m.text()));
-  }
-  await page.goto(BASE + "/field");
-  await hydrated(page);
-  await page.locator('[data-testid="field-app"][data-loaded="true"]').waitFor();
 }
 
 async function pending(page) {

@@ -1,4 +1,8 @@
 import { chromium } from "playwright-core";
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+
+const DAY = 86400000;
 
 export const BASE = process.env.BASE_URL || "http://127.0.0.1:3100";
 export const PASSWORD = "reintegra-demo";
@@ -26,4 +30,91 @@ export async function signIn(page, username, password = PASSWORD) {
   await page.fill('input[name="username"]', username);
   await page.fill('input[name="password"]', password);
   await page.click('button[type="submit"]');
+}
+
+/** Signs in and waits until the home page has settled (hydrated, user shown). */
+export async function signInAs(page, username) {
+  await signIn(page, username);
+  await page.waitForURL(BASE + "/");
+  await page.getByTestId("user-name").waitFor();
+  await hydrated(page);
+}
+
+/** Opens the field app (at `hash`) once the phone's store has loaded. */
+export async function openField(page, hash = "") {
+  if (!page.__logged) {
+    page.__logged = true;
+    page.on("pageerror", (e) => console.log("# page error:", e.message));
+    page.on("console", (m) => m.type() === "error" && console.log("# console:", m.text()));
+  }
+  await page.goto(BASE + "/field" + hash);
+  await hydrated(page);
+  await page.locator('[data-testid="field-app"][data-loaded="true"]').waitFor();
+}
+
+/** Syncs now and waits until nothing is pending and the sync has ended. */
+export async function synced(page) {
+  await page.getByTestId("sync-now").click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="pending-count"]')?.textContent === "0", null, { timeout: 30000 });
+  await page.waitForFunction(() => !document.querySelector('[data-testid="sync-now"]')?.disabled, null, { timeout: 30000 });
+}
+
+/** Opens the case of the family living in `village` from the caseload. */
+export async function openCase(page, village) {
+  await page.goto(BASE + "/field#");
+  await page.locator('[data-testid="field-app"][data-loaded="true"]').waitFor();
+  await page.getByTestId("search").fill(village.toLowerCase());
+  await page.getByTestId("case-line").first().locator("a").click();
+  await page.getByTestId("case-view").waitFor();
+}
+
+/** A family that returned `returnedDaysAgo` days ago, with its visit and needs assessment,
+ * sent by the field worker's phone. Returns the case ID. */
+export async function assessedFamily(page, village, head, returnedDaysAgo = 60) {
+  const [c, h, adult, child, ret, visit, assessment] = Array.from({ length: 7 }, () => randomUUID());
+  const device = randomUUID();
+  const now = new Date();
+  const day = (n) => new Date(now - n * DAY).toISOString().slice(0, 10);
+  const change = (kind, record_id, fields) => ({
+    change_id: randomUUID(), device_id: device, kind, record_id, case_id: c, base_version: null, fields,
+    made_at: now.toISOString(),
+  });
+  const changes = [
+    change("case", c, { household_id: h }),
+    change("household", h, { village, address: "Rr. Dëshmorët 12" }),
+    change("member", adult, { household_id: h, first_name: head[0], last_name: head[1], birth_date: "1984-03-02", sex: "female", relationship: "head" }),
+    change("member", child, { household_id: h, first_name: "Jelena", last_name: "Гаши", birth_date: day(365 * 9), sex: "female", relationship: "child" }),
+    change("return_event", ret, { household_id: h, category: "repatriated", country: "Deutschland", event_date: day(returnedDaysAgo), members: [adult, child] }),
+    change("visit", visit, { visited_at: new Date(now - (returnedDaysAgo - 2) * DAY).toISOString(), kind: "initial", village }),
+    change("assessment", assessment, {
+      form_version: 1, visit_id: visit, completed_at: new Date(now - (returnedDaysAgo - 2) * DAY).toISOString(), answers: {
+        household: { documents_complete: false, documents_missing: "Letërnjoftimi", housing_tenure: "with_relatives", housing_condition: "good",
+          housing_at_risk: false, chronic_illness: false, disability: false, psychosocial_signs: false, receives_assistance: false, has_land: false },
+        members: {
+          [adult]: { employed: false, employment_office_registered: false },
+          [child]: { school_enrolled: true, school_grade: 3, instruction_language: "sq", certificates_missing: false },
+        },
+        needs: [
+          { section: "civil_documents", priority: "high", note: "Letërnjoftim për nënën" },
+          { section: "work", priority: "medium", note: "Punë" },
+        ],
+      },
+    }),
+  ];
+  const res = await page.request.post(BASE + "/api/sync/v1/push", { data: { changes } });
+  const body = await res.json();
+  for (const r of body.results) assert.equal(r.status, "applied", JSON.stringify(r));
+  return c;
+}
+
+
+/** The supervisor appoints the demo case manager to the family's case by decision `number`. */
+export async function appointCaseManager(page, village, number) {
+  await openField(page);
+  await openCase(page, village);
+  const appoint = page.getByTestId("appoint");
+  await appoint.locator('select[data-field="case_manager_id"]').selectOption({ label: "Dragana Jovanović" });
+  await appoint.locator('input[data-field="case_manager_decision"]').fill(number);
+  await appoint.getByTestId("appoint-send").click();
+  await appoint.locator("p").waitFor();
 }

@@ -6,80 +6,13 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
-import { randomUUID } from "node:crypto";
-import { BASE, launch, phone, signIn, hydrated } from "./helpers.js";
+import { BASE, launch, phone, hydrated, signInAs, openField, synced, openCase, assessedFamily, appointCaseManager } from "./helpers.js";
 
 let browser;
 before(async () => { browser = await launch(); mkdirSync("screenshots", { recursive: true }); });
 after(async () => { await browser?.close(); });
 
 const DAY = 86400000;
-
-async function signInAs(page, username) {
-  await signIn(page, username);
-  await page.waitForURL(BASE + "/");
-  await page.getByTestId("user-name").waitFor();
-  await hydrated(page);
-}
-
-async function openField(page, hash = "") {
-  page.on("pageerror", (e) => console.log("# page error:", e.message));
-  await page.goto(BASE + "/field" + hash);
-  await hydrated(page);
-  await page.locator('[data-testid="field-app"][data-loaded="true"]').waitFor();
-}
-
-async function synced(page) {
-  await page.getByTestId("sync-now").click();
-  await page.waitForFunction(() => document.querySelector('[data-testid="pending-count"]')?.textContent === "0", null, { timeout: 30000 });
-  await page.waitForFunction(() => !document.querySelector('[data-testid="sync-now"]')?.disabled, null, { timeout: 30000 });
-}
-
-async function openCase(page, village) {
-  await page.goto(BASE + "/field#");
-  await page.locator('[data-testid="field-app"][data-loaded="true"]').waitFor();
-  await page.getByTestId("search").fill(village.toLowerCase());
-  await page.getByTestId("case-line").first().locator("a").click();
-  await page.getByTestId("case-view").waitFor();
-}
-
-/** A family with its visit and needs assessment, sent by the field worker's phone. */
-async function assessedFamily(page, village, head) {
-  const [c, h, adult, child, ret, visit, assessment] = Array.from({ length: 7 }, () => randomUUID());
-  const device = randomUUID();
-  const now = new Date();
-  const day = (n) => new Date(now - n * DAY).toISOString().slice(0, 10);
-  const change = (kind, record_id, fields) => ({
-    change_id: randomUUID(), device_id: device, kind, record_id, case_id: c, base_version: null, fields,
-    made_at: now.toISOString(),
-  });
-  const changes = [
-    change("case", c, { household_id: h }),
-    change("household", h, { village, address: "Rr. Dëshmorët 12" }),
-    change("member", adult, { household_id: h, first_name: head[0], last_name: head[1], birth_date: "1984-03-02", sex: "female", relationship: "head" }),
-    change("member", child, { household_id: h, first_name: "Jelena", last_name: "Гаши", birth_date: day(365 * 9), sex: "female", relationship: "child" }),
-    change("return_event", ret, { household_id: h, category: "repatriated", country: "Deutschland", event_date: day(60), members: [adult, child] }),
-    change("visit", visit, { visited_at: new Date(now - 58 * DAY).toISOString(), kind: "initial", village }),
-    change("assessment", assessment, {
-      form_version: 1, visit_id: visit, completed_at: new Date(now - 58 * DAY).toISOString(), answers: {
-        household: { documents_complete: false, documents_missing: "Letërnjoftimi", housing_tenure: "with_relatives", housing_condition: "good",
-          housing_at_risk: false, chronic_illness: false, disability: false, psychosocial_signs: false, receives_assistance: false, has_land: false },
-        members: {
-          [adult]: { employed: false, employment_office_registered: false },
-          [child]: { school_enrolled: true, school_grade: 3, instruction_language: "sq", certificates_missing: false },
-        },
-        needs: [
-          { section: "civil_documents", priority: "high", note: "Letërnjoftim për nënën" },
-          { section: "work", priority: "medium", note: "Punë" },
-        ],
-      },
-    }),
-  ];
-  const res = await page.request.post(BASE + "/api/sync/v1/push", { data: { changes } });
-  const body = await res.json();
-  for (const r of body.results) assert.equal(r.status, "applied", JSON.stringify(r));
-  return c;
-}
 
 test("a plan drafted offline, approved on another device, changed after approval, monitored and printed", async () => {
   const stamp = Date.now();
@@ -98,13 +31,7 @@ test("a plan drafted offline, approved on another device, changed after approval
     contexts.push(s);
     const ps = await s.newPage();
     await signInAs(ps, "supervisor");
-    await openField(ps);
-    await openCase(ps, village);
-    const appoint = ps.getByTestId("appoint");
-    await appoint.locator('select[data-field="case_manager_id"]').selectOption({ label: "Dragana Jovanović" });
-    await appoint.locator('input[data-field="case_manager_decision"]').fill("01-016/2026-245");
-    await appoint.getByTestId("appoint-send").click();
-    await appoint.locator("p").waitFor();
+    await appointCaseManager(ps, village, "01-016/2026-245");
 
     // The case manager's tablet, 40 days ago: the case arrives with the next sync; then, in
     // the village without signal, the plan is drafted from the needs and submitted.
