@@ -31,7 +31,7 @@ pub struct Effects {
     pub moves_to: Option<Uuid>,
 }
 
-fn records_of<'a>(rs: &'a [StoredRecord]) -> impl Iterator<Item = (RecordKind, Uuid, &'a Fields)> + Clone {
+fn records_of(rs: &[StoredRecord]) -> impl Iterator<Item = (RecordKind, Uuid, &Fields)> + Clone {
     rs.iter().map(|r| (r.kind, r.id, &r.fields))
 }
 

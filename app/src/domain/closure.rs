@@ -157,7 +157,7 @@ mod tests {
         let accepted = fields(json!({"kind": "health", "sent_on": "2026-01-05", "state": "accepted"}));
         let given = fields(json!({"kind": "health", "sent_on": "2026-01-05", "state": "service_given"}));
         let plan = fields(json!({"plan_type": "pir", "items": []}));
-        let records = vec![
+        let records = [
             (RecordKind::Referral, r1, &sent),
             (RecordKind::Referral, r2, &accepted),
             (RecordKind::Referral, r3, &given),

@@ -8,8 +8,8 @@ use app::domain::assessment::{Need, Section};
 use app::domain::follow_up::local_today;
 use app::domain::plan::{self, PlanContent};
 use app::domain::record::{
-    Assessment, Case, GoalProgress, Household, Member, Monitoring, Plan, PlanDecision, PlanVersion, Referral,
-    ReturnEvent, Review, TypedRecord, Visit,
+    Assessment, Benefit, Case, GoalProgress, Household, Housing, HousingReview, Member, Monitoring, Plan,
+    PlanDecision, PlanVersion, Referral, ReturnEvent, Review, TypedRecord, Visit,
 };
 use app::domain::service::Service;
 use app::domain::sync;
@@ -544,6 +544,54 @@ impl Family {
                 }
                 month += 1;
             }
+            // The programme paid a year's rent; the housing review said what came after it, and
+            // the family's social assistance was granted.
+            let housing = Housing {
+                situation: Some("rent_by_programme".into()),
+                rent_from: Some(returned + Months::new(1)),
+                rent_to: Some(returned + Months::new(13)),
+                rent_monthly: Some(140.0),
+                landlord: Some("Bajram Morina".into()),
+                notes: None,
+            };
+            add(
+                RecordKind::Housing,
+                dice.id(),
+                housing.to_fields(),
+                worker.unwrap_or(world.case_manager),
+                at_day(returned + Months::new(1), 10),
+            );
+            let reviewed = returned + Months::new(12);
+            let review = HousingReview {
+                done_on: Some(reviewed),
+                after_rent: Some("social_housing_application".into()),
+                notes: None,
+            };
+            add(
+                RecordKind::HousingReview,
+                dice.id(),
+                review.to_fields(),
+                world.case_manager,
+                at_day(reviewed, 11),
+            );
+            let claim = Benefit {
+                member_id: Some(head_id),
+                scheme: Some("social_assistance".into()),
+                applied_on: Some(returned + Days::new(40)),
+                outcome: Some("approved".into()),
+                decided_on: Some(returned + Days::new(75)),
+                amount: Some(85.0),
+                period_from: Some(returned + Days::new(75)),
+                period_to: Some(returned + Days::new(75) + Months::new(12)),
+                ..Default::default()
+            };
+            add(
+                RecordKind::Benefit,
+                dice.id(),
+                claim.to_fields(),
+                world.case_manager,
+                at_day(returned + Days::new(75), 12),
+            );
         }
         Family { head, records }
     }

@@ -511,7 +511,7 @@ pub fn CaseEndSection(case_id: Uuid) -> impl IntoView {
     };
     let reopen_message = RwSignal::new(None::<String>);
     let reopen = move |_| {
-        let Some(reason) = super::prompt(&t_string!(i18n, reopen_reason_prompt)) else {
+        let Some(reason) = super::prompt(t_string!(i18n, reopen_reason_prompt)) else {
             return;
         };
         if reason.trim().is_empty() {
