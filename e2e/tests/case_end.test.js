@@ -76,7 +76,8 @@ test("housing review and final assessment offline, closure approved, the closed 
     await housing.locator('input[data-field="rent_to"]').fill(day(-600));
     await pf.getByTestId("save").click();
     await pf.getByTestId("problems").waitFor();
-    assert.match(await pf.getByTestId("problems").textContent(), /Rent until/);
+    // The field worker works in Albanian.
+    assert.match(await pf.getByTestId("problems").textContent(), /Qiraja deri — është para datës së fillimit/);
     await housing.locator('input[data-field="rent_to"]').fill(day(-200));
     await save(pf);
 
@@ -97,7 +98,7 @@ test("housing review and final assessment offline, closure approved, the closed 
     }
     await pf.screenshot({ path: "screenshots/final-assessment.png", fullPage: true });
     await save(pf);
-    assert.match(await pf.getByTestId("final-assessment").textContent(), /Partly/);
+    assert.match(await pf.getByTestId("final-assessment").textContent(), /Pjesërisht/);
 
     // The social anamnesis report, signed by the social worker.
     await pf.getByTestId("write-anamnesis").click();
@@ -117,8 +118,9 @@ test("housing review and final assessment offline, closure approved, the closed 
     await an.getByTestId("keep-signature").click();
     await an.getByTestId("signatures").locator("li").first().waitFor();
     await save(pf);
-    // Housing, review, final assessment, report and its signature wait for the network.
-    assert.equal(await pending(pf), 5);
+    // Housing, review, final assessment, report, its signature and the signature's bytes wait
+    // for the network.
+    assert.equal(await pending(pf), 6);
     const anamnesisHash = (await pf.getByTestId("print-anamnesis").getAttribute("href"));
     await fw.setOffline(false);
     await synced(pf);
@@ -150,6 +152,7 @@ test("housing review and final assessment offline, closure approved, the closed 
     await ps.goto(BASE + "/field#approvals");
     await ps.getByTestId("closure-approval").filter({ hasText: village }).locator("a").click();
     await ps.getByTestId("decide-closure").waitFor();
+    await ps.screenshot({ path: "screenshots/closure-decide.png", fullPage: true });
     await ps.getByTestId("approve-closure").click();
     await ps.getByTestId("case-view").waitFor();
     await synced(ps);
@@ -176,6 +179,8 @@ test("housing review and final assessment offline, closure approved, the closed 
       assert.match(text, new RegExp(reason));
       assert.match(text, new RegExp(level));
       assert.match(text, new RegExp(head[1]));
+      // No plan was ever made for this family: said so, not an empty table.
+      assert.equal(await ps.getByTestId("no-plan").count(), 1);
     }
     const anamnesis = { sq: ["Raporti i anamnezës sociale", "Mendimi profesional"], "sr-Latn": ["Izveštaj socijalne anamneze", "Stručno mišljenje"] };
     for (const [lang, [title, opinion]] of Object.entries(anamnesis)) {

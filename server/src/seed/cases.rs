@@ -8,8 +8,8 @@ use app::domain::assessment::{Need, Section};
 use app::domain::follow_up::local_today;
 use app::domain::plan::{self, PlanContent};
 use app::domain::record::{
-    Assessment, Benefit, Case, GoalProgress, Household, Housing, HousingReview, Member, Monitoring, Plan,
-    PlanDecision, PlanVersion, Referral, ReturnEvent, Review, TypedRecord, Visit,
+    Assessment, Benefit, Case, GoalProgress, Household, Housing, HousingReview, Member, Monitoring, Plan, PlanDecision,
+    PlanVersion, Referral, ReturnEvent, Review, TypedRecord, Visit,
 };
 use app::domain::service::Service;
 use app::domain::sync;

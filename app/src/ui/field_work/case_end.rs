@@ -238,7 +238,14 @@ pub fn RecordForm(kind: RecordKind, case_id: Uuid, id: Uuid) -> impl IntoView {
         .map(|spec| match (spec.ty, spec.name) {
             (FieldType::Id, "member_id") => view! { <IdChoice id spec options=members /> }.into_any(),
             (FieldType::Id, "service_id") => view! { <IdChoice id spec options=services /> }.into_any(),
-            (FieldType::Id, _) => view! { <IdChoice id spec options=municipalities /> }.into_any(),
+            // Only a move names a municipality.
+            (FieldType::Id, _) => {
+                let moving = move || {
+                    field_value(store, id, spec!(closure, "reason").name).and_then(|v| v.as_str().map(str::to_string))
+                        == Some("moved_municipality".into())
+                };
+                view! { <Show when=moving><IdChoice id spec options=municipalities /></Show> }.into_any()
+            }
             _ => view! { <Field id spec /> }.into_any(),
         })
         .collect_view();
@@ -817,6 +824,9 @@ fn services_against_needs(store: PhoneStore, i18n: I18nContext<Locale>, records:
     let locale = i18n.get_locale().as_str();
     let services = store.services.get_untracked();
     let items = plan.plan.map(|(_, p)| p.items).unwrap_or_default();
+    if items.is_empty() {
+        return view! { <p class="muted" data-testid="no-plan">{t!(i18n, plan_state_none)}</p> }.into_any();
+    }
     view! {
         <table>
             <thead><tr>
