@@ -158,6 +158,10 @@ test("housing review and final assessment offline, closure approved, the closed 
     await synced(ps);
     await openCase(ps, village);
     await ps.getByTestId("case-closed").waitFor();
+    // Read-only: no new visit, assessment or referral is offered on a closed case.
+    assert.equal(await ps.getByTestId("case-actions").isVisible(), false);
+    assert.equal(await ps.getByTestId("draft-plan").count(), 0);
+    assert.equal(await ps.getByTestId("write-anamnesis").count(), 0);
 
     // At the field worker's next sync the closed case leaves the phone.
     await openField(pf);

@@ -70,6 +70,13 @@ pub fn CaseView(case_id: Uuid) -> impl IntoView {
         go(Screen::Referral(case_id, id));
     };
     let new_referral = move |_| refer(None);
+    let closed = move || {
+        records.with(|r| {
+            r.iter()
+                .find(|x| x.kind == RecordKind::Case)
+                .is_some_and(|c| crate::domain::record::Case::read(&c.fields).is_closed())
+        })
+    };
     // Needs of the latest assessment that no referral answers yet.
     let suggestions = Memo::new(move |_| {
         let assessments = of(RecordKind::Assessment);
@@ -127,7 +134,8 @@ pub fn CaseView(case_id: Uuid) -> impl IntoView {
                     </p>
                 }
             })}
-            <div class="actions">
+            // A closed case is read-only until a supervisor reopens it: nothing new is offered.
+            <div class="actions" data-testid="case-actions" hidden=closed>
                 <a rel="external" class="button secondary" href=Screen::Household(case_id).href() data-testid="edit-household">{t!(i18n, edit_household)}</a>
                 <button type="button" data-testid="new-visit" on:click=new_visit>{t!(i18n, new_visit)}</button>
                 <button type="button" data-testid="new-assessment" on:click=new_assessment>{t!(i18n, new_assessment)}</button>

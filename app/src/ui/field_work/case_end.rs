@@ -572,7 +572,7 @@ pub fn CaseEndSection(case_id: Uuid) -> impl IntoView {
                     }
                 }).collect_view()}
             </ul>
-            {move || match latest_assessment() {
+            {move || match latest_assessment().filter(|_| !case().is_closed()) {
                 Some(_) => view! {
                     <button type="button" class="secondary" data-testid="write-anamnesis" on:click=write_anamnesis>{t!(i18n, write_anamnesis)}</button>
                 }.into_any(),
@@ -590,7 +590,7 @@ pub fn CaseEndSection(case_id: Uuid) -> impl IntoView {
                             " · " {t!(i18n, f_overall)} ": " <strong>{choice(i18n, fa.overall.as_deref())}</strong>
                         </p>
                     }.into_any()
-                } else if open.is_some_and(|o| today() >= o) {
+                } else if open.is_some_and(|o| today() >= o) && !case().is_closed() {
                     view! { <button type="button" class="secondary" data-testid="fill-final-assessment" on:click=fill_final>{t!(i18n, fill_final_assessment)}</button> }.into_any()
                 } else {
                     view! { <p class="muted small">{t!(i18n, final_assessment_opens_on)} " " {day(open)}</p> }.into_any()

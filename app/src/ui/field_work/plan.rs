@@ -146,7 +146,11 @@ pub fn PlanSection(case_id: Uuid) -> impl IntoView {
     let i18n = use_i18n();
     let records = Memo::new(move |_| plan_records(store, case_id));
     let status = move || records.with(PlanRecords::status);
-    let can_draft = move || may(store, case_id, Action::DraftPlan);
+    // Nothing new is planned on a closed case.
+    let can_draft = move || {
+        may(store, case_id, Action::DraftPlan)
+            && !store.record(case_id).is_some_and(|c| Case::read(&c.fields).is_closed())
+    };
     let start = move |_| {
         draft_from_needs(store, case_id);
         go(Screen::Plan(case_id));
