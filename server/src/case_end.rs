@@ -124,9 +124,9 @@ async fn check_request(
     before: Option<&StoredRecord>,
     case_records: &[StoredRecord],
 ) -> Result<Result<Effects, Refused>, ApiError> {
-    let others: Vec<StoredRecord> = case_records.iter().filter(|r| r.id != record.id).cloned().collect();
-    let end = CaseEnd::read(records_of(&others));
-    if before.is_some() && CaseEnd::read(records_of(case_records)).is_decided(record.id) {
+    // The case as stored: an edited request is there in its earlier version, a new one is not.
+    let end = CaseEnd::read(records_of(case_records));
+    if before.is_some() && end.is_decided(record.id) {
         // A decided request is history: a new one is asked for instead.
         let errors = record
             .fields
@@ -203,19 +203,19 @@ async fn check_decision(
             effects.moves_to = Some(to);
             for r in case_records {
                 let mut moved = if r.id == case.id {
-                    let mut changes: Fields = json!({
-                        "transferred_from": case.municipality_id,
-                        "transferred_at": at,
-                        "case_manager_id": Value::Null,
-                        "case_manager_decision": Value::Null,
-                        "case_manager_decided_on": Value::Null,
-                        "previous_worker_id": Value::Null,
-                        "reassigned_at": Value::Null,
-                    })
-                    .as_object()
-                    .map(|m| m.clone().into_iter().collect())
-                    .unwrap_or_default();
-                    changes.insert("status".into(), json!("open"));
+                    let changes: Fields = [
+                        ("status", json!("open")),
+                        ("transferred_from", json!(case.municipality_id)),
+                        ("transferred_at", json!(at)),
+                        ("case_manager_id", Value::Null),
+                        ("case_manager_decision", Value::Null),
+                        ("case_manager_decided_on", Value::Null),
+                        ("previous_worker_id", Value::Null),
+                        ("reassigned_at", Value::Null),
+                    ]
+                    .into_iter()
+                    .map(|(k, v)| (k.to_string(), v))
+                    .collect();
                     let mut c = office_edit(r, changes, actor.id, at);
                     c.field_worker_id = None;
                     c

@@ -6,17 +6,17 @@
 
 use super::assessment::SignaturePad;
 use super::inputs::{discard_one, field_value, new_draft, save_one, set_field, Field, Problems};
-use super::plan::case_target;
+use super::plan::{may, print};
 use super::visit::open_draft;
 use super::{go, Screen};
-use crate::domain::access::{permits, Action};
+use crate::domain::access::Action;
 use crate::domain::closure::{application_hash, closure_hash, final_assessment_opens, CaseEnd};
 use crate::domain::follow_up::{facts_from_records, local_today};
 use crate::domain::record::{
     Anamnesis, Assessment, Attachment, Benefit, Case, Closure, ClosureDecision, CommissionDecision, Context, FieldSpec,
     FieldType, FinalAssessment, Housing, HousingApplication, HousingReview, Member, TypedRecord,
 };
-use crate::domain::{FieldError, Problem, RecordKind, SessionUser};
+use crate::domain::{FieldError, Problem, RecordKind};
 use crate::i18n::*;
 use crate::i18n_support::label;
 use crate::phone::model::{member_facts, LocalRecord};
@@ -105,10 +105,6 @@ pub(crate) fn form_fields(kind: RecordKind) -> &'static [&'static FieldSpec] {
         RecordKind::Closure => CLOSURE_FORM,
         _ => &[],
     }
-}
-
-fn may(store: PhoneStore, case_id: Uuid, action: Action) -> bool {
-    use_context::<SessionUser>().is_some_and(|u| permits(&u, action, case_target(&u, store, case_id)))
 }
 
 fn case_records(store: PhoneStore, case_id: Uuid) -> Vec<LocalRecord> {
@@ -666,13 +662,6 @@ pub(crate) fn waiting_closures(records: &[LocalRecord]) -> Vec<(Uuid, Closure)> 
     out
 }
 
-fn print() {
-    #[cfg(feature = "hydrate")]
-    if let Some(w) = web_sys::window() {
-        let _ = w.print();
-    }
-}
-
 /// The head of a printed report: the family, its address, who it is about.
 fn print_head(i18n: I18nContext<Locale>, records: &[LocalRecord], title: String) -> AnyView {
     let household = records
@@ -698,7 +687,8 @@ fn print_head(i18n: I18nContext<Locale>, records: &[LocalRecord], title: String)
     .into_any()
 }
 
-fn signature_lines(who: Vec<String>) -> AnyView {
+/// Lines to sign on a printed page, one per signer.
+pub(crate) fn signature_lines(who: Vec<String>) -> AnyView {
     view! {
         <section class="signatures">
             {who.into_iter().map(|w| view! { <div><span></span><p>{w}</p></div> }).collect_view()}

@@ -48,7 +48,7 @@ pub(crate) fn case_target(user: &SessionUser, store: PhoneStore, case_id: Uuid) 
     case.target(user.municipality_id, case.field_worker_id)
 }
 
-fn may(store: PhoneStore, case_id: Uuid, action: Action) -> bool {
+pub(crate) fn may(store: PhoneStore, case_id: Uuid, action: Action) -> bool {
     use_context::<SessionUser>().is_some_and(|u| permits(&u, action, case_target(&u, store, case_id)))
 }
 
@@ -789,16 +789,16 @@ pub fn PlanPrint(case_id: Uuid) -> impl IntoView {
                     </section>
                 })
             }).collect_view()}
-            <section class="signatures">
-                <div><span></span><p>{t!(i18n, signature_family)}</p></div>
-                <div><span></span><p>{t!(i18n, signature_case_manager)}</p></div>
-                <div><span></span><p>{t!(i18n, signature_supervisor)}</p></div>
-            </section>
+            {super::case_end::signature_lines(vec![
+                t_string!(i18n, signature_family).to_string(),
+                t_string!(i18n, signature_case_manager).to_string(),
+                t_string!(i18n, signature_supervisor).to_string(),
+            ])}
         </article>
     }
 }
 
-fn print() {
+pub(crate) fn print() {
     #[cfg(feature = "hydrate")]
     if let Some(w) = web_sys::window() {
         let _ = w.print();
