@@ -58,6 +58,15 @@ pub enum Action {
     DecideClosure,
     /// Reopen a closed case, with a reason.
     ReopenCase,
+    /// See the children's schooling, attendance, dropout-prevention actions, team meetings and
+    /// the adult literacy list (the school team's part of the records, and nothing else).
+    ViewSchooling,
+    /// Write them.
+    WorkOnSchooling,
+    /// Keep the registry of the municipality's schools and their classes.
+    ManageSchools,
+    /// Set the municipality's early-warning thresholds.
+    SetEarlyWarning,
 }
 
 /// How far a grant reaches inside the user's own municipality (no grant crosses municipalities:
@@ -105,7 +114,7 @@ const CASE_MANAGEMENT: &[(Role, Scope)] = &[(CaseManager, OwnCases), (Supervisor
 const MUNICIPAL_CASE_WORK: &[(Role, Scope)] = &[(CaseManager, Municipality), (Supervisor, Municipality)];
 
 impl Action {
-    pub const ALL: [Action; 23] = [
+    pub const ALL: [Action; 27] = [
         Action::ViewCase,
         Action::EditCase,
         Action::ReassignCase,
@@ -129,6 +138,10 @@ impl Action {
         Action::RequestClosure,
         Action::DecideClosure,
         Action::ReopenCase,
+        Action::ViewSchooling,
+        Action::WorkOnSchooling,
+        Action::ManageSchools,
+        Action::SetEarlyWarning,
     ];
 
     /// The table: which roles may do this, and how far. A role not listed may not.
@@ -137,7 +150,10 @@ impl Action {
             Action::ViewCase | Action::EditCase | Action::ResolveConflict => CASE_WORK,
             Action::ReassignCase => &[(Supervisor, Municipality)],
             Action::ViewDuplicates | Action::MergePeople | Action::DismissDuplicate => MUNICIPAL_CASE_WORK,
-            Action::ViewIncomingReferrals | Action::AnswerReferral => &[(Partner, OwnInstitution)],
+            // The school team answers the schooling referrals sent to its education directorate.
+            Action::ViewIncomingReferrals | Action::AnswerReferral => {
+                &[(SchoolTeam, OwnInstitution), (Partner, OwnInstitution)]
+            }
             Action::ViewReferralDays => &[
                 (FieldWorker, Municipality),
                 (CaseManager, Municipality),
@@ -155,7 +171,12 @@ impl Action {
             Action::DecidePlan | Action::AppointCaseManager | Action::DecideClosure | Action::ReopenCase => {
                 &[(Supervisor, Municipality)]
             }
-            Action::ManageServices => &[(Admin, Municipality)],
+            Action::ManageServices | Action::ManageSchools | Action::SetEarlyWarning => &[(Admin, Municipality)],
+            // Case workers read a child's schooling through the case (`ViewCase`); only the
+            // team and supervisors read and write it as such.
+            Action::ViewSchooling | Action::WorkOnSchooling => {
+                &[(SchoolTeam, Municipality), (Supervisor, Municipality)]
+            }
         }
     }
 
@@ -176,6 +197,7 @@ impl Action {
             | Action::ReopenCase => Some(Action::ViewCase),
             Action::MergePeople | Action::DismissDuplicate => Some(Action::ViewDuplicates),
             Action::AnswerReferral => Some(Action::ViewIncomingReferrals),
+            Action::WorkOnSchooling => Some(Action::ViewSchooling),
             _ => None,
         }
     }
@@ -206,6 +228,10 @@ impl Action {
             Action::RequestClosure => "request_closure",
             Action::DecideClosure => "decide_closure",
             Action::ReopenCase => "reopen_case",
+            Action::ViewSchooling => "view_schooling",
+            Action::WorkOnSchooling => "work_on_schooling",
+            Action::ManageSchools => "manage_schools",
+            Action::SetEarlyWarning => "set_early_warning",
         }
     }
 
@@ -219,6 +245,7 @@ impl Action {
             K::CommissionDecision => Action::RecordCommissionDecision,
             K::Benefit => Action::RegisterClaims,
             K::Closure => Action::RequestClosure,
+            K::Schooling | K::Attendance | K::SchoolAction | K::TeamMeeting | K::Literacy => Action::WorkOnSchooling,
             K::ClosureDecision => Action::DecideClosure,
             K::Housing | K::HousingApplication | K::HousingReview | K::Anamnesis | K::FinalAssessment => {
                 Action::EditCase

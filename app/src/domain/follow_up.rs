@@ -6,9 +6,10 @@
 //! from the next local midnight, whatever the daylight-saving change in between.
 
 use super::record::{
-    Assessment, Case, Fields, FinalAssessment, Housing, HousingReview, Monitoring, PlanDecision, RecordKind, Referral,
-    ReturnEvent, Review, TypedRecord, Visit,
+    Assessment, Attendance, Case, Fields, FinalAssessment, Housing, HousingReview, Monitoring, PlanDecision,
+    RecordKind, Referral, ReturnEvent, Review, SchoolAction, Schooling, TypedRecord, Visit,
 };
+use super::school::{self, Thresholds};
 use chrono::{DateTime, Days, Months, NaiveDate, TimeZone, Utc};
 use chrono_tz::Europe::Belgrade;
 use serde::{Deserialize, Serialize};
@@ -73,6 +74,10 @@ pub enum FollowUpKind {
     FinalAssessment,
     /// The programme's rent ends soon and nobody has said what comes after it.
     RentEnd,
+    /// A child of the family is flagged at risk of leaving school: the case worker visits.
+    SchoolRisk,
+    /// The school team looks again at a dropout-prevention action on its follow-up day.
+    SchoolAction,
     Referral(ReferralKind),
 }
 
@@ -86,6 +91,8 @@ impl FollowUpKind {
             FollowUpKind::HousingReview => "housing_review".into(),
             FollowUpKind::FinalAssessment => "final_assessment".into(),
             FollowUpKind::RentEnd => "rent_end".into(),
+            FollowUpKind::SchoolRisk => "school_risk".into(),
+            FollowUpKind::SchoolAction => "school_action".into(),
             FollowUpKind::Referral(k) => format!("referral:{}", k.as_str()),
         }
     }
@@ -98,8 +105,17 @@ impl FollowUpKind {
             "housing_review" => FollowUpKind::HousingReview,
             "final_assessment" => FollowUpKind::FinalAssessment,
             "rent_end" => FollowUpKind::RentEnd,
+            "school_risk" => FollowUpKind::SchoolRisk,
+            "school_action" => FollowUpKind::SchoolAction,
             _ => FollowUpKind::Referral(ReferralKind::parse(s.strip_prefix("referral:")?)?),
         })
+    }
+}
+
+impl FollowUpKind {
+    /// The school team's own follow-ups; the others are the case workers'.
+    pub fn is_school_teams(self) -> bool {
+        self == FollowUpKind::SchoolAction
     }
 }
 
@@ -181,7 +197,21 @@ pub struct CaseFacts {
     pub final_assessments: Vec<(Uuid, NaiveDate)>,
     pub closed_on: Option<NaiveDate>,
     pub referrals: Vec<ReferralFact>,
+    /// The children's schooling, with their absences and the team's actions.
+    pub schooling: Vec<SchoolFacts>,
 }
+
+/// One child's schooling as the rules see it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SchoolFacts {
+    pub id: Uuid,
+    pub schooling: Schooling,
+    pub attendance: Vec<Attendance>,
+    pub actions: Vec<(Uuid, SchoolAction)>,
+}
+
+/// Days from a child's flag to the case worker's visit.
+pub const SCHOOL_RISK_VISIT_DAYS: u64 = 7;
 
 /// Today in Kosovo.
 pub fn local_today(now: DateTime<Utc>) -> NaiveDate {
@@ -217,6 +247,16 @@ const HORIZON_MONTHS: u32 = 3;
 /// Every follow-up of the case as of `now`. Deterministic: the same facts and instant give the
 /// same list, so rebuilding from the records reproduces what is stored.
 pub fn schedule(facts: &CaseFacts, days: &ReferralDays, now: DateTime<Utc>) -> Vec<FollowUp> {
+    schedule_with(facts, days, &Thresholds::default(), now)
+}
+
+/// [`schedule`] with the municipality's early-warning thresholds.
+pub fn schedule_with(
+    facts: &CaseFacts,
+    days: &ReferralDays,
+    thresholds: &Thresholds,
+    now: DateTime<Utc>,
+) -> Vec<FollowUp> {
     let mut out = Vec::new();
     let closed = facts.closed_on.is_some();
     let mut push = |key: String, kind, due_on, done_by: Option<Uuid>| {
@@ -311,12 +351,50 @@ pub fn schedule(facts: &CaseFacts, days: &ReferralDays, now: DateTime<Utc>) -> V
         }
     }
 
+    let mut school_actions = Vec::new();
+    for child in &facts.schooling {
+        let today = local_today(now);
+        let risks = school::risks(&child.schooling, &child.attendance, thresholds, today);
+        // Flagged: the case worker visits the family within a week, any visit from the flag on.
+        if let Some(since) = school::flagged_since(&risks) {
+            let visited = facts.visits.iter().find(|v| v.on >= since).map(|v| v.id);
+            push(
+                format!("school_risk:{}", child.id),
+                FollowUpKind::SchoolRisk,
+                since + Days::new(SCHOOL_RISK_VISIT_DAYS),
+                visited,
+            );
+        }
+        // Each action's follow-up day is done by the next action on the child.
+        for (id, action) in &child.actions {
+            let (Some(due), Some(on)) = (action.follow_up_on, action.done_on) else {
+                continue;
+            };
+            let next = child
+                .actions
+                .iter()
+                .filter(|(other, a)| other != id && a.done_on.is_some_and(|d| d > on))
+                .min_by_key(|(other, a)| (a.done_on, *other))
+                .map(|(other, _)| *other);
+            let ended = child.schooling.ended_on.is_some();
+            school_actions.push(FollowUp {
+                case_id: facts.case_id,
+                key: format!("school_action:{id}"),
+                kind: FollowUpKind::SchoolAction,
+                due_on: due,
+                status: status(due, next, ended || closed, now),
+                done_by: next,
+            });
+        }
+    }
     for r in &facts.referrals {
         let due = r.sent_on + Days::new(u64::from(days.days(r.kind)));
         let key = format!("referral:{}", r.id);
         let cancelled = r.cancelled || closed;
         out_push_referral(&mut out, facts.case_id, key, r.kind, due, r.answered, cancelled, now);
     }
+
+    out.extend(school_actions);
     out.sort_by(|a, b| a.due_on.cmp(&b.due_on).then(a.key.cmp(&b.key)));
     out
 }
@@ -457,6 +535,25 @@ pub fn facts_from_records<'a>(
                     }
                 }
             }
+            RecordKind::Schooling => {
+                if let Ok(s) = Schooling::from_fields(fields) {
+                    school_of(&mut facts.schooling, id).schooling = s;
+                }
+            }
+            RecordKind::Attendance => {
+                if let Ok(a) = Attendance::from_fields(fields) {
+                    if let Some(child) = a.schooling_id {
+                        school_of(&mut facts.schooling, child).attendance.push(a);
+                    }
+                }
+            }
+            RecordKind::SchoolAction => {
+                if let Ok(a) = SchoolAction::from_fields(fields) {
+                    if let Some(child) = a.schooling_id {
+                        school_of(&mut facts.schooling, child).actions.push((id, a));
+                    }
+                }
+            }
             RecordKind::Referral => {
                 let Ok(r) = Referral::from_fields(fields) else { continue };
                 if let (Some(kind), Some(sent_on)) = (r.kind(), r.sent_on) {
@@ -478,7 +575,26 @@ pub fn facts_from_records<'a>(
     assessments.sort_by_key(|(id, on, _)| (*on, *id));
     // The latest assessment says who pays the rent now, unless the housing track says so.
     facts.rent_paid_by_programme |= assessments.last().is_some_and(|(_, _, rent)| *rent);
+    // Absences and actions of a schooling record this copy lacks count for nothing.
     facts
+        .schooling
+        .retain(|s| !s.schooling.first_name.is_empty() || !s.schooling.last_name.is_empty());
+    facts.schooling.sort_by_key(|s| s.id);
+    facts
+}
+
+fn school_of(children: &mut Vec<SchoolFacts>, id: Uuid) -> &mut SchoolFacts {
+    let at = match children.iter().position(|c| c.id == id) {
+        Some(i) => i,
+        None => {
+            children.push(SchoolFacts {
+                id,
+                ..Default::default()
+            });
+            children.len() - 1
+        }
+    };
+    &mut children[at]
 }
 
 #[cfg(test)]
@@ -884,5 +1000,106 @@ mod tests {
         let mut expected = expected.to_vec();
         expected.insert(3, ("quarterly_review:1".into(), day("2027-04-30"), Done, Some(id(31))));
         assert_eq!(got, expected);
+    }
+
+    #[test]
+    fn a_flagged_child_puts_a_visit_on_the_case_workers_agenda_and_an_action_its_follow_up_on_the_teams() {
+        use crate::domain::record::{Attendance, SchoolAction, Schooling};
+        let child = Uuid::from_u128(50);
+        let (call, visit_home) = (Uuid::from_u128(51), Uuid::from_u128(52));
+        let schooling = Schooling {
+            first_name: "Arbër".into(),
+            last_name: "Hoxha".into(),
+            returned_on: Some(day("2026-09-01")),
+            enrolled_on: Some(day("2026-09-07")),
+            school_id: Some(Uuid::from_u128(9)),
+            ..Default::default()
+        }
+        .to_fields();
+        // Two weeks: 2 + 3 absent days reach the default of 5 with the week ending 20 November.
+        let week = |from: &str, to: &str, absent: i64| {
+            Attendance {
+                schooling_id: Some(child),
+                period_from: Some(day(from)),
+                period_to: Some(day(to)),
+                school_days: Some(5),
+                absent_days: Some(absent),
+                longest_absence_run: Some(1),
+            }
+            .to_fields()
+        };
+        let (w1, w2) = (week("2026-11-09", "2026-11-13", 2), week("2026-11-16", "2026-11-20", 3));
+        let action = |what: &str, on: &str, follow: Option<&str>| {
+            SchoolAction {
+                schooling_id: Some(child),
+                action: Some(what.into()),
+                done_on: Some(day(on)),
+                done_by: Some("Mirjeta".into()),
+                follow_up_on: follow.map(day),
+                ..Default::default()
+            }
+            .to_fields()
+        };
+        let a1 = action("call_parents", "2026-11-21", Some("2026-11-23"));
+        let case_id = Uuid::from_u128(1);
+        let records = [
+            (RecordKind::Schooling, child, &schooling),
+            (RecordKind::Attendance, Uuid::from_u128(60), &w1),
+            (RecordKind::Attendance, Uuid::from_u128(61), &w2),
+            (RecordKind::SchoolAction, call, &a1),
+        ];
+        let facts = facts_from_records(case_id, records.iter().map(|(k, i, f)| (*k, *i, *f)));
+        let got = |facts: &CaseFacts| -> Vec<(String, NaiveDate, Status, Option<Uuid>)> {
+            schedule(facts, &ReferralDays::default(), at("2026-11-24T09:00:00Z"))
+                .into_iter()
+                .map(|f| (f.key, f.due_on, f.status, f.done_by))
+                .collect()
+        };
+        assert_eq!(
+            got(&facts),
+            vec![
+                (
+                    format!("school_action:{call}"),
+                    day("2026-11-23"),
+                    Status::Overdue,
+                    None
+                ),
+                // Flagged on 20 November: the visit is due within 7 days.
+                (format!("school_risk:{child}"), day("2026-11-27"), Status::Due, None),
+            ]
+        );
+        // The team's home visit the next day does the call's follow-up; the worker's visit on
+        // 22 November does the risk's.
+        let a2 = action("home_visit", "2026-11-24", None);
+        let mut more = facts_from_records(
+            case_id,
+            records
+                .iter()
+                .map(|(k, i, f)| (*k, *i, *f))
+                .chain([(RecordKind::SchoolAction, visit_home, &a2)]),
+        );
+        more.visits.push(VisitFact {
+            id: Uuid::from_u128(70),
+            on: day("2026-11-22"),
+        });
+        assert_eq!(
+            got(&more),
+            vec![
+                (
+                    format!("school_action:{call}"),
+                    day("2026-11-23"),
+                    Status::Done,
+                    Some(visit_home)
+                ),
+                (
+                    format!("school_risk:{child}"),
+                    day("2026-11-27"),
+                    Status::Done,
+                    Some(Uuid::from_u128(70))
+                ),
+            ]
+        );
+        assert!(FollowUpKind::SchoolAction.is_school_teams() && !FollowUpKind::SchoolRisk.is_school_teams());
+        assert_eq!(FollowUpKind::parse("school_risk"), Some(FollowUpKind::SchoolRisk));
     }
 }

@@ -14,6 +14,7 @@ pub mod problem;
 pub mod record;
 pub mod referral;
 pub mod role;
+pub mod school;
 pub mod service;
 pub mod sync;
 pub mod text;

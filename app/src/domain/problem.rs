@@ -31,6 +31,11 @@ pub enum Problem {
     OpenReferral,
     /// The plan was changed and the change is not approved (closure must wait).
     PlanNotApproved,
+    /// More days than the period has (absences over the school days, school days over the
+    /// calendar days).
+    OverPeriod,
+    /// A certificate received, translated or nostrified before it was requested.
+    BeforeRequest,
 }
 
 impl Problem {
@@ -52,6 +57,8 @@ impl Problem {
             Problem::TooEarly => "is before the 17th month after the return",
             Problem::OpenReferral => "is a referral that still waits for its answer",
             Problem::PlanNotApproved => "has changes that are not approved",
+            Problem::OverPeriod => "is more days than the period has",
+            Problem::BeforeRequest => "is before the request",
         }
     }
 }

@@ -250,6 +250,13 @@ pub struct PullPage {
     /// the one a family moved to.
     #[serde(default)]
     pub municipalities: Vec<MunicipalityRef>,
+    /// On the last page, for the school team and case workers: the municipality's schools.
+    #[serde(default)]
+    pub schools: Vec<super::school::School>,
+    /// On the last page: the municipality's early-warning thresholds, so the phone flags a
+    /// child as the server does.
+    #[serde(default)]
+    pub thresholds: Option<super::school::Thresholds>,
     /// Pass back as `cursor` for the next page; empty means "from the start".
     pub next_cursor: String,
     pub more: bool,

@@ -10,6 +10,7 @@
 pub mod anamnesis;
 pub mod assessment_record;
 pub mod attachment;
+pub mod attendance;
 pub mod benefit;
 pub mod case;
 pub mod closure;
@@ -20,6 +21,7 @@ pub mod household;
 pub mod housing;
 pub mod housing_application;
 pub mod housing_review;
+pub mod literacy;
 pub mod member;
 pub mod monitoring;
 pub mod plan;
@@ -28,6 +30,9 @@ pub mod plan_version;
 pub mod referral;
 pub mod return_event;
 pub mod review;
+pub mod school_action;
+pub mod schooling;
+pub mod team_meeting;
 pub mod visit;
 
 use super::assessment;
@@ -35,6 +40,7 @@ pub use super::problem::{FieldError, Problem};
 pub use anamnesis::Anamnesis;
 pub use assessment_record::Assessment;
 pub use attachment::Attachment;
+pub use attendance::Attendance;
 pub use benefit::Benefit;
 pub use case::Case;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -46,6 +52,7 @@ pub use household::Household;
 pub use housing::Housing;
 pub use housing_application::HousingApplication;
 pub use housing_review::HousingReview;
+pub use literacy::Literacy;
 pub use member::Member;
 pub use monitoring::{Monitoring, ServiceCheck};
 pub use plan::Plan;
@@ -54,9 +61,12 @@ pub use plan_version::PlanVersion;
 pub use referral::{Referral, ReferralKind, REFERRAL_KINDS};
 pub use return_event::ReturnEvent;
 pub use review::{GoalProgress, Review};
+pub use school_action::SchoolAction;
+pub use schooling::Schooling;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
+pub use team_meeting::TeamMeeting;
 use uuid::Uuid;
 pub use visit::Visit;
 
@@ -105,10 +115,20 @@ pub enum RecordKind {
     Closure,
     /// The supervisor's decision on a closure request; never changed.
     ClosureDecision,
+    /// A child's schooling, kept by the school inclusion team.
+    Schooling,
+    /// A child's absences over a week or a month.
+    Attendance,
+    /// A dropout-prevention action for a child.
+    SchoolAction,
+    /// A meeting of the dropout prevention and response team (its own root, no case).
+    TeamMeeting,
+    /// An adult on the literacy list (its own root, no case).
+    Literacy,
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 22] = [
+    pub const ALL: [RecordKind; 27] = [
         RecordKind::Case,
         RecordKind::Household,
         RecordKind::Member,
@@ -131,6 +151,11 @@ impl RecordKind {
         RecordKind::FinalAssessment,
         RecordKind::Closure,
         RecordKind::ClosureDecision,
+        RecordKind::Schooling,
+        RecordKind::Attendance,
+        RecordKind::SchoolAction,
+        RecordKind::TeamMeeting,
+        RecordKind::Literacy,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -157,6 +182,11 @@ impl RecordKind {
             RecordKind::FinalAssessment => "final_assessment",
             RecordKind::Closure => "closure",
             RecordKind::ClosureDecision => "closure_decision",
+            RecordKind::Schooling => "schooling",
+            RecordKind::Attendance => "attendance",
+            RecordKind::SchoolAction => "school_action",
+            RecordKind::TeamMeeting => "team_meeting",
+            RecordKind::Literacy => "literacy",
         }
     }
 
@@ -188,6 +218,11 @@ impl RecordKind {
             RecordKind::FinalAssessment => final_assessment::SCHEMA,
             RecordKind::Closure => closure::SCHEMA,
             RecordKind::ClosureDecision => closure_decision::SCHEMA,
+            RecordKind::Schooling => schooling::SCHEMA,
+            RecordKind::Attendance => attendance::SCHEMA,
+            RecordKind::SchoolAction => school_action::SCHEMA,
+            RecordKind::TeamMeeting => team_meeting::SCHEMA,
+            RecordKind::Literacy => literacy::SCHEMA,
         }
     }
 
@@ -201,6 +236,24 @@ impl RecordKind {
                 | RecordKind::CommissionDecision
                 | RecordKind::ClosureDecision
         )
+    }
+
+    /// The school inclusion team's records: written by the team (and supervisors), read by the
+    /// case's workers; the team sees nothing else of a case.
+    pub fn is_school(self) -> bool {
+        matches!(
+            self,
+            RecordKind::Schooling
+                | RecordKind::Attendance
+                | RecordKind::SchoolAction
+                | RecordKind::TeamMeeting
+                | RecordKind::Literacy
+        )
+    }
+
+    /// Kinds that belong to no case: the record's ID is its own case ID, like a case's.
+    pub fn is_own_root(self) -> bool {
+        matches!(self, RecordKind::TeamMeeting | RecordKind::Literacy)
     }
 
     pub fn spec(self, field: &str) -> Option<&'static FieldSpec> {
@@ -524,6 +577,69 @@ pub fn validate(kind: RecordKind, fields: &Fields, ctx: &Context) -> Vec<FieldEr
                 "member_id",
                 &ctx.members,
             ));
+        }
+        RecordKind::Schooling => {
+            // An enrolment (a day, a grade or a class) names its school.
+            let enrolled = ["enrolled_on", "grade", "class_name"]
+                .iter()
+                .any(|k| !is_blank(fields.get(*k)));
+            if enrolled && is_blank(fields.get("school_id")) {
+                errors.push(FieldError::new("school_id", Problem::Required));
+            }
+            for later in ["certificate_received_on", "certificate_translated_on", "nostrified_on"] {
+                not_before(
+                    fields,
+                    later,
+                    "certificate_requested_on",
+                    Problem::BeforeRequest,
+                    &mut errors,
+                );
+            }
+            not_before(fields, "ended_on", "enrolled_on", Problem::DueBeforeStart, &mut errors);
+            required_when(fields, "end_reason", "left_school", "left_reason", &mut errors);
+            if fields.get("at_risk_by_hand") == Some(&Value::Bool(true)) {
+                for k in ["at_risk_reason", "at_risk_since"] {
+                    if is_blank(fields.get(k)) {
+                        errors.push(FieldError::new(k, Problem::Required));
+                    }
+                }
+            }
+        }
+        RecordKind::Attendance => {
+            not_before(fields, "period_to", "period_from", Problem::DueBeforeStart, &mut errors);
+            let n = |k: &str| fields.get(k).and_then(Value::as_i64);
+            let date = |k: &str| {
+                fields
+                    .get(k)
+                    .and_then(Value::as_str)
+                    .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+            };
+            // No more school days than calendar days, no more absences than school days.
+            if let (Some(from), Some(to), Some(days)) = (date("period_from"), date("period_to"), n("school_days")) {
+                if to >= from && days > (to - from).num_days() + 1 {
+                    errors.push(FieldError::new("school_days", Problem::OverPeriod));
+                }
+            }
+            if let (Some(absent), Some(days)) = (n("absent_days"), n("school_days")) {
+                if absent > days {
+                    errors.push(FieldError::new("absent_days", Problem::OverPeriod));
+                }
+            }
+            if let (Some(run), Some(absent)) = (n("longest_absence_run"), n("absent_days")) {
+                if run > absent {
+                    errors.push(FieldError::new("longest_absence_run", Problem::OverPeriod));
+                }
+            }
+        }
+        RecordKind::SchoolAction => required_when(fields, "action", "other", "note", &mut errors),
+        RecordKind::Literacy => {
+            not_before(
+                fields,
+                "finished_on",
+                "started_on",
+                Problem::DueBeforeStart,
+                &mut errors,
+            );
         }
         RecordKind::Attachment => {
             let hash_ok = fields
@@ -930,5 +1046,67 @@ mod tests {
         );
         a.insert("size".into(), json!(MAX_ATTACHMENT_BYTES + 1));
         assert_eq!(validate(RecordKind::Attachment, &a, &ctx()).len(), 2);
+    }
+
+    fn problems(kind: RecordKind, v: Value) -> Vec<(String, Problem)> {
+        validate(kind, &fields(v), &ctx())
+            .into_iter()
+            .map(|e| (e.field, e.problem))
+            .collect()
+    }
+
+    #[test]
+    fn an_enrolment_names_its_school_and_certificates_follow_their_request() {
+        let child = json!({"first_name": "Ђорђе", "last_name": "Dërmaku", "enrolled_on": "2026-09-10", "grade": 4});
+        assert_eq!(
+            problems(RecordKind::Schooling, child),
+            vec![("school_id".to_string(), Problem::Required)]
+        );
+        let certificates = json!({
+            "first_name": "Elif", "last_name": "Şahin",
+            "certificate_requested_on": "2026-10-01", "certificate_received_on": "2026-09-30",
+            "nostrified_on": "2026-09-15", "certificate_translated_on": "2026-10-02"
+        });
+        assert_eq!(
+            problems(RecordKind::Schooling, certificates),
+            vec![
+                ("certificate_received_on".to_string(), Problem::BeforeRequest),
+                ("nostrified_on".to_string(), Problem::BeforeRequest)
+            ]
+        );
+        let flagged = json!({"first_name": "A", "last_name": "B", "at_risk_by_hand": true,
+                             "end_reason": "left_school"});
+        assert_eq!(
+            problems(RecordKind::Schooling, flagged),
+            vec![
+                ("at_risk_reason".to_string(), Problem::Required),
+                ("at_risk_since".to_string(), Problem::Required),
+                ("left_reason".to_string(), Problem::Required)
+            ]
+        );
+    }
+
+    #[test]
+    fn absences_cannot_exceed_the_days_of_their_period() {
+        let id = Uuid::from_u128(7);
+        // A week of 7 calendar days: 5 school days, 6 absent is too many.
+        let week = json!({"schooling_id": id, "period_from": "2026-11-09", "period_to": "2026-11-15",
+                          "school_days": 5, "absent_days": 6, "longest_absence_run": 6});
+        assert_eq!(
+            problems(RecordKind::Attendance, week),
+            vec![("absent_days".to_string(), Problem::OverPeriod)]
+        );
+        let too_many_days = json!({"schooling_id": id, "period_from": "2026-11-09", "period_to": "2026-11-13",
+                                   "school_days": 6, "absent_days": 2, "longest_absence_run": 3});
+        assert_eq!(
+            problems(RecordKind::Attendance, too_many_days),
+            vec![
+                ("longest_absence_run".to_string(), Problem::OverPeriod),
+                ("school_days".to_string(), Problem::OverPeriod)
+            ]
+        );
+        let fine = json!({"schooling_id": id, "period_from": "2026-11-09", "period_to": "2026-11-13",
+                          "school_days": 5, "absent_days": 5, "longest_absence_run": 5});
+        assert_eq!(problems(RecordKind::Attendance, fine), vec![]);
     }
 }
