@@ -8,6 +8,7 @@ use crate::storage::{CaseScope, FollowUpRow, StoredRecord};
 use app::api::ApiError;
 use app::domain::access::{case_scope, Scope};
 use app::domain::follow_up::{self, FollowUp, FollowUpKind, ReferralDays, ReferralKind, Status};
+use app::domain::school::Thresholds;
 use app::domain::sync::FollowUpView;
 use app::domain::{Action, SessionUser, Target};
 use chrono::{DateTime, Utc};
@@ -91,6 +92,11 @@ impl FollowUps {
         })))
     }
 
+    /// The municipality's early-warning thresholds: its own, else the defaults.
+    pub async fn thresholds_of(&self, municipality_id: Uuid) -> Result<Thresholds, ApiError> {
+        Ok(self.ctx.store.thresholds(municipality_id).await?.unwrap_or_default())
+    }
+
     /// Runs the rules on one case's records and stores what changed.
     pub async fn schedule_case(&self, case_id: Uuid, now: DateTime<Utc>) -> Result<ScheduleRun, ApiError> {
         let records = self.ctx.store.records_of_case(case_id).await?;
@@ -98,7 +104,8 @@ impl FollowUps {
             return Ok(ScheduleRun::default());
         };
         let days = self.referral_days_of(case.municipality_id).await?;
-        let computed = self.computed(case_id, &records, &days, now);
+        let thresholds = self.thresholds_of(case.municipality_id).await?;
+        let computed = self.computed(case_id, &records, &days, &thresholds, now);
         let stored: BTreeMap<String, FollowUpRow> = self
             .ctx
             .store
@@ -164,6 +171,7 @@ impl FollowUps {
         case_id: Uuid,
         records: &[StoredRecord],
         days: &ReferralDays,
+        thresholds: &Thresholds,
         now: DateTime<Utc>,
     ) -> Vec<FollowUp> {
         let facts = follow_up::facts_from_records(
@@ -173,7 +181,7 @@ impl FollowUps {
                 .filter(|r| r.case_id == case_id)
                 .map(|r| (r.kind, r.id, &r.fields)),
         );
-        follow_up::schedule(&facts, days, now)
+        follow_up::schedule_with(&facts, days, thresholds, now)
     }
 
     pub async fn schedule_municipality(

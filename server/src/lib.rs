@@ -2,7 +2,7 @@
 //! audit, permission check), the HTTP boundary in [`http`], storage in [`storage`].
 //!
 //! Imports run one way: `context` and `records` ← `follow_ups` ← `duplicates`, `referrals`,
-//! `cases`, `sync` ← `http`.
+//! `cases`, `school`, `sync` ← `http`.
 
 pub mod auth;
 pub mod case_end;
@@ -15,6 +15,7 @@ pub mod http;
 pub mod plans;
 pub mod records;
 pub mod referrals;
+pub mod school;
 pub mod seed;
 pub mod storage;
 pub mod sync;

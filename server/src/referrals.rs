@@ -10,7 +10,7 @@ use app::api::ApiError;
 use app::domain::follow_up::{self, ReferralDays, ReferralKind};
 use app::domain::record::{Household, Member, Referral, TypedRecord};
 use app::domain::referral::{self, IncomingReferral};
-use app::domain::{Action, RecordKind, SessionUser, Target};
+use app::domain::{Action, RecordKind, Role, SessionUser, Target};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
@@ -134,6 +134,32 @@ impl Referrals {
             }
             .to_fields();
             let next = office_edit(&r, change, actor.id, self.ctx.now());
+            // The school team's acceptance opens the schooling of each child of school age.
+            let opened = if answer.state == "accepted" && actor.has_role(Role::SchoolTeam) {
+                let case_records = self.ctx.store.records_of_case(r.case_id).await?;
+                crate::school::opened_by_acceptance(actor, &r, &case_records, now_at)?
+            } else {
+                Vec::new()
+            };
+            let mut audit = vec![self.ctx.event(
+                Some(actor),
+                None,
+                "referral.answer",
+                "referral",
+                Some(id.to_string()),
+                answer.state.clone(),
+            )];
+            for s in &opened {
+                let detail = format!("opened by referral {id}");
+                audit.push(self.ctx.event(
+                    Some(actor),
+                    None,
+                    "record.create",
+                    "schooling",
+                    Some(s.id.to_string()),
+                    detail,
+                ));
+            }
             let commit = Commit {
                 record: next.clone(),
                 expected_version: Some(r.version),
@@ -142,15 +168,8 @@ impl Referrals {
                 conflicts: vec![],
                 resolve: None,
                 unchanged: vec![],
-                also: vec![],
-                audit: vec![self.ctx.event(
-                    Some(actor),
-                    None,
-                    "referral.answer",
-                    "referral",
-                    Some(id.to_string()),
-                    answer.state.clone(),
-                )],
+                also: opened.into_iter().map(|s| (s, 0)).collect(),
+                audit,
             };
             if self.ctx.store.commit(&commit).await? == CommitResult::Done {
                 self.follow_ups.schedule_case(next.case_id, now_at).await?;

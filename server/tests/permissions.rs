@@ -453,6 +453,25 @@ async fn the_matrix(store: Arc<dyn Storage>) {
                 form: false,
             });
         }
+        // Past the permission, the absences name a child the case does not have.
+        let absences = change(
+            RecordKind::Attendance,
+            Uuid::now_v7(),
+            f.case,
+            None,
+            device,
+            json!({ "schooling_id": Uuid::now_v7(), "period_from": "2026-11-09", "period_to": "2026-11-13",
+                    "school_days": 5, "absent_days": 1 }),
+        );
+        probes.push(Probe {
+            action: Action::WorkOnSchooling,
+            scope,
+            target: *target,
+            method: "POST",
+            uri: "/api/sync/v1/school/push".into(),
+            body: Some(json!({ "changes": [absences] })),
+            form: false,
+        });
         // The case is open: past the permission, there is nothing to reopen.
         probes.push(Probe {
             action: Action::ReopenCase,
@@ -548,6 +567,30 @@ async fn the_matrix(store: Arc<dyn Storage>) {
         municipal(Action::ViewInstitutions, "POST", "/api/institutions", None, true),
         municipal(Action::ViewDuplicates, "GET", "/api/v1/duplicates", None, false),
         municipal(Action::ViewServices, "GET", "/api/v1/services", None, false),
+        municipal(
+            Action::ViewSchooling,
+            "GET",
+            "/api/sync/v1/school/pull?cursor=",
+            None,
+            false,
+        ),
+        municipal(
+            Action::ManageSchools,
+            "POST",
+            "/api/v1/schools",
+            Some(json!({ "name": "ОШ „Вук Караџић“", "classes": ["I-1", "II-1"] })),
+            false,
+        ),
+        municipal(
+            Action::SetEarlyWarning,
+            "PUT",
+            "/api/v1/early-warning",
+            Some(
+                json!({ "absent_days": 5, "absence_run": 3, "not_enrolled_days": 30, "repeated_grade": true,
+                         "certificate_missing_days": 60 }),
+            ),
+            false,
+        ),
         municipal(
             Action::ManageServices,
             "POST",

@@ -16,6 +16,7 @@ use crate::duplicates::Duplicates;
 use crate::follow_ups::FollowUps;
 use crate::plans::Plans;
 use crate::referrals::Referrals;
+use crate::school::Schools;
 use crate::storage::Storage;
 use crate::sync::SyncService;
 use app::api::ssr::{ClientAddr, SharedBackend};
@@ -61,6 +62,7 @@ pub struct ApiState {
     pub duplicates: Duplicates,
     pub follow_ups: FollowUps,
     pub referrals: Referrals,
+    pub schools: Schools,
     pub backend: SharedBackend,
 }
 
@@ -74,7 +76,8 @@ impl ApiState {
             case_ends: CaseEnds::new(ctx.clone()),
             duplicates: Duplicates::new(ctx.clone()),
             follow_ups: FollowUps::new(ctx.clone()),
-            referrals: Referrals::new(ctx),
+            referrals: Referrals::new(ctx.clone()),
+            schools: Schools::new(ctx),
             backend,
         }
     }

@@ -8,6 +8,7 @@ use app::api::ApiError;
 use app::domain::duplicate::DuplicateView;
 use app::domain::follow_up::ReferralDays;
 use app::domain::referral::{self, IncomingReferral};
+use app::domain::school::{EarlyWarning, School, SchoolInput, Thresholds};
 use app::domain::service::{Service, ServiceInput};
 use app::domain::sync::{self, FollowUpView};
 use axum::extract::State;
@@ -49,6 +50,18 @@ crate::body_limit!(
     "{\"area\": …, \"names\": {\"sq\", \"sr\", \"tr\", \"en\"}, \"institution_id\": …, \"typical_days\": …}"
 );
 
+crate::body_limit!(
+    SchoolInput,
+    16 * 1024,
+    "{\"name\": …, \"classes\": […], \"retired\": false}"
+);
+
+crate::body_limit!(
+    Thresholds,
+    4096,
+    "{\"absent_days\": …, \"absence_run\": …, \"not_enrolled_days\": …, \"repeated_grade\": …, \"certificate_missing_days\": …}"
+);
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Retire {
@@ -72,6 +85,9 @@ pub fn router() -> Router<ApiState> {
         .route("/services", get(services).post(add_service))
         .route("/services/{id}", put(change_service))
         .route("/services/{id}/retire", post(retire_service))
+        .route("/schools", get(schools).post(add_school))
+        .route("/schools/{id}", put(change_school))
+        .route("/early-warning", get(early_warning).put(set_early_warning))
 }
 
 async fn follow_ups(State(s): State<ApiState>, Actor(a): Actor) -> Answer<Vec<FollowUpView>> {
@@ -185,4 +201,42 @@ async fn retire_service(
     JsonBody(r): JsonBody<Retire>,
 ) -> Answer<Service> {
     Ok(Json(s.plans.retire_service(&a, id, r.retired).await?))
+}
+
+async fn schools(State(s): State<ApiState>, Actor(a): Actor) -> Answer<Vec<School>> {
+    Ok(Json(s.schools.list(&a).await?))
+}
+
+async fn add_school(
+    State(s): State<ApiState>,
+    Actor(a): Actor,
+    JsonBody(input): JsonBody<SchoolInput>,
+) -> Answer<School> {
+    Ok(Json(s.schools.save(&a, None, &input, chrono::Utc::now()).await?))
+}
+
+async fn change_school(
+    State(s): State<ApiState>,
+    Actor(a): Actor,
+    Path(id): Path<Uuid>,
+    JsonBody(input): JsonBody<SchoolInput>,
+) -> Answer<School> {
+    Ok(Json(s.schools.save(&a, Some(id), &input, chrono::Utc::now()).await?))
+}
+
+async fn early_warning(State(s): State<ApiState>, Actor(a): Actor) -> Answer<EarlyWarning> {
+    let (thresholds, defaults) = s.schools.thresholds(&a).await?;
+    Ok(Json(EarlyWarning { thresholds, defaults }))
+}
+
+async fn set_early_warning(
+    State(s): State<ApiState>,
+    Actor(a): Actor,
+    JsonBody(t): JsonBody<Thresholds>,
+) -> Answer<EarlyWarning> {
+    let thresholds = s.schools.set_thresholds(&a, t, chrono::Utc::now()).await?;
+    Ok(Json(EarlyWarning {
+        thresholds,
+        defaults: false,
+    }))
 }

@@ -21,10 +21,20 @@ crate::body_limit!(ResolveRequest, 4096, "{\"choice\": \"current\" | \"proposed\
 pub fn router() -> Router<ApiState> {
     Router::new()
         .route("/push", post(push))
+        .route("/school/push", post(push_school))
         .route("/pull", get(pull))
+        .route("/school/pull", get(pull_school))
         .route("/conflicts/{id}/resolve", post(resolve))
         .route("/blobs/{sha256}", get(download).put(upload))
         .route("/blobs/{sha256}/status", get(blob_status))
+}
+
+async fn push_school(
+    State(s): State<ApiState>,
+    Actor(a): Actor,
+    JsonBody(r): JsonBody<PushRequest>,
+) -> Answer<PushResponse> {
+    Ok(Json(s.sync.push_school(&a, r).await?))
 }
 
 async fn push(State(s): State<ApiState>, Actor(a): Actor, JsonBody(r): JsonBody<PushRequest>) -> Answer<PushResponse> {
@@ -37,6 +47,10 @@ struct PullQuery {
     #[serde(default)]
     cursor: String,
     limit: Option<i64>,
+}
+
+async fn pull_school(State(s): State<ApiState>, Actor(a): Actor, Query(q): Query<PullQuery>) -> Answer<PullPage> {
+    Ok(Json(s.sync.pull_school(&a, &q.cursor, q.limit).await?))
 }
 
 async fn pull(State(s): State<ApiState>, Actor(a): Actor, Query(q): Query<PullQuery>) -> Answer<PullPage> {

@@ -421,6 +421,29 @@ impl Family {
                 creator,
                 at_day(days_ago(45), 11),
             );
+            // The children's schooling, sent to the education directorate (where there is one):
+            // the school team accepts it and the children's schooling opens.
+            let directorate = world
+                .institutions
+                .iter()
+                .find(|i| i.kind == InstitutionKind::EducationDirectorate);
+            if let Some(directorate) = directorate {
+                let schooling = Referral {
+                    kind: Some("schooling".into()),
+                    institution_id: Some(directorate.id),
+                    sent_on: Some(days_ago(5)),
+                    note: Some("Regjistrimi në shkollë dhe nostrifikimi i dëftesave".into()),
+                    assessment_id: Some(assessment_id),
+                    ..Default::default()
+                };
+                add(
+                    RecordKind::Referral,
+                    dice.id(),
+                    schooling.to_fields(),
+                    creator,
+                    at_day(days_ago(5), 11),
+                );
+            }
         }
         if !appointed {
             return Family { head, records };

@@ -5,6 +5,7 @@ pub mod cases;
 
 use crate::auth::password;
 use crate::storage::{Municipality, Storage, StorageError, UserRecord};
+use app::domain::school::School;
 use app::domain::service::{Service, ServiceNames};
 use app::domain::{Institution, InstitutionKind, NewUser, Role, UserInputError};
 use chrono::{SubsecRound, Utc};
@@ -27,12 +28,17 @@ pub enum SeedError {
 /// Password of every demo user (README lists them).
 pub const DEMO_PASSWORD: &str = "reintegra-demo";
 
-/// (username, display name, roles, institution kind for partners)
+/// (username, display name, roles, institution kind for partners and the school team)
 const DEMO_USERS: &[(&str, &str, &[Role], Option<InstitutionKind>)] = &[
     ("field", "Arta Krasniqi", &[Role::FieldWorker], None),
     ("field2", "Dukagjin Morina", &[Role::FieldWorker], None),
     ("manager", "Dragana Jovanović", &[Role::CaseManager], None),
-    ("school", "Mirjeta Berisha", &[Role::SchoolTeam], None),
+    (
+        "school",
+        "Mirjeta Berisha",
+        &[Role::SchoolTeam],
+        Some(InstitutionKind::EducationDirectorate),
+    ),
     ("supervisor", "Besnik Hoxha", &[Role::Supervisor], None),
     (
         "partner",
@@ -322,6 +328,20 @@ const DEMO_SERVICES: &[DemoService] = &[
     ),
 ];
 
+/// The demo municipality's schools, in the script each writes its name in.
+const DEMO_SCHOOLS: &[(&str, &[&str])] = &[
+    (
+        "SHFMU \"Hasan Prishtina\", Obiliq",
+        &[
+            "I-1", "II-1", "III-1", "IV-1", "IV-2", "V-1", "VI-1", "VII-1", "VIII-1", "IX-1",
+        ],
+    ),
+    (
+        "ОШ „Свети Сава“, Обилић",
+        &["I-1", "II-1", "III-1", "IV-1", "V-1", "VI-1", "VII-1", "VIII-1"],
+    ),
+];
+
 /// Loads the demo municipality (Obiliq / Obilić), its institutions and one user per role, plus a
 /// field worker of a second municipality so the boundary between them can be tried. Returns
 /// false, changing nothing, when the database already has users.
@@ -358,6 +378,16 @@ pub async fn load_demo(store: &dyn Storage) -> Result<bool, SeedError> {
             retired: false,
         };
         store.save_service(&service, now, &[]).await?;
+    }
+    for (name, classes) in DEMO_SCHOOLS {
+        let school = School {
+            id: Uuid::now_v7(),
+            municipality_id: obiliq.id,
+            name: (*name).into(),
+            classes: classes.iter().map(|c| (*c).to_string()).collect(),
+            retired: false,
+        };
+        store.save_school(&school, now, &[]).await?;
     }
     let mut users = Vec::new();
     for (username, display_name, roles, kind) in DEMO_USERS {

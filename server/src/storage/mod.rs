@@ -29,6 +29,7 @@ macro_rules! insert_audits {
 mod blob;
 mod follow_up;
 mod record;
+mod school;
 mod service;
 mod sql;
 
@@ -47,6 +48,7 @@ pub use follow_up::{FollowUpRow, FollowUpStore};
 pub use record::{
     AppliedChange, CaseScope, Commit, CommitResult, ConflictRow, DuplicateRow, RecordStore, StoredRecord,
 };
+pub use school::SchoolStore;
 pub use service::ServiceStore;
 pub use sql::{PostgresStorage, SqliteStorage};
 
@@ -117,7 +119,9 @@ pub struct AuditEvent {
 }
 
 #[async_trait::async_trait]
-pub trait Storage: RecordStore + FollowUpStore + BlobStore + ServiceStore + Send + Sync + 'static {
+pub trait Storage:
+    RecordStore + FollowUpStore + BlobStore + ServiceStore + SchoolStore + Send + Sync + 'static
+{
     async fn ping(&self) -> Result<()>;
     /// True once any user exists: demo data never goes into a database in use.
     async fn has_users(&self) -> Result<bool>;

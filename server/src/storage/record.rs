@@ -79,7 +79,9 @@ pub struct Commit {
     pub unchanged: Vec<(Uuid, i64)>,
     /// Other records this write changes with it, each only if still at the version given (an
     /// approved closure closes the case; a move hands every record to another municipality).
-    /// Each gets a new place in the change counter, like [`RecordStore::rewrite`].
+    /// Each gets a new place in the change counter, like [`RecordStore::rewrite`]. Version 0
+    /// creates the record (a school team's acceptance opens the children's schooling); an ID
+    /// already taken races.
     pub also: Vec<(StoredRecord, i64)>,
 }
 
@@ -133,6 +135,12 @@ pub trait RecordStore: Send + Sync {
     async fn commit(&self, c: &Commit) -> Result<CommitResult>;
     /// Records of the cases in `scope` written after `after_seq`, in write order.
     async fn pull(&self, scope: CaseScope, after_seq: i64, limit: i64) -> Result<Vec<StoredRecord>>;
+    /// The school team's records of a municipality after `after_seq` (schooling, attendance,
+    /// actions, meetings, literacy: nothing else of a case).
+    async fn pull_school(&self, municipality_id: Uuid, after_seq: i64, limit: i64) -> Result<Vec<StoredRecord>>;
+    /// The case IDs the school team's records hang on (cases, and the roots of meetings and
+    /// the literacy list).
+    async fn school_case_ids(&self, municipality_id: Uuid) -> Result<Vec<Uuid>>;
     /// The case records in `scope`.
     async fn cases_in(&self, scope: CaseScope) -> Result<Vec<StoredRecord>>;
     /// Open conflicts on the cases in `scope`, oldest first.
@@ -162,6 +170,16 @@ pub trait RecordStore: Send + Sync {
     async fn rewrite(&self, records: &[(StoredRecord, i64)], audit: &[AuditEvent]) -> Result<CommitResult>;
 }
 
+/// The school team's kinds as an SQL list (constants of the code, never user input).
+fn school_kinds() -> String {
+    RecordKind::ALL
+        .iter()
+        .filter(|k| k.is_school())
+        .map(|k| format!("'{}'", k.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn parse_kind(s: &str) -> Result<RecordKind> {
     RecordKind::parse(s).ok_or_else(|| StorageError::Corrupt(format!("unknown record kind {s:?}")))
 }
@@ -185,6 +203,37 @@ macro_rules! record_store {
     ($name:ident, $row:ty, $db:ty) => {
         /// Writes one record over the version `expected` with a new place in the change counter
         /// (its case, municipality, caseload and fields may all have moved). Rows written: 0 is a race.
+        /// Inserts a new record at `seq`; 0 rows when its ID is taken.
+        async fn insert_one(tx: &mut sqlx::Transaction<'_, $db>, r: &StoredRecord, seq: i64) -> Result<u64> {
+            let sha256 = (r.kind == RecordKind::Attachment)
+                .then(|| r.fields.get("sha256").and_then(Value::as_str).map(str::to_string))
+                .flatten();
+            Ok(sqlx::query(
+                "INSERT INTO record (id, kind, case_id, municipality_id, field_worker_id, version, fields, \
+                 stamps, sha256, seq, created_by, created_at, updated_by, updated_at, case_manager_id) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
+                 ON CONFLICT (id) DO NOTHING",
+            )
+            .bind(r.id)
+            .bind(r.kind.as_str())
+            .bind(r.case_id)
+            .bind(r.municipality_id)
+            .bind(r.field_worker_id)
+            .bind(r.version)
+            .bind(to_json(&r.fields)?)
+            .bind(to_json(&r.stamps)?)
+            .bind(&sha256)
+            .bind(seq)
+            .bind(r.created_by)
+            .bind(r.created_at)
+            .bind(r.updated_by)
+            .bind(r.updated_at)
+            .bind(case_manager_of(r))
+            .execute(&mut **tx)
+            .await?
+            .rows_affected())
+        }
+
         async fn rewrite_one(
             tx: &mut sqlx::Transaction<'_, $db>,
             r: &StoredRecord,
@@ -352,30 +401,7 @@ macro_rules! record_store {
                         .then(|| r.fields.get("sha256").and_then(Value::as_str).map(str::to_string))
                         .flatten();
                     let written = match c.expected_version {
-                        None => sqlx::query(
-                            "INSERT INTO record (id, kind, case_id, municipality_id, field_worker_id, version, fields, \
-                             stamps, sha256, seq, created_by, created_at, updated_by, updated_at, case_manager_id) \
-                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
-                             ON CONFLICT (id) DO NOTHING",
-                        )
-                        .bind(r.id)
-                        .bind(r.kind.as_str())
-                        .bind(r.case_id)
-                        .bind(r.municipality_id)
-                        .bind(r.field_worker_id)
-                        .bind(r.version)
-                        .bind(&fields)
-                        .bind(&stamps)
-                        .bind(&sha256)
-                        .bind(seq)
-                        .bind(r.created_by)
-                        .bind(r.created_at)
-                        .bind(r.updated_by)
-                        .bind(r.updated_at)
-                        .bind(case_manager_of(r))
-                        .execute(&mut *tx)
-                        .await?
-                        .rows_affected(),
+                        None => insert_one(&mut tx, r, seq).await?,
                         Some(expected) => sqlx::query(
                             "UPDATE record SET version = $2, fields = $3, stamps = $4, sha256 = $5, seq = $6, \
                              field_worker_id = $7, updated_by = $8, updated_at = $9, case_manager_id = $11 \
@@ -401,7 +427,16 @@ macro_rules! record_store {
                     }
                 }
                 for (r, expected) in &c.also {
-                    if rewrite_one(&mut tx, r, *expected).await? == 0 {
+                    let written = if *expected == 0 {
+                        let seq: i64 = sqlx::query("UPDATE sync_counter SET seq = seq + 1 WHERE id = 1 RETURNING seq")
+                            .fetch_one(&mut *tx)
+                            .await?
+                            .try_get("seq")?;
+                        insert_one(&mut tx, r, seq).await?
+                    } else {
+                        rewrite_one(&mut tx, r, *expected).await?
+                    };
+                    if written == 0 {
                         return Ok(CommitResult::Raced);
                     }
                 }
@@ -460,6 +495,31 @@ macro_rules! record_store {
                     .fetch_all(&self.pool)
                     .await?;
                 rows.iter().map(Self::record_from_row).collect()
+            }
+
+            async fn pull_school(&self, municipality_id: Uuid, after_seq: i64, limit: i64) -> Result<Vec<StoredRecord>> {
+                let sql = format!(
+                    "SELECT {RECORD_COLUMNS} FROM record r WHERE r.municipality_id = $1 AND r.seq > $2 \
+                     AND r.kind IN ({}) ORDER BY r.seq LIMIT $3",
+                    school_kinds()
+                );
+                let rows = sqlx::query(&sql)
+                    .bind(municipality_id)
+                    .bind(after_seq)
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.iter().map(Self::record_from_row).collect()
+            }
+
+            async fn school_case_ids(&self, municipality_id: Uuid) -> Result<Vec<Uuid>> {
+                let sql = format!(
+                    "SELECT DISTINCT r.case_id FROM record r WHERE r.municipality_id = $1 AND r.kind IN ({}) \
+                     ORDER BY r.case_id",
+                    school_kinds()
+                );
+                let rows = sqlx::query(&sql).bind(municipality_id).fetch_all(&self.pool).await?;
+                rows.iter().map(|r| Ok(r.try_get("case_id")?)).collect()
             }
 
             async fn cases_in(&self, scope: CaseScope) -> Result<Vec<StoredRecord>> {

@@ -4,6 +4,7 @@
 use super::{conflict_view, state_of, SyncService};
 use crate::follow_ups::case_filter;
 use crate::records::{merged_into, typed};
+use crate::storage::CaseScope;
 use app::api::ApiError;
 use app::domain::access::permits;
 use app::domain::record::Case;
@@ -18,6 +19,39 @@ impl SyncService {
             .require(actor, Action::ViewCase, Target::Municipality(actor.municipality_id))
             .await?;
         let scope = case_filter(actor)?;
+        self.pull_in(actor, scope, false, cursor, limit).await
+    }
+
+    /// The school team's pull: the municipality's schooling, attendance, actions, meetings and
+    /// literacy list, and nothing else of a case.
+    pub async fn pull_school(
+        &self,
+        actor: &SessionUser,
+        cursor: &str,
+        limit: Option<i64>,
+    ) -> Result<PullPage, ApiError> {
+        self.ctx
+            .require(
+                actor,
+                Action::ViewSchooling,
+                Target::Municipality(actor.municipality_id),
+            )
+            .await?;
+        let scope = CaseScope {
+            municipality_id: actor.municipality_id,
+            own_cases_of: None,
+        };
+        self.pull_in(actor, scope, true, cursor, limit).await
+    }
+
+    async fn pull_in(
+        &self,
+        actor: &SessionUser,
+        scope: CaseScope,
+        school_only: bool,
+        cursor: &str,
+        limit: Option<i64>,
+    ) -> Result<PullPage, ApiError> {
         let after: i64 = if cursor.is_empty() {
             0
         } else {
@@ -28,22 +62,32 @@ impl SyncService {
                 .ok_or_else(|| ApiError::BadRequest("cursor is not one this server gave".into()))?
         };
         let limit = limit.unwrap_or(sync::DEFAULT_PULL_LIMIT).clamp(1, sync::MAX_PULL_LIMIT);
-        let records = self.ctx.store.pull(scope, after, limit + 1).await?;
+        let records = if school_only {
+            self.ctx
+                .store
+                .pull_school(actor.municipality_id, after, limit + 1)
+                .await?
+        } else {
+            self.ctx.store.pull(scope, after, limit + 1).await?
+        };
         let more = records.len() as i64 > limit;
         let records: Vec<_> = records.into_iter().take(limit as usize).collect();
         let next = records.last().map_or(after, |r| r.seq);
-        let conflicts = self.ctx.store.open_conflicts(scope).await?;
+        let mut conflicts = self.ctx.store.open_conflicts(scope).await?;
+        if school_only {
+            conflicts.retain(|c| c.kind.is_school());
+        }
         let institutions = self.ctx.store.institutions(actor.municipality_id).await?;
         // The catalogue plans are drafted from, offline: once, with the last page.
         let may_see_services = permits(actor, Action::ViewServices, Target::Municipality(actor.municipality_id));
-        let services = if !more && may_see_services {
+        let services = if !more && may_see_services && !school_only {
             self.ctx.store.services(actor.municipality_id).await?
         } else {
             Vec::new()
         };
         // Supervisors see the municipality's field workers and case managers, to give a case to
         // one and appoint the other.
-        let (workers, case_managers) = if scope.own_cases_of.is_none() {
+        let (workers, case_managers) = if scope.own_cases_of.is_none() && !school_only {
             let users = self.ctx.store.users_in(actor.municipality_id).await?;
             let of = |role: Role| {
                 users
@@ -61,6 +105,12 @@ impl SyncService {
         };
         let (referral_days, cases) = if more {
             (None, None)
+        } else if school_only {
+            let cases = self.ctx.store.school_case_ids(actor.municipality_id).await?;
+            (
+                Some(self.follow_ups.referral_days_of(actor.municipality_id).await?),
+                Some(cases),
+            )
         } else {
             let cases = self
                 .ctx
@@ -93,6 +143,14 @@ impl SyncService {
         } else {
             Vec::new()
         };
+        let (schools, thresholds) = if more {
+            (Vec::new(), None)
+        } else {
+            (
+                self.ctx.store.schools(actor.municipality_id).await?,
+                Some(self.follow_ups.thresholds_of(actor.municipality_id).await?),
+            )
+        };
         let read: std::collections::BTreeSet<Uuid> = records.iter().map(|r| r.case_id).collect();
         let detail = format!(
             "{} records of {} cases after {after}, {} open conflicts",
@@ -101,7 +159,13 @@ impl SyncService {
             conflicts.len()
         );
         self.ctx
-            .audit_read(actor, "caseload.pull", "case", records.len() + conflicts.len(), detail)
+            .audit_read(
+                actor,
+                if school_only { "schooling.pull" } else { "caseload.pull" },
+                if school_only { "schooling" } else { "case" },
+                records.len() + conflicts.len(),
+                detail,
+            )
             .await?;
         Ok(PullPage {
             user_id: actor.id,
@@ -114,6 +178,8 @@ impl SyncService {
             referral_days,
             cases,
             municipalities,
+            schools,
+            thresholds,
             next_cursor: next.to_string(),
             more,
         })

@@ -5,7 +5,7 @@ use super::{conflict_view, SyncService};
 use crate::context::RACE_RETRIES;
 use crate::records::{case_target, members_of, merged_into, typed};
 use crate::storage::{AppliedChange, Commit, CommitResult, ConflictRow, StorageError, StoredRecord};
-use crate::{case_end, plans};
+use crate::{case_end, plans, school};
 use app::api::ApiError;
 use app::domain::access::{may_finish_queued_edit, permits};
 use app::domain::record::{check_change_fields, validate, Case, Context, Referral};
@@ -20,6 +20,22 @@ impl SyncService {
         self.ctx
             .require(actor, Action::EditCase, Target::Municipality(actor.municipality_id))
             .await?;
+        self.push_in(actor, request).await
+    }
+
+    /// The school team's push: the same exactly-once path, each change still checked on its own.
+    pub async fn push_school(&self, actor: &SessionUser, request: PushRequest) -> Result<PushResponse, ApiError> {
+        self.ctx
+            .require(
+                actor,
+                Action::WorkOnSchooling,
+                Target::Municipality(actor.municipality_id),
+            )
+            .await?;
+        self.push_in(actor, request).await
+    }
+
+    async fn push_in(&self, actor: &SessionUser, request: PushRequest) -> Result<PushResponse, ApiError> {
         if request.changes.len() > sync::MAX_BATCH {
             return Err(ApiError::BadRequest(format!(
                 "at most {} changes per push",
@@ -124,7 +140,14 @@ impl SyncService {
 
     async fn may_write(&self, actor: &SessionUser, change: &Change) -> Result<bool, ApiError> {
         let case = self.ctx.store.record(change.case_id).await?;
-        Ok(case.is_some_and(|c| permits(actor, Action::to_write(change.kind), case_target(&c))))
+        Ok(case.is_some_and(|c| {
+            let target = if c.kind.is_own_root() || (c.kind == RecordKind::Schooling && c.id == c.case_id) {
+                Target::Municipality(c.municipality_id)
+            } else {
+                case_target(&c)
+            };
+            permits(actor, Action::to_write(change.kind), target)
+        }))
     }
 
     /// A change made on the phone for a case that has since been merged into another goes to
@@ -156,31 +179,47 @@ impl SyncService {
         if !errors.is_empty() {
             return reject(Rejection::Invalid, errors);
         }
-        if (change.kind == RecordKind::Case) != (change.record_id == change.case_id) {
+        // A case, a team meeting and an adult of the literacy list are their own roots.
+        let root = change.kind == RecordKind::Case || change.kind.is_own_root();
+        // So is the schooling of a child the school team enrolled itself, without a referral.
+        let child_without_case = change.kind == RecordKind::Schooling && change.record_id == change.case_id;
+        if root != (change.record_id == change.case_id) && !child_without_case {
             return reject(Rejection::Mismatch, vec![]);
         }
         let at = self.ctx.now();
         let existing = self.ctx.store.record(change.record_id).await?;
         // The case this record belongs to, and whether the actor may work on it.
-        let (municipality_id, field_worker_id, case_records) = if change.kind == RecordKind::Case {
-            match &existing {
-                Some(case) => (case.municipality_id, case.field_worker_id, vec![case.clone()]),
-                None => {
-                    let field_worker = actor.has_role(Role::FieldWorker).then_some(actor.id);
-                    (actor.municipality_id, field_worker, vec![])
+        // `no_case`: a root of its own, of the municipality as a whole.
+        let (municipality_id, field_worker_id, case_records, no_case) =
+            if change.kind.is_own_root() || child_without_case {
+                match &existing {
+                    Some(r) => (r.municipality_id, None, vec![], true),
+                    None => (actor.municipality_id, None, vec![], true),
                 }
-            }
-        } else {
-            let records = self.ctx.store.records_of_case(change.case_id).await?;
-            let Some(case) = records
-                .iter()
-                .find(|r| r.kind == RecordKind::Case && r.id == change.case_id)
-            else {
-                // Perhaps the case is still on its way: the phone keeps the change and resends it.
-                return reject(Rejection::UnknownCase, vec![]);
+            } else if change.kind == RecordKind::Case {
+                match &existing {
+                    Some(case) => (case.municipality_id, case.field_worker_id, vec![case.clone()], false),
+                    None => {
+                        let field_worker = actor.has_role(Role::FieldWorker).then_some(actor.id);
+                        (actor.municipality_id, field_worker, vec![], false)
+                    }
+                }
+            } else {
+                let records = self.ctx.store.records_of_case(change.case_id).await?;
+                let case = records
+                    .iter()
+                    .find(|r| r.kind == RecordKind::Case && r.id == change.case_id);
+                // The absences and actions of a child enrolled without a case hang on its schooling.
+                let child = records
+                    .iter()
+                    .find(|r| r.kind == RecordKind::Schooling && r.id == change.case_id);
+                match (case, child) {
+                    (Some(case), _) => (case.municipality_id, case.field_worker_id, records, false),
+                    (None, Some(child)) if change.kind.is_school() => (child.municipality_id, None, records, true),
+                    // Perhaps the case is still on its way: the phone keeps the change and resends it.
+                    _ => return reject(Rejection::UnknownCase, vec![]),
+                }
             };
-            (case.municipality_id, case.field_worker_id, records)
-        };
         let case_record = case_records
             .iter()
             .find(|r| r.kind == RecordKind::Case && r.id == change.case_id);
@@ -200,14 +239,15 @@ impl SyncService {
                     .and_then(|c| c.merged_at)
                     .is_some_and(|t| change.made_at <= t)
         });
-        let case = case_record.map_or(
-            Target::Case {
+        let case = match case_record {
+            Some(c) => case_target(c),
+            None if no_case => Target::Municipality(municipality_id),
+            None => Target::Case {
                 municipality_id,
                 field_worker_id,
                 case_manager_id: None,
             },
-            case_target,
-        );
+        };
         // Field work queued before a reassignment or a merge is still sent; plans and decisions
         // need their own grant.
         let action = Action::to_write(change.kind);
@@ -341,6 +381,11 @@ impl SyncService {
             Ok(unchanged) => unchanged,
             Err((rejection, errors)) => return reject(rejection, errors),
         };
+        if record.kind.is_school() {
+            if let Err((rejection, errors)) = school::check_write(&self.ctx, &record, &case_records).await? {
+                return reject(rejection, errors);
+            }
+        }
         let effects = match case_end::check_write(&self.ctx, actor, &record, existing.as_ref(), &case_records).await? {
             Ok(effects) => effects,
             Err((rejection, errors)) => return reject(rejection, errors),
