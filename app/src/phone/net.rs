@@ -70,12 +70,14 @@ fn body_of<T: serde::Serialize>(value: &T) -> Result<JsValue, NetError> {
         .map_err(|e| NetError::Decode(e.to_string()))
 }
 
-pub async fn push(changes: &[Change]) -> Result<PushResponse, NetError> {
+/// `school`: the school team's push (its records, each change checked as always).
+pub async fn push(changes: &[Change], school: bool) -> Result<PushResponse, NetError> {
     let body = serde_json::json!({ "changes": changes });
+    let what = if school { "school/push" } else { "push" };
     json(
         send(
             "POST",
-            &format!("{API_ROOT}/push"),
+            &format!("{API_ROOT}/{what}"),
             Some(body_of(&body)?),
             "application/json",
         )
@@ -84,8 +86,10 @@ pub async fn push(changes: &[Change]) -> Result<PushResponse, NetError> {
     .await
 }
 
-pub async fn pull(cursor: &str) -> Result<PullPage, NetError> {
-    let path = format!("{API_ROOT}/pull?cursor={}", js_sys::encode_uri_component(cursor));
+/// `school`: the school team's pull (its children's schooling, nothing else of a case).
+pub async fn pull(cursor: &str, school: bool) -> Result<PullPage, NetError> {
+    let what = if school { "school/pull" } else { "pull" };
+    let path = format!("{API_ROOT}/{what}?cursor={}", js_sys::encode_uri_component(cursor));
     json(send("GET", &path, None, "").await?).await
 }
 
@@ -253,6 +257,41 @@ pub async fn set_referral_days(kind: &str, days: u32) -> Result<crate::domain::f
             "PUT",
             &format!("{OFFICE_ROOT}/referral-days"),
             Some(body_of(&body)?),
+            "application/json",
+        )
+        .await?,
+    )
+    .await
+}
+
+pub async fn schools() -> Result<Vec<crate::domain::school::School>, NetError> {
+    json(send("GET", &format!("{OFFICE_ROOT}/schools"), None, "application/json").await?).await
+}
+
+/// Adds a school (`id` None) or changes one.
+pub async fn save_school(
+    id: Option<uuid::Uuid>,
+    input: &crate::domain::school::SchoolInput,
+) -> Result<crate::domain::school::School, NetError> {
+    let (method, path) = match id {
+        Some(id) => ("PUT", format!("{OFFICE_ROOT}/schools/{id}")),
+        None => ("POST", format!("{OFFICE_ROOT}/schools")),
+    };
+    json(send(method, &path, Some(body_of(input)?), "application/json").await?).await
+}
+
+pub async fn early_warning() -> Result<crate::domain::school::EarlyWarning, NetError> {
+    json(send("GET", &format!("{OFFICE_ROOT}/early-warning"), None, "application/json").await?).await
+}
+
+pub async fn set_early_warning(
+    t: &crate::domain::school::Thresholds,
+) -> Result<crate::domain::school::EarlyWarning, NetError> {
+    json(
+        send(
+            "PUT",
+            &format!("{OFFICE_ROOT}/early-warning"),
+            Some(body_of(t)?),
             "application/json",
         )
         .await?,

@@ -36,6 +36,8 @@ pub struct SyncStatus {
 #[derive(Clone, Copy)]
 pub struct PhoneStore {
     pub user_id: Uuid,
+    /// The school team: its pull is the children's schooling.
+    pub school_only: bool,
     pub device_id: RwSignal<Uuid>,
     pub records: RwSignal<BTreeMap<Uuid, RecordState>>,
     pub drafts: RwSignal<BTreeMap<Uuid, Draft>>,
@@ -54,6 +56,10 @@ pub struct PhoneStore {
     pub case_managers: RwSignal<Vec<crate::domain::sync::FieldWorker>>,
     /// The municipality's days from a referral to its follow-up (defaults until the first pull).
     pub referral_days: RwSignal<crate::domain::follow_up::ReferralDays>,
+    /// The municipality's schools and their classes.
+    pub schools: RwSignal<Vec<crate::domain::school::School>>,
+    /// The municipality's early-warning thresholds (defaults until the first pull).
+    pub thresholds: RwSignal<crate::domain::school::Thresholds>,
     pub status: RwSignal<SyncStatus>,
     pub loaded: RwSignal<bool>,
     #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
@@ -64,9 +70,11 @@ pub struct PhoneStore {
 pub const PENDING_KEY: &str = "reintegra.pending";
 
 impl PhoneStore {
-    pub fn new(user_id: Uuid) -> Self {
+    /// `school_only`: a school team member, who pulls the children's schooling only.
+    pub fn new(user_id: Uuid, school_only: bool) -> Self {
         Self {
             user_id,
+            school_only,
             device_id: RwSignal::new(Uuid::nil()),
             records: RwSignal::new(BTreeMap::new()),
             drafts: RwSignal::new(BTreeMap::new()),
@@ -79,6 +87,8 @@ impl PhoneStore {
             workers: RwSignal::new(Vec::new()),
             case_managers: RwSignal::new(Vec::new()),
             referral_days: RwSignal::new(Default::default()),
+            schools: RwSignal::new(Vec::new()),
+            thresholds: RwSignal::new(Default::default()),
             status: RwSignal::new(SyncStatus::default()),
             loaded: RwSignal::new(false),
             cursor: RwSignal::new(String::new()),
@@ -308,6 +318,15 @@ mod browser {
                 .and_then(|t| serde_json::from_str(&t).ok())
                 .unwrap_or_default();
             self.referral_days.set(days);
+            if let Some(schools) = meta(&db, "schools").await.and_then(|t| serde_json::from_str(&t).ok()) {
+                self.schools.set(schools);
+            }
+            if let Some(t) = meta(&db, "thresholds")
+                .await
+                .and_then(|t| serde_json::from_str(&t).ok())
+            {
+                self.thresholds.set(t);
+            }
             self.cursor.set(meta(&db, "cursor").await.unwrap_or_default());
             let last = meta(&db, "last_success")
                 .await
@@ -393,7 +412,7 @@ mod browser {
                         })
                         .collect()
                 });
-                let response = net::push(&batch).await.map_err(problem)?;
+                let response = net::push(&batch, self.school_only).await.map_err(problem)?;
                 let mut confirmed = Vec::new();
                 self.records.update(|map| {
                     confirmed = model::fold_confirmed(map, &batch, &response.results, Utc::now());
@@ -426,7 +445,9 @@ mod browser {
         async fn pull(self, db: &IdbDatabase) -> Result<(), SyncProblem> {
             let storage = |e: idb::IdbError| SyncProblem::Storage(e.to_string());
             loop {
-                let page = net::pull(&self.cursor.get_untracked()).await.map_err(problem)?;
+                let page = net::pull(&self.cursor.get_untracked(), self.school_only)
+                    .await
+                    .map_err(problem)?;
                 for r in &page.records {
                     let text = serde_json::to_string(r).unwrap_or_default();
                     idb::put_text(db, idb::RECORDS, &r.id.to_string(), &text)
@@ -484,6 +505,18 @@ mod browser {
                         .await
                         .map_err(storage)?;
                     self.referral_days.set(days);
+                }
+                if !page.schools.is_empty() {
+                    let text = serde_json::to_string(&page.schools).unwrap_or_default();
+                    idb::put_text(db, idb::META, "schools", &text).await.map_err(storage)?;
+                    self.schools.set(page.schools);
+                }
+                if let Some(t) = page.thresholds {
+                    let text = serde_json::to_string(&t).unwrap_or_default();
+                    idb::put_text(db, idb::META, "thresholds", &text)
+                        .await
+                        .map_err(storage)?;
+                    self.thresholds.set(t);
                 }
                 if let Some(visible) = page.cases {
                     let outbox = self.my_outbox();

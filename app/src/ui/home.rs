@@ -43,8 +43,16 @@ fn home(user: SessionUser) -> impl IntoView {
                         " "
                         <a class="button" href="/admin/services" data-testid="open-services">{t!(i18n, nav_services)}</a>
                     })}
-                    {(role == Role::Partner).then(|| view! {
+                    {matches!(role, Role::Partner | Role::SchoolTeam).then(|| view! {
                         <a class="button" href="/referrals" data-testid="open-referrals">{t!(i18n, nav_referrals)}</a>
+                    })}
+                    {(role == Role::SchoolTeam).then(|| view! {
+                        " "
+                        <a class="button" href="/field" data-testid="open-school">{t!(i18n, open_school_work)}</a>
+                    })}
+                    {(role == Role::Admin).then(|| view! {
+                        " "
+                        <a class="button" href="/admin/schools" data-testid="open-schools">{t!(i18n, nav_schools)}</a>
                     })}
                     {matches!(role, Role::FieldWorker | Role::Supervisor | Role::CaseManager).then(|| view! {
                         <a class="button" href="/field" data-testid="open-field">{t!(i18n, open_field_work)}</a>

@@ -47,7 +47,7 @@ pub(crate) fn with_frame<V: IntoView + 'static>(user: SessionUser, page: impl Fn
                 <a href="/">{t!(i18n, nav_home)}</a>
                 {does_field_work.then(|| view! { <a href="/field" data-testid="nav-field">{t!(i18n, nav_field)}</a> })}
                 {is_partner.then(|| view! { <a href="/referrals" data-testid="nav-referrals">{t!(i18n, nav_referrals)}</a> })}
-                {is_admin.then(|| view! { <a href="/admin/users">{t!(i18n, nav_users)}</a> " " <a href="/admin/services">{t!(i18n, nav_services)}</a> })}
+                {is_admin.then(|| view! { <a href="/admin/users">{t!(i18n, nav_users)}</a> " " <a href="/admin/services">{t!(i18n, nav_services)}</a> " " <a href="/admin/schools">{t!(i18n, nav_schools)}</a> })}
                 <LanguagePicker />
                 // A plain form (it works without JavaScript too), sent by the action once confirmed.
                 <form method="post" action=logout_url class="inline" on:submit=on_sign_out>

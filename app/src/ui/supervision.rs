@@ -21,6 +21,7 @@ pub fn Supervision() -> impl IntoView {
     let load = Memo::new(move |_| {
         let records = store.local();
         let days = store.referral_days.get();
+        let thresholds = store.thresholds.get();
         let now = chrono::Utc::now();
         store
             .workers
@@ -42,9 +43,9 @@ pub fn Supervision() -> impl IntoView {
                                 .filter(|r| r.case_id == *c)
                                 .map(|r| (r.kind, r.id, &r.fields)),
                         );
-                        follow_up::schedule(&facts, &days, now)
+                        follow_up::schedule_with(&facts, &days, &thresholds, now)
                             .iter()
-                            .filter(|f| f.status == Status::Overdue)
+                            .filter(|f| f.status == Status::Overdue && !f.kind.is_school_teams())
                             .count()
                     })
                     .sum::<usize>();

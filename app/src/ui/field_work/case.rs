@@ -143,6 +143,7 @@ pub fn CaseView(case_id: Uuid) -> impl IntoView {
             </div>
             <super::plan::PlanSection case_id />
             <super::case_end::CaseEndSection case_id />
+            <super::school::SchoolSummary case_id />
             <h3>{t!(i18n, visits)}</h3>
             <ul class="list" data-testid="visits">
                 {move || of(RecordKind::Visit).into_iter().map(|v| {

@@ -103,7 +103,7 @@ pub(crate) fn form_fields(kind: RecordKind) -> &'static [&'static FieldSpec] {
         RecordKind::Anamnesis => ANAMNESIS_FORM,
         RecordKind::FinalAssessment => FINAL_FORM,
         RecordKind::Closure => CLOSURE_FORM,
-        _ => &[],
+        k => super::school::form_fields(k),
     }
 }
 
@@ -137,7 +137,11 @@ fn choice(i18n: I18nContext<Locale>, value: Option<&str>) -> String {
 
 /// Starts a new record of `kind` with `fields` and opens its form.
 fn start(store: PhoneStore, kind: RecordKind, case_id: Uuid, fields: crate::domain::Fields) {
-    let id = Uuid::now_v7();
+    start_with(store, kind, case_id, Uuid::now_v7(), fields);
+}
+
+/// A new record of `kind` with ID `id` (its own case ID for a root), opened on its form.
+pub(super) fn start_with(store: PhoneStore, kind: RecordKind, case_id: Uuid, id: Uuid, fields: crate::domain::Fields) {
     store.save_draft(new_draft(kind, id, case_id, fields, None));
     go(Screen::Form(kind, case_id, id));
 }
@@ -165,6 +169,42 @@ fn IdChoice(id: Uuid, spec: &'static FieldSpec, options: Signal<Vec<(Uuid, Strin
                 }).collect_view()}
             </select>
         </label>
+    }
+}
+
+/// A field naming several records by ID, ticked from a list (the children a meeting discussed).
+#[component]
+fn IdChecks(id: Uuid, spec: &'static FieldSpec, options: Signal<Vec<(Uuid, String)>>) -> impl IntoView {
+    let store = expect_context::<PhoneStore>();
+    let i18n = use_i18n();
+    let key = spec.name;
+    let chosen = move || -> Vec<String> {
+        field_value(store, id, key)
+            .and_then(|v| serde_json::from_value(v).ok())
+            .unwrap_or_default()
+    };
+    let toggle = move |oid: String, on: bool| {
+        let mut list = chosen();
+        list.retain(|x| *x != oid);
+        if on {
+            list.push(oid);
+        }
+        set_field(store, id, key, serde_json::json!(list));
+    };
+    view! {
+        <fieldset class="field" data-field=key>
+            <legend>{move || label(i18n, &format!("f_{key}"))}</legend>
+            {move || options.get().into_iter().map(|(oid, name)| {
+                let v = oid.to_string();
+                let checked = chosen().contains(&v);
+                view! {
+                    <label class="check">
+                        <input type="checkbox" checked=checked on:change=move |ev| toggle(v.clone(), event_target_checked(&ev)) />
+                        " " {name}
+                    </label>
+                }
+            }).collect_view()}
+        </fieldset>
     }
 }
 
@@ -196,6 +236,39 @@ pub fn RecordForm(kind: RecordKind, case_id: Uuid, id: Uuid) -> impl IntoView {
     });
     let municipalities =
         Signal::derive(move || store.municipalities.get().into_iter().map(|m| (m.id, m.name)).collect());
+    let schools = Signal::derive(move || {
+        store
+            .schools
+            .get()
+            .into_iter()
+            .filter(|s| !s.retired)
+            .map(|s| (s.id, s.name))
+            .collect()
+    });
+    let children = Signal::derive(move || {
+        let mut all: Vec<(Uuid, String)> = store
+            .local()
+            .into_iter()
+            .filter(|r| r.kind == RecordKind::Schooling)
+            .map(|r| (r.id, crate::domain::record::Schooling::read(&r.fields).name()))
+            .collect();
+        all.sort_by(|a, b| a.1.cmp(&b.1));
+        all
+    });
+    let meetings = Signal::derive(move || {
+        let mut all: Vec<(Uuid, String)> = store
+            .local()
+            .into_iter()
+            .filter(|r| r.kind == RecordKind::TeamMeeting)
+            .map(|r| {
+                let m = crate::domain::record::TeamMeeting::read(&r.fields);
+                (r.id, m.held_on.map(|d| d.to_string()).unwrap_or_default())
+            })
+            .collect();
+        all.sort_by(|a, b| b.1.cmp(&a.1));
+        all
+    });
+    let back = move || super::return_to(store.draft(id).as_ref(), case_id).href();
     let save = move |_| {
         let mut ctx = Context::at(Utc::now());
         let ms = of_case(&store.local(), case_id, RecordKind::Member);
@@ -234,6 +307,10 @@ pub fn RecordForm(kind: RecordKind, case_id: Uuid, id: Uuid) -> impl IntoView {
         .map(|spec| match (spec.ty, spec.name) {
             (FieldType::Id, "member_id") => view! { <IdChoice id spec options=members /> }.into_any(),
             (FieldType::Id, "service_id") => view! { <IdChoice id spec options=services /> }.into_any(),
+            (FieldType::Id, "school_id") => view! { <IdChoice id spec options=schools /> }.into_any(),
+            (FieldType::IdList, "children") => view! { <IdChecks id spec options=children /> }.into_any(),
+            // A decision of a team meeting: the meeting it was taken at.
+            (FieldType::Id, "meeting_id") => view! { <IdChoice id spec options=meetings /> }.into_any(),
             // Only a move names a municipality.
             (FieldType::Id, _) => {
                 let moving = move || {
@@ -247,7 +324,9 @@ pub fn RecordForm(kind: RecordKind, case_id: Uuid, id: Uuid) -> impl IntoView {
         .collect_view();
     view! {
         <form class="card form" data-testid=format!("form-{}", kind.as_str()) on:submit=|ev| ev.prevent_default()>
-            <a rel="external" href=Screen::Case(case_id).href()>{t!(i18n, back_to_case)}</a>
+            <a rel="external" href=back>
+                {move || if kind.is_school() { t_string!(i18n, back).to_string() } else { t_string!(i18n, back_to_case).to_string() }}
+            </a>
             <h2>{move || label(i18n, &format!("k_{}", kind.as_str()))}</h2>
             <p class="muted small">{t!(i18n, saved_as_you_type)}</p>
             {controls}

@@ -95,6 +95,8 @@ fn kind_key(kind: FollowUpKind) -> &'static str {
         FollowUpKind::HousingReview => "fu_housing_review",
         FollowUpKind::RentEnd => "fu_rent_end",
         FollowUpKind::FinalAssessment => "fu_final_assessment",
+        FollowUpKind::SchoolRisk => "fu_school_risk",
+        FollowUpKind::SchoolAction => "fu_school_action",
         FollowUpKind::Referral(_) => "fu_referral",
     }
 }
@@ -108,6 +110,7 @@ fn AgendaView(lines: Memo<Vec<CaseLine>>) -> impl IntoView {
     let agenda = Memo::new(move |_| {
         let records = store.local();
         let days = store.referral_days.get();
+        let thresholds = store.thresholds.get();
         let now = chrono::Utc::now();
         let mut all = Vec::new();
         for line in lines.get() {
@@ -118,7 +121,11 @@ fn AgendaView(lines: Memo<Vec<CaseLine>>) -> impl IntoView {
                     .filter(|r| r.case_id == line.case_id)
                     .map(|r| (r.kind, r.id, &r.fields)),
             );
-            for f in follow_up::schedule(&facts, &days, now) {
+            // The school team's own follow-ups are on its agenda, not the case worker's.
+            for f in follow_up::schedule_with(&facts, &days, &thresholds, now)
+                .into_iter()
+                .filter(|f| !f.kind.is_school_teams())
+            {
                 let l = AgendaLine {
                     case_id: f.case_id,
                     village: line.village.clone(),

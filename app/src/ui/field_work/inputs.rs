@@ -83,7 +83,11 @@ fn text_field(id: Uuid, spec: &'static FieldSpec, input_type: &'static str) -> i
     let key = spec.name;
     let on_input = move |ev: leptos::ev::Event| {
         let v = event_target_value(&ev);
-        let value = if input_type == "number" {
+        let whole = matches!(spec.ty, FieldType::Int { .. });
+        let value = if let (true, Ok(n)) = (whole, v.trim().parse::<i64>()) {
+            // A count stays a whole number (a float would not read as one).
+            Value::from(n)
+        } else if input_type == "number" {
             v.trim()
                 .parse::<f64>()
                 .ok()
@@ -139,9 +143,11 @@ fn lines_field(id: Uuid, spec: &'static FieldSpec) -> impl IntoView {
             .collect::<Vec<_>>()
             .join("\n")
     };
+    // Short items (languages) may also be written on one line, separated by commas.
+    let commas = matches!(spec.ty, FieldType::TextList { max, .. } if max <= 40);
     let on_input = move |ev: leptos::ev::Event| {
         let lines: Vec<Value> = event_target_value(&ev)
-            .lines()
+            .split(|c| c == '\n' || (commas && c == ','))
             .map(str::trim)
             .filter(|l| !l.is_empty())
             .map(|l| Value::String(l.to_string()))
@@ -255,8 +261,9 @@ pub fn owned_drafts(store: PhoneStore, owner: Uuid) -> Vec<Draft> {
 /// "Discard" of a form of one record: after the user confirms, the draft goes and the case opens.
 pub fn discard_one(store: PhoneStore, i18n: I18nContext<Locale>, id: Uuid, case_id: Uuid) {
     if super::confirm(t_string!(i18n, confirm_discard_form)) {
+        let back = super::return_to(store.draft(id).as_ref(), case_id);
         store.discard_draft(id);
-        super::go(super::Screen::Case(case_id));
+        super::go(back);
     }
 }
 

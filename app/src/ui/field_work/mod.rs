@@ -10,6 +10,7 @@ mod household;
 mod inputs;
 pub(crate) mod plan;
 pub(crate) mod referral;
+pub(crate) mod school;
 mod visit;
 
 use super::signed_in;
@@ -42,6 +43,12 @@ pub(crate) enum Screen {
     AnamnesisPrint(Uuid, Uuid),
     ClosurePrint(Uuid),
     SummaryPrint(Uuid),
+    /// A child's schooling (the school team, and the case's workers).
+    Child(Uuid, Uuid),
+    /// The school team: absences for a whole class.
+    ClassAttendance,
+    /// The school team: the adult literacy list.
+    Literacy,
 }
 
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
@@ -65,6 +72,9 @@ impl Screen {
             (Some("anamnesis-print"), Some(c), Some(a)) => Screen::AnamnesisPrint(c, a),
             (Some("closure-print"), Some(c), _) => Screen::ClosurePrint(c),
             (Some("summary-print"), Some(c), _) => Screen::SummaryPrint(c),
+            (Some("child"), Some(c), Some(s)) => Screen::Child(c, s),
+            (Some("attendance"), ..) => Screen::ClassAttendance,
+            (Some("literacy"), ..) => Screen::Literacy,
             (Some("form"), ..) => {
                 let kind = parts.get(1).and_then(|k| crate::domain::RecordKind::parse(k));
                 match (kind, id(2), id(3)) {
@@ -95,6 +105,9 @@ impl Screen {
             Screen::AnamnesisPrint(c, a) => format!("#anamnesis-print/{c}/{a}"),
             Screen::ClosurePrint(c) => format!("#closure-print/{c}"),
             Screen::SummaryPrint(c) => format!("#summary-print/{c}"),
+            Screen::Child(c, s) => format!("#child/{c}/{s}"),
+            Screen::ClassAttendance => "#attendance".into(),
+            Screen::Literacy => "#literacy".into(),
         }
     }
 }
@@ -118,7 +131,8 @@ pub fn FieldPage() -> impl IntoView {
 
 #[component]
 fn FieldApp(user: SessionUser) -> impl IntoView {
-    let store = PhoneStore::new(user.id);
+    let school_only = school::is_school_team(&user);
+    let store = PhoneStore::new(user.id, school_only);
     store.provide();
     // Screens that offer office actions (reassigning a case) check the roles.
     provide_context(user.clone());
@@ -162,6 +176,7 @@ fn FieldApp(user: SessionUser) -> impl IntoView {
             <SyncBar />
             <Show when=move || store.loaded.get() fallback=move || view! { <p class="muted">{t!(i18n, loading_caseload)}</p> }>
                 {move || match screen.get() {
+                    Screen::Caseload if school_only => view! { <school::Children /> }.into_any(),
                     Screen::Caseload => view! { <caseload::Caseload /> }.into_any(),
                     Screen::Case(c) => view! { <case::CaseView case_id=c /> }.into_any(),
                     Screen::Household(c) => view! { <household::HouseholdForm case_id=c /> }.into_any(),
@@ -179,6 +194,9 @@ fn FieldApp(user: SessionUser) -> impl IntoView {
                     Screen::AnamnesisPrint(c, a) => view! { <case_end::AnamnesisPrint case_id=c id=a /> }.into_any(),
                     Screen::ClosurePrint(c) => view! { <case_end::ClosurePrint case_id=c /> }.into_any(),
                     Screen::SummaryPrint(c) => view! { <case_end::SummaryPrint case_id=c /> }.into_any(),
+                    Screen::Child(c, s) => view! { <school::ChildView case_id=c id=s /> }.into_any(),
+                    Screen::ClassAttendance => view! { <school::ClassAttendance /> }.into_any(),
+                    Screen::Literacy => view! { <school::LiteracyList /> }.into_any(),
                 }}
             </Show>
         </div>
@@ -393,11 +411,20 @@ fn Conflicts() -> impl IntoView {
 /// A form's "save": its drafts go to the outbox, the case opens again, and with a network the
 /// changes leave at once.
 pub(crate) fn finish_and_return(store: PhoneStore, drafts: Vec<crate::phone::model::Draft>, case_id: Uuid) {
+    let back = return_to(drafts.first(), case_id);
     store.finish(drafts);
-    go(Screen::Case(case_id));
+    go(back);
     #[cfg(feature = "hydrate")]
     if web_sys::window().is_some_and(|w| w.navigator().on_line()) {
         leptos::task::spawn_local(store.sync(false));
+    }
+}
+
+/// The screen a form returns to: the child for the school team's records, else the case.
+pub(crate) fn return_to(draft: Option<&crate::phone::model::Draft>, case_id: Uuid) -> Screen {
+    match draft {
+        Some(d) if d.kind.is_school() => school::back_from(d.kind, case_id, d.record_id, &d.fields),
+        _ => Screen::Case(case_id),
     }
 }
 

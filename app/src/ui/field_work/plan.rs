@@ -162,9 +162,18 @@ pub fn PlanSection(case_id: Uuid) -> impl IntoView {
         let id = Uuid::now_v7();
         let today = local_today(Utc::now());
         let fields = if kind == RecordKind::Monitoring {
+            // The school team's absences of the month, from the education directorate.
+            let case_records: Vec<_> = store.local().into_iter().filter(|r| r.case_id == case_id).collect();
+            let children = super::school::children(&case_records, &store.thresholds.get_untracked(), today);
+            let attendance = crate::domain::school::attendance_summary(
+                children.iter().map(|c| (&c.schooling, &c.attendance[..])),
+                today - chrono::Months::new(1),
+                today,
+            );
             Monitoring {
                 plan_id: Some(plan_id),
                 done_on: Some(today),
+                school_attendance: Some(attendance).filter(|a| !a.is_empty()),
                 ..Default::default()
             }
             .to_fields()
