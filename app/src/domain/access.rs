@@ -67,6 +67,12 @@ pub enum Action {
     ManageSchools,
     /// Set the municipality's early-warning thresholds.
     SetEarlyWarning,
+    /// See a restricted case at all (a victim's): asked on top of every other action on it.
+    ViewRestrictedCase,
+    /// Mark a case restricted, or lift its restriction, with a reason.
+    RestrictCase,
+    /// Read and export the audit trail.
+    ViewAuditTrail,
 }
 
 /// How far a grant reaches inside the user's own municipality (no grant crosses municipalities:
@@ -114,7 +120,7 @@ const CASE_MANAGEMENT: &[(Role, Scope)] = &[(CaseManager, OwnCases), (Supervisor
 const MUNICIPAL_CASE_WORK: &[(Role, Scope)] = &[(CaseManager, Municipality), (Supervisor, Municipality)];
 
 impl Action {
-    pub const ALL: [Action; 27] = [
+    pub const ALL: [Action; 30] = [
         Action::ViewCase,
         Action::EditCase,
         Action::ReassignCase,
@@ -142,12 +148,19 @@ impl Action {
         Action::WorkOnSchooling,
         Action::ManageSchools,
         Action::SetEarlyWarning,
+        Action::ViewRestrictedCase,
+        Action::RestrictCase,
+        Action::ViewAuditTrail,
     ];
 
     /// The table: which roles may do this, and how far. A role not listed may not.
     pub fn grants(self) -> &'static [(Role, Scope)] {
         match self {
-            Action::ViewCase | Action::EditCase | Action::ResolveConflict => CASE_WORK,
+            // A restricted case: its own field worker and case manager, the supervisors; never
+            // another worker, the school team (beyond a child's schooling) or a partner.
+            Action::ViewCase | Action::EditCase | Action::ResolveConflict | Action::ViewRestrictedCase => CASE_WORK,
+            Action::RestrictCase => &[(Supervisor, Municipality)],
+            Action::ViewAuditTrail => &[(Supervisor, Municipality), (Admin, Municipality)],
             Action::ReassignCase => &[(Supervisor, Municipality)],
             Action::ViewDuplicates | Action::MergePeople | Action::DismissDuplicate => MUNICIPAL_CASE_WORK,
             // The school team answers the schooling referrals sent to its education directorate.
@@ -194,7 +207,8 @@ impl Action {
             | Action::RegisterClaims
             | Action::RequestClosure
             | Action::DecideClosure
-            | Action::ReopenCase => Some(Action::ViewCase),
+            | Action::ReopenCase
+            | Action::RestrictCase => Some(Action::ViewCase),
             Action::MergePeople | Action::DismissDuplicate => Some(Action::ViewDuplicates),
             Action::AnswerReferral => Some(Action::ViewIncomingReferrals),
             Action::WorkOnSchooling => Some(Action::ViewSchooling),
@@ -232,6 +246,9 @@ impl Action {
             Action::WorkOnSchooling => "work_on_schooling",
             Action::ManageSchools => "manage_schools",
             Action::SetEarlyWarning => "set_early_warning",
+            Action::ViewRestrictedCase => "view_restricted_case",
+            Action::RestrictCase => "restrict_case",
+            Action::ViewAuditTrail => "view_audit_trail",
         }
     }
 
@@ -250,7 +267,8 @@ impl Action {
             K::Housing | K::HousingApplication | K::HousingReview | K::Anamnesis | K::FinalAssessment => {
                 Action::EditCase
             }
-            K::Case
+            K::Vulnerability
+            | K::Case
             | K::Household
             | K::Member
             | K::ReturnEvent
@@ -272,6 +290,8 @@ pub enum Target {
         municipality_id: Uuid,
         field_worker_id: Option<Uuid>,
         case_manager_id: Option<Uuid>,
+        /// A victim's case ([`crate::domain::protection`]).
+        restricted: bool,
     },
     /// Something sent to one institution (a referral).
     Institution {
@@ -339,13 +359,21 @@ fn reaches(user: &SessionUser, scope: Scope, target: Target) -> bool {
     }
 }
 
-/// True when one of the user's grants for `action` reaches `target`.
-pub fn permits(user: &SessionUser, action: Action, target: Target) -> bool {
+fn granted(user: &SessionUser, action: Action, target: Target) -> bool {
     user.active
         && action
             .grants()
             .iter()
             .any(|(role, scope)| user.has_role(*role) && reaches(user, *scope, target))
+}
+
+/// True when one of the user's grants for `action` reaches `target`. On a restricted case the
+/// user also needs [`Action::ViewRestrictedCase`], except for a child's schooling, which the
+/// school team keeps whatever the case.
+pub fn permits(user: &SessionUser, action: Action, target: Target) -> bool {
+    let schooling = matches!(action, Action::ViewSchooling | Action::WorkOnSchooling);
+    let restricted = matches!(target, Target::Case { restricted: true, .. });
+    granted(user, action, target) && (!restricted || schooling || granted(user, Action::ViewRestrictedCase, target))
 }
 
 /// The one check every handler makes. A thing the user cannot see (a case, a referral, a
@@ -445,7 +473,75 @@ mod tests {
             municipality_id: m,
             field_worker_id: field_worker,
             case_manager_id: case_manager,
+            restricted: false,
         }
+    }
+
+    fn restricted(target: Target) -> Target {
+        match target {
+            Target::Case {
+                municipality_id,
+                field_worker_id,
+                case_manager_id,
+                ..
+            } => Target::Case {
+                municipality_id,
+                field_worker_id,
+                case_manager_id,
+                restricted: true,
+            },
+            t => t,
+        }
+    }
+
+    #[test]
+    fn a_restricted_case_is_seen_by_its_own_workers_and_the_supervisors_only() {
+        let home = Uuid::now_v7();
+        let worker = user(&[Role::FieldWorker], home);
+        let colleague = user(&[Role::FieldWorker], home);
+        let manager = user(&[Role::CaseManager], home);
+        let other_manager = user(&[Role::CaseManager], home);
+        let supervisor = user(&[Role::Supervisor], home);
+        let school = user(&[Role::SchoolTeam], home);
+        let admin = user(&[Role::Admin], home);
+        let mut partner = user(&[Role::Partner], home);
+        partner.institution_id = Some(Uuid::now_v7());
+        let case = restricted(managed(home, Some(worker.id), Some(manager.id)));
+        for (who, sees) in [
+            (&worker, true),
+            (&manager, true),
+            (&supervisor, true),
+            (&colleague, false),
+            (&other_manager, false),
+            (&school, false),
+            (&admin, false),
+            (&partner, false),
+        ] {
+            assert_eq!(permits(who, Action::ViewCase, case), sees, "{:?}", who.roles);
+            assert_eq!(permits(who, Action::ViewRestrictedCase, case), sees, "{:?}", who.roles);
+            let refusal = if sees { Ok(()) } else { Err(Refusal::NotFound) };
+            assert_eq!(require(who, Action::ViewCase, case), refusal, "{:?}", who.roles);
+        }
+        // Only supervisors mark or lift; the case's own workers are told "not allowed".
+        assert_eq!(require(&supervisor, Action::RestrictCase, case), Ok(()));
+        assert_eq!(require(&worker, Action::RestrictCase, case), Err(Refusal::Forbidden));
+        assert_eq!(require(&manager, Action::RestrictCase, case), Err(Refusal::Forbidden));
+        // The supervisor's every case work still reaches it.
+        assert!(permits(&supervisor, Action::ReassignCase, case));
+        assert!(permits(&supervisor, Action::DecidePlan, case));
+        // A child's schooling stays the school team's whatever the case.
+        assert!(permits(&school, Action::WorkOnSchooling, case));
+    }
+
+    #[test]
+    fn the_audit_trail_is_read_by_supervisors_and_administrators() {
+        let home = Uuid::now_v7();
+        let trail = Target::Municipality(home);
+        for role in Role::ALL {
+            let reads = matches!(role, Role::Supervisor | Role::Admin);
+            assert_eq!(permits(&user(&[role], home), Action::ViewAuditTrail, trail), reads, "{role}");
+        }
+        assert!(!permits(&user(&[Role::Admin], Uuid::now_v7()), Action::ViewAuditTrail, trail));
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod duplicate;
 pub mod follow_up;
 pub mod institution;
 pub mod plan;
+pub mod protection;
 pub mod problem;
 pub mod record;
 pub mod referral;

@@ -29,6 +29,16 @@ pub const SCHEMA: &[FieldSpec] = &[
     // Set when the case was merged into another (a person registered twice).
     server("merged_into", FieldType::Id),
     server("merged_at", FieldType::PastInstant),
+    // Whether only the case's own workers and the supervisors may see it: kept by the server
+    // from the rule in `protection` each time a category or a supervisor's decision changes.
+    server("restricted", FieldType::Bool),
+    // A supervisor's decision: "marked" restricted, or the restriction "lifted" (for the
+    // protected categories in `restriction_lifted_for`), with its reason, who and when.
+    server("restriction", FieldType::Choice(crate::domain::protection::DECISIONS)),
+    server("restriction_reason", FieldType::Text { max: 1000 }),
+    server("restriction_by", FieldType::Id),
+    server("restriction_at", FieldType::PastInstant),
+    server("restriction_lifted_for", FieldType::IdList),
 ];
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -66,6 +76,18 @@ pub struct Case {
     pub merged_into: Option<Uuid>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub merged_at: Option<DateTime<Utc>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub restricted: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub restriction: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub restriction_reason: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub restriction_by: Option<Uuid>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub restriction_at: Option<DateTime<Utc>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub restriction_lifted_for: Vec<Uuid>,
 }
 
 impl TypedRecord for Case {
@@ -78,6 +100,12 @@ impl Case {
         self.status.as_deref() == Some("closed")
     }
 
+    /// Seen only by its own workers and the municipality's supervisors (as the server last
+    /// decided it; the phone recomputes it with [`crate::domain::protection::restricted`]).
+    pub fn is_restricted(&self) -> bool {
+        self.restricted == Some(true)
+    }
+
     /// The case as the permission table sees it. Who holds the caseload comes from the server's
     /// column (`field_worker_id`, copied into the phone's fields with each pull).
     pub fn target(&self, municipality_id: Uuid, field_worker_id: Option<Uuid>) -> crate::domain::Target {
@@ -85,6 +113,7 @@ impl Case {
             municipality_id,
             field_worker_id,
             case_manager_id: self.case_manager_id,
+            restricted: self.is_restricted(),
         }
     }
 }

@@ -34,6 +34,7 @@ pub mod school_action;
 pub mod schooling;
 pub mod team_meeting;
 pub mod visit;
+pub mod vulnerability;
 
 use super::assessment;
 pub use super::problem::{FieldError, Problem};
@@ -69,6 +70,7 @@ use std::collections::BTreeMap;
 pub use team_meeting::TeamMeeting;
 use uuid::Uuid;
 pub use visit::Visit;
+pub use vulnerability::Vulnerability;
 
 /// A record's fields by name.
 pub type Fields = BTreeMap<String, Value>;
@@ -125,10 +127,12 @@ pub enum RecordKind {
     TeamMeeting,
     /// An adult on the literacy list (its own root, no case).
     Literacy,
+    /// A vulnerable category a person of the case is in.
+    Vulnerability,
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 27] = [
+    pub const ALL: [RecordKind; 28] = [
         RecordKind::Case,
         RecordKind::Household,
         RecordKind::Member,
@@ -156,6 +160,7 @@ impl RecordKind {
         RecordKind::SchoolAction,
         RecordKind::TeamMeeting,
         RecordKind::Literacy,
+        RecordKind::Vulnerability,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -187,6 +192,7 @@ impl RecordKind {
             RecordKind::SchoolAction => "school_action",
             RecordKind::TeamMeeting => "team_meeting",
             RecordKind::Literacy => "literacy",
+            RecordKind::Vulnerability => "vulnerability",
         }
     }
 
@@ -223,6 +229,7 @@ impl RecordKind {
             RecordKind::SchoolAction => school_action::SCHEMA,
             RecordKind::TeamMeeting => team_meeting::SCHEMA,
             RecordKind::Literacy => literacy::SCHEMA,
+            RecordKind::Vulnerability => vulnerability::SCHEMA,
         }
     }
 
@@ -632,6 +639,18 @@ pub fn validate(kind: RecordKind, fields: &Fields, ctx: &Context) -> Vec<FieldEr
             }
         }
         RecordKind::SchoolAction => required_when(fields, "action", "other", "note", &mut errors),
+        RecordKind::Vulnerability => {
+            required_when(fields, "category", "other", "note", &mut errors);
+            not_before(fields, "ended_on", "noted_on", Problem::DueBeforeStart, &mut errors);
+            if !is_blank(fields.get("ended_on")) && is_blank(fields.get("end_reason")) {
+                errors.push(FieldError::new("end_reason", Problem::Required));
+            }
+            errors.extend(unknown_members(
+                fields.get("member_id").map(|v| Value::Array(vec![v.clone()])).as_ref(),
+                "member_id",
+                &ctx.members,
+            ));
+        }
         RecordKind::Literacy => {
             not_before(
                 fields,
