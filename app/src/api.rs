@@ -45,6 +45,9 @@ pub enum ApiError {
     Internal,
     #[error("could not reach the server: {0}")]
     Transport(String),
+    /// A restriction mark or lift the rule refuses (not a supervisor, no reason, no change).
+    #[error("{0}")]
+    Restriction(crate::domain::protection::RestrictionRefusal),
 }
 
 impl ApiError {
@@ -58,7 +61,7 @@ impl ApiError {
             ApiError::NotFound => 404,
             ApiError::UsernameTaken | ApiError::WrongOffset(_) => 409,
             ApiError::TooLarge { .. } => 413,
-            ApiError::Invalid(_) | ApiError::HashMismatch => 422,
+            ApiError::Invalid(_) | ApiError::HashMismatch | ApiError::Restriction(_) => 422,
             ApiError::Throttled { .. } => 429,
             ApiError::Internal => 500,
             ApiError::Transport(_) => 502,
@@ -83,6 +86,7 @@ impl ApiError {
             ApiError::NotFound => "not_found",
             ApiError::Internal => "internal",
             ApiError::Transport(_) => "transport",
+            ApiError::Restriction(_) => "restriction",
         }
     }
 }

@@ -424,7 +424,19 @@ dynamic_labels!(
     ew_absent_days,
     ew_absence_run,
     ew_not_enrolled_days,
-    ew_certificate_missing_days
+    ew_certificate_missing_days,
+    k_vulnerability,
+    f_noted_on,
+    f_set_by,
+    f_set_by_name,
+    c_elderly_without_care,
+    c_trafficking,
+    c_domestic_violence,
+    c_child_abuse,
+    c_special_needs,
+    c_without_parental_care,
+    c_returned_from_prison,
+    c_drug_use
 );
 
 pub fn problem_text(i18n: I18nContext<Locale>, problem: Problem) -> String {

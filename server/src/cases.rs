@@ -9,7 +9,7 @@ use crate::records::{case_target, live_member, merged_into, office_edit, typed};
 use crate::storage::{CommitResult, StoredRecord};
 use app::api::ApiError;
 use app::domain::record::{Case, Member, TypedRecord};
-use app::domain::{Action, RecordKind, Role, SessionUser, Target};
+use app::domain::{Action, RecordKind, Role, SessionUser};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
@@ -25,6 +25,17 @@ impl Cases {
             follow_ups: FollowUps::new(ctx.clone()),
             ctx,
         }
+    }
+
+    /// A supervisor marks the case restricted or lifts its restriction, with a reason
+    /// ([`crate::protection`]).
+    pub async fn change_restriction(
+        &self,
+        actor: &SessionUser,
+        case_id: Uuid,
+        change: &app::domain::protection::RestrictionChange,
+    ) -> Result<(), ApiError> {
+        crate::protection::change_restriction(&self.ctx, actor, case_id, change).await
     }
 
     /// Gives the case to another field worker of the municipality (supervisors). The new
@@ -98,9 +109,7 @@ impl Cases {
             .require(
                 actor,
                 Action::MergePeople,
-                Target::Duplicate {
-                    municipality_id: d.municipality_id,
-                },
+                crate::duplicates::suggestion_target(&self.ctx, &d).await?,
             )
             .await?;
         if d.decided_at.is_some() {

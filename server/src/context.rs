@@ -53,6 +53,7 @@ impl Ctx {
             entity: entity.into(),
             entity_id,
             detail,
+            ..Default::default()
         }
     }
 
@@ -60,6 +61,14 @@ impl Ctx {
     /// one policy: when the row cannot be written, the request fails and nothing is answered.
     pub async fn audit(&self, event: AuditEvent) -> Result<(), ApiError> {
         Ok(self.store.append_audit(&event).await?)
+    }
+
+    /// Writes several audit rows that go with no stored write, all or none (see [`Ctx::audit`]).
+    pub async fn audit_all(&self, events: &[AuditEvent]) -> Result<(), ApiError> {
+        if events.is_empty() {
+            return Ok(());
+        }
+        Ok(self.store.append_audits(events).await?)
     }
 
     /// Writes an audit row by `actor` in their municipality (see [`Ctx::audit`]).

@@ -3,12 +3,30 @@
 //! them (merging is in [`crate::cases`]). Nothing here ever merges.
 
 use crate::context::Ctx;
-use crate::records::{live_member, match_facts, member_summary};
+use crate::records::{live_member, match_facts, member_summary, typed};
 use crate::storage::DuplicateRow;
 use app::api::ApiError;
 use app::domain::duplicate::{self, DuplicateView, MatchReason};
+use app::domain::access::permits;
+use app::domain::record::Case;
 use app::domain::{Action, RecordKind, SessionUser, Target};
 use uuid::Uuid;
+
+/// A suggestion as the permission table sees it: restricted when either person's case is.
+pub async fn suggestion_target(ctx: &Ctx, d: &DuplicateRow) -> Result<Target, ApiError> {
+    let mut restricted = false;
+    for member in [d.member_id, d.other_member_id] {
+        if let Some(m) = ctx.store.record(member).await? {
+            if let Some(case) = ctx.store.record(m.case_id).await? {
+                restricted |= typed::<Case>(&case).is_ok_and(|c| c.is_restricted());
+            }
+        }
+    }
+    Ok(Target::Duplicate {
+        municipality_id: d.municipality_id,
+        restricted,
+    })
+}
 
 #[derive(Clone)]
 pub struct Duplicates {
@@ -78,6 +96,10 @@ impl Duplicates {
         let store = &self.ctx.store;
         let mut out = Vec::new();
         for d in store.open_duplicates(actor.municipality_id).await? {
+            // A victim's case is not in a colleague's list.
+            if !permits(actor, Action::ViewDuplicates, suggestion_target(&self.ctx, &d).await?) {
+                continue;
+            }
             let (Some(a), Some(b)) = (store.record(d.member_id).await?, store.record(d.other_member_id).await?) else {
                 continue;
             };
@@ -116,9 +138,7 @@ impl Duplicates {
             .require(
                 actor,
                 Action::DismissDuplicate,
-                Target::Duplicate {
-                    municipality_id: d.municipality_id,
-                },
+                suggestion_target(&self.ctx, &d).await?,
             )
             .await?;
         let audit = self.ctx.event(

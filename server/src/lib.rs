@@ -4,6 +4,7 @@
 //! Imports run one way: `context` and `records` ← `follow_ups` ← `duplicates`, `referrals`,
 //! `cases`, `school`, `sync` ← `http`.
 
+pub mod audit;
 pub mod auth;
 pub mod case_end;
 pub mod cases;
@@ -13,6 +14,7 @@ pub mod duplicates;
 pub mod follow_ups;
 pub mod http;
 pub mod plans;
+pub mod protection;
 pub mod records;
 pub mod referrals;
 pub mod school;

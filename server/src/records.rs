@@ -84,3 +84,15 @@ pub fn match_facts(m: &Member) -> MatchFacts {
         personal_number: m.personal_number().map(str::to_string),
     }
 }
+
+/// The person a record is about, for the audit trail: a member, or the member a record names.
+pub fn person_of(record: &StoredRecord) -> Option<Uuid> {
+    if record.kind == RecordKind::Member {
+        return Some(record.id);
+    }
+    record
+        .fields
+        .get("member_id")
+        .and_then(|v| v.as_str())
+        .and_then(|s| Uuid::parse_str(s).ok())
+}

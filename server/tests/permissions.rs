@@ -201,6 +201,8 @@ fn seen(a: &Answer) -> Seen {
         }
         // Past the permission check, a rule of the domain said no: a merge already decided.
         StatusCode::BAD_REQUEST if a.body["message"].as_str().is_some_and(|m| m.contains("already")) => Seen::Allowed,
+        // A restriction already in the state asked for.
+        StatusCode::UNPROCESSABLE_ENTITY if a.body["error"] == "restriction" => Seen::Allowed,
         s => panic!("unexpected answer {s}: {}", a.body),
     }
 }
@@ -314,13 +316,24 @@ async fn the_matrix(store: Arc<dyn Storage>) {
         )
         .await
         .unwrap();
+    // The worker's own case is a victim's: noted so, it is restricted.
+    let trafficking = change(
+        RecordKind::Vulnerability,
+        Uuid::now_v7(),
+        cases[0].0.case,
+        None,
+        device,
+        json!({ "member_id": cases[0].0.adult, "category": "trafficking", "noted_on": "2026-11-20" }),
+    );
+    assert!(applied(&push(&w, &w.worker, vec![trafficking]).await[0]));
     let case = |i: usize, worker: &SessionUser| Target::Case {
         municipality_id: if i == 2 { gjilan } else { obiliq },
         field_worker_id: Some(worker.id),
         case_manager_id: (i == 1).then_some(manager.id),
+        restricted: i == 0,
     };
     let scopes = [
-        ("own case", case(0, &w.worker), &w.worker),
+        ("own case (restricted)", case(0, &w.worker), &w.worker),
         (
             "a colleague's case, appointed to the case manager",
             case(1, &w.colleague),
@@ -359,6 +372,17 @@ async fn the_matrix(store: Arc<dyn Storage>) {
             body: None,
             form: false,
         });
+        if i == 0 {
+            probes.push(Probe {
+                action: Action::ViewRestrictedCase,
+                scope,
+                target: *target,
+                method: "GET",
+                uri: format!("/api/sync/v1/blobs/{sha}/status"),
+                body: None,
+                form: false,
+            });
+        }
         let visit = change(
             RecordKind::Visit,
             Uuid::now_v7(),
@@ -574,6 +598,7 @@ async fn the_matrix(store: Arc<dyn Storage>) {
             None,
             false,
         ),
+        municipal(Action::ViewAuditTrail, "GET", "/api/v1/audit?action=case", None, false),
         municipal(
             Action::ManageSchools,
             "POST",
@@ -613,6 +638,21 @@ async fn the_matrix(store: Arc<dyn Storage>) {
             form: false,
         });
     }
+    // A supervisor's lift and mark leave each case as restricted as it was (the restricted case
+    // is lifted, then marked); who sees a case is the same either way for every role here.
+    for (i, (scope, target, _)) in scopes.iter().enumerate() {
+        for restricted in [i != 0, true] {
+            probes.push(Probe {
+                action: Action::RestrictCase,
+                scope,
+                target: *target,
+                method: "POST",
+                uri: format!("/api/v1/cases/{}/restriction", cases[i].0.case),
+                body: Some(json!({ "restricted": restricted, "reason": "Rrezik nga familja" })),
+                form: false,
+            });
+        }
+    }
     // Last, as they change who is who: dismissing and merging the suggestions.
     for (action, verb, n) in [
         (Action::DismissDuplicate, "dismiss", 0),
@@ -625,7 +665,11 @@ async fn the_matrix(store: Arc<dyn Storage>) {
             probes.push(Probe {
                 action,
                 scope,
-                target: Target::Duplicate { municipality_id: m },
+                // Obiliq's suggestions name a person of the restricted case.
+                target: Target::Duplicate {
+                    municipality_id: m,
+                    restricted: m == obiliq,
+                },
                 method: "POST",
                 uri: format!("/api/v1/duplicates/{}/{verb}", list[n].id),
                 body: None,

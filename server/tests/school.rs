@@ -34,7 +34,7 @@ fn rejection(o: &Outcome) -> Option<(Rejection, Vec<(String, Problem)>)> {
 }
 
 async fn push_school(w: &World, actor: &SessionUser, changes: Vec<Value>) -> Vec<Outcome> {
-    let request = app::domain::sync::PushRequest { changes };
+    let request = app::domain::sync::PushRequest { changes, reads: vec![] };
     w.sync
         .push_school(actor, request)
         .await

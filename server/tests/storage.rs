@@ -5,7 +5,7 @@ mod common;
 use app::domain::{Institution, InstitutionKind, Role};
 use chrono::{Duration, SubsecRound, Utc};
 use reintegra::seed;
-use reintegra::storage::{AuditEvent, Municipality, Storage, StorageError, ThrottleRow};
+use reintegra::storage::{AuditEvent, AuditQuery, Municipality, Pool, Storage, StorageError, ThrottleRow};
 use std::sync::Arc;
 use uuid::Uuid;
 
@@ -166,6 +166,7 @@ async fn audit_trail(store: Arc<dyn Storage>) {
                 entity: "user".into(),
                 entity_id: None,
                 detail: "ë ç š ğ".into(),
+                ..Default::default()
             })
             .await
             .unwrap();
@@ -175,6 +176,77 @@ async fn audit_trail(store: Arc<dyn Storage>) {
     assert_eq!(actions, vec!["act1", "act0"]);
     assert_eq!(events[0].detail, "ë ç š ğ");
     assert_eq!(store.audit_events(m.id, 1).await.unwrap().len(), 1);
+}
+
+/// The audit screen's filters: by case, person, user, action and period, in one municipality.
+async fn the_audit_trail_filters_by_case_person_user_action_and_period(store: Arc<dyn Storage>) {
+    let m = municipality(store.as_ref(), "prizren").await;
+    let (case, person, ana, device) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+    let base = Utc::now().trunc_subsecs(3) - Duration::days(10);
+    let row = |day: i64, actor: Option<Uuid>, action: &str| AuditEvent {
+        id: Uuid::now_v7(),
+        at: base + Duration::days(day),
+        actor_id: actor,
+        municipality_id: Some(m.id),
+        action: action.into(),
+        entity: "case".into(),
+        ..Default::default()
+    };
+    let rows = [
+        row(0, Some(ana), "case.read").on_case(case).from_device(device),
+        row(1, Some(ana), "record.create").on_case(case).about_person(Some(person)),
+        row(2, None, "case.restrict").on_case(case).because("Rrezik nga një i afërm"),
+        row(3, Some(ana), "case.read").on_case(Uuid::now_v7()),
+        AuditEvent {
+            entity: "member".into(),
+            entity_id: Some(person.to_string()),
+            ..row(4, Some(Uuid::now_v7()), "record.update")
+        },
+    ];
+    for r in &rows {
+        store.append_audit(r).await.unwrap();
+    }
+    let q = |f: &dyn Fn(&mut AuditQuery)| {
+        let mut q = AuditQuery {
+            municipality_id: m.id,
+            limit: 100,
+            ..Default::default()
+        };
+        f(&mut q);
+        q
+    };
+    let days = |events: Vec<AuditEvent>| -> Vec<i64> {
+        events.iter().map(|e| (e.at - base).num_days()).collect()
+    };
+    let all = store.audit_trail(&q(&|_| {})).await.unwrap();
+    assert_eq!(days(all.clone()), vec![4, 3, 2, 1, 0]);
+    assert_eq!(all[4].device_id, Some(device));
+    assert_eq!(all[2].reason.as_deref(), Some("Rrezik nga një i afërm"));
+    let by_case = store.audit_trail(&q(&|q| q.case_id = Some(case))).await.unwrap();
+    assert_eq!(days(by_case), vec![2, 1, 0]);
+    // A person: rows that name them, and rows about their own record.
+    let by_person = store.audit_trail(&q(&|q| q.person_id = Some(person))).await.unwrap();
+    assert_eq!(days(by_person), vec![4, 1]);
+    let by_user = store.audit_trail(&q(&|q| q.actor_id = Some(ana))).await.unwrap();
+    assert_eq!(days(by_user), vec![3, 1, 0]);
+    let reads = store.audit_trail(&q(&|q| q.action = Some("case.read".into()))).await.unwrap();
+    assert_eq!(days(reads), vec![3, 0]);
+    let records = store.audit_trail(&q(&|q| q.action = Some("record".into()))).await.unwrap();
+    assert_eq!(days(records), vec![4, 1]);
+    let period = store
+        .audit_trail(&q(&|q| {
+            q.from = Some(base + Duration::days(1));
+            q.until = Some(base + Duration::days(3));
+        }))
+        .await
+        .unwrap();
+    assert_eq!(days(period), vec![2, 1]);
+    let elsewhere = AuditQuery {
+        municipality_id: Uuid::now_v7(),
+        limit: 100,
+        ..Default::default()
+    };
+    assert!(store.audit_trail(&elsewhere).await.unwrap().is_empty());
 }
 
 /// An audited write and its audit row commit together or not at all.
@@ -200,6 +272,7 @@ async fn a_write_and_its_audit_row_commit_together(store: Arc<dyn Storage>) {
         entity: "user".into(),
         entity_id: Some(u.id.to_string()),
         detail: String::new(),
+        ..Default::default()
     };
     let actions = |store: Arc<dyn Storage>| async move {
         let events = store.audit_events(m.id, 100).await.unwrap();
@@ -246,7 +319,53 @@ async fn demo_data_only_into_an_empty_database(store: Arc<dyn Storage>) {
     assert_eq!(store.users_in(obiliq.id).await.unwrap().len(), users.len());
 }
 
+/// The database itself refuses to change or remove an audit row, whatever path tries.
+async fn audit_rows_cannot_be_changed_in_the_database(pool: Pool) {
+    let update = "UPDATE audit_event SET detail = 'changed'";
+    let delete = "DELETE FROM audit_event";
+    let count = "SELECT COUNT(*) FROM audit_event";
+    match pool {
+        Pool::Sqlite(p) => {
+            let before: i64 = sqlx::query_scalar(count).fetch_one(&p).await.unwrap();
+            sqlx::query("INSERT INTO audit_event (id, at, action, entity, detail) VALUES (x'01', '2026-01-01', 'a', 'b', 'c')")
+                .execute(&p)
+                .await
+                .unwrap();
+            for sql in [update, delete] {
+                let e = sqlx::query(sql).execute(&p).await.unwrap_err();
+                assert!(e.to_string().contains("append-only"), "{sql}: {e}");
+            }
+            let after: i64 = sqlx::query_scalar(count).fetch_one(&p).await.unwrap();
+            assert_eq!(after, before + 1);
+        }
+        Pool::Postgres(p) => {
+            let before: i64 = sqlx::query_scalar(count).fetch_one(&p).await.unwrap();
+            sqlx::query("INSERT INTO audit_event (id, at, action, entity, detail) VALUES (gen_random_uuid(), now(), 'a', 'b', 'c')")
+                .execute(&p)
+                .await
+                .unwrap();
+            for sql in [update, delete, "TRUNCATE audit_event"] {
+                let e = sqlx::query(sql).execute(&p).await.unwrap_err();
+                assert!(e.to_string().contains("append-only"), "{sql}: {e}");
+            }
+            let after: i64 = sqlx::query_scalar(count).fetch_one(&p).await.unwrap();
+            assert_eq!(after, before + 1);
+        }
+    }
+}
+
+#[tokio::test]
+async fn audit_rows_cannot_be_changed_in_sqlite() {
+    audit_rows_cannot_be_changed_in_the_database(common::sqlite().await.1).await;
+}
+
+#[tokio::test]
+async fn audit_rows_cannot_be_changed_in_postgres() {
+    audit_rows_cannot_be_changed_in_the_database(common::postgres().await.1).await;
+}
+
 on_both_databases!(
+    the_audit_trail_filters_by_case_person_user_action_and_period,
     a_write_and_its_audit_row_commit_together,
     municipalities_and_institutions,
     users_roles_and_status,

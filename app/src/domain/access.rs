@@ -298,8 +298,9 @@ pub enum Target {
         municipality_id: Uuid,
         institution_id: Option<Uuid>,
     },
-    /// One suggestion that two registrations are the same person.
-    Duplicate { municipality_id: Uuid },
+    /// One suggestion that two registrations are the same person; `restricted` when either is
+    /// in a restricted case (then only supervisors see it).
+    Duplicate { municipality_id: Uuid, restricted: bool },
 }
 
 impl Target {
@@ -308,7 +309,7 @@ impl Target {
             Target::Municipality(m)
             | Target::Case { municipality_id: m, .. }
             | Target::Institution { municipality_id: m, .. }
-            | Target::Duplicate { municipality_id: m } => m,
+            | Target::Duplicate { municipality_id: m, .. } => m,
         }
     }
 }
@@ -369,10 +370,14 @@ fn granted(user: &SessionUser, action: Action, target: Target) -> bool {
 
 /// True when one of the user's grants for `action` reaches `target`. On a restricted case the
 /// user also needs [`Action::ViewRestrictedCase`], except for a child's schooling, which the
-/// school team keeps whatever the case.
+/// school team keeps whatever the case; a suggestion naming a person of a restricted case is
+/// the supervisors' alone (it names two cases, and no one else's grant covers both).
 pub fn permits(user: &SessionUser, action: Action, target: Target) -> bool {
     let schooling = matches!(action, Action::ViewSchooling | Action::WorkOnSchooling);
-    let restricted = matches!(target, Target::Case { restricted: true, .. });
+    let restricted = matches!(
+        target,
+        Target::Case { restricted: true, .. } | Target::Duplicate { restricted: true, .. }
+    );
     granted(user, action, target) && (!restricted || schooling || granted(user, Action::ViewRestrictedCase, target))
 }
 
@@ -529,6 +534,13 @@ mod tests {
         // The supervisor's every case work still reaches it.
         assert!(permits(&supervisor, Action::ReassignCase, case));
         assert!(permits(&supervisor, Action::DecidePlan, case));
+        // A suggestion naming a person of a restricted case: the supervisors' alone.
+        let pair = Target::Duplicate {
+            municipality_id: home,
+            restricted: true,
+        };
+        assert_eq!(require(&manager, Action::MergePeople, pair), Err(Refusal::NotFound));
+        assert_eq!(require(&supervisor, Action::MergePeople, pair), Ok(()));
         // A child's schooling stays the school team's whatever the case.
         assert!(permits(&school, Action::WorkOnSchooling, case));
     }
@@ -610,7 +622,10 @@ mod tests {
         );
         assert_eq!(require(&manager, Action::ReassignCase, own), Err(Refusal::Forbidden));
         // Duplicates are a municipal view: a worker merging one learns nothing.
-        let pair = Target::Duplicate { municipality_id: home };
+        let pair = Target::Duplicate {
+            municipality_id: home,
+            restricted: false,
+        };
         assert_eq!(require(&worker, Action::MergePeople, pair), Err(Refusal::NotFound));
         assert_eq!(
             require(&worker, Action::ViewDuplicates, Target::Municipality(home)),

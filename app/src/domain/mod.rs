@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod assessment;
+pub mod audit;
 pub mod closure;
 pub mod duplicate;
 pub mod follow_up;

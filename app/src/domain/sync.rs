@@ -48,7 +48,24 @@ pub struct Change {
 pub struct PushRequest {
     /// Kept as raw JSON so that one malformed item is refused alone.
     pub changes: Vec<Value>,
+    /// Cases opened on the phone since the last push, so offline reads are in the audit trail.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reads: Vec<CaseRead>,
 }
+
+/// A case opened on the phone. Its ID (UUID v7, made on the phone) is the audit row's, so a
+/// resent read is recorded once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaseRead {
+    pub id: Uuid,
+    pub case_id: Uuid,
+    pub device_id: Uuid,
+    pub at: DateTime<Utc>,
+}
+
+/// At most this many reads in one push.
+pub const MAX_READS: usize = 1000;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PushResponse {

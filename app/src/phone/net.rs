@@ -2,6 +2,7 @@
 //! office's actions under `/api/v1`.
 
 use crate::domain::sync::{
+    CaseRead,
     BlobStatus, Change, Choice, ConflictView, PullPage, PushResponse, ResolveRequest, API_ROOT, OFFICE_ROOT,
 };
 use js_sys::Uint8Array;
@@ -71,8 +72,9 @@ fn body_of<T: serde::Serialize>(value: &T) -> Result<JsValue, NetError> {
 }
 
 /// `school`: the school team's push (its records, each change checked as always).
-pub async fn push(changes: &[Change], school: bool) -> Result<PushResponse, NetError> {
-    let body = serde_json::json!({ "changes": changes });
+/// `reads`: the cases opened on the phone since the last push, for the audit trail.
+pub async fn push(changes: &[Change], reads: &[CaseRead], school: bool) -> Result<PushResponse, NetError> {
+    let body = serde_json::json!({ "changes": changes, "reads": reads });
     let what = if school { "school/push" } else { "push" };
     json(
         send(
@@ -199,6 +201,27 @@ pub async fn reopen(case_id: uuid::Uuid, reason: String) -> Result<(), NetError>
     )
     .await?;
     Ok(())
+}
+
+/// A supervisor marks a case restricted or lifts its restriction, with the reason.
+pub async fn change_restriction(
+    case_id: uuid::Uuid,
+    change: &crate::domain::protection::RestrictionChange,
+) -> Result<(), NetError> {
+    send(
+        "POST",
+        &format!("{OFFICE_ROOT}/cases/{case_id}/restriction"),
+        Some(body_of(change)?),
+        "application/json",
+    )
+    .await?;
+    Ok(())
+}
+
+/// The municipality's audit trail, filtered (supervisors and administrators).
+pub async fn audit(filter: &crate::domain::audit::AuditFilter) -> Result<Vec<crate::domain::audit::AuditRow>, NetError> {
+    let path = format!("{OFFICE_ROOT}/audit?{}", filter.query());
+    json(send("GET", &path, None, "application/json").await?).await
 }
 
 pub async fn services() -> Result<Vec<crate::domain::service::Service>, NetError> {

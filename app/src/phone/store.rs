@@ -60,11 +60,23 @@ pub struct PhoneStore {
     pub schools: RwSignal<Vec<crate::domain::school::School>>,
     /// The municipality's early-warning thresholds (defaults until the first pull).
     pub thresholds: RwSignal<crate::domain::school::Thresholds>,
+    /// Cases opened on this phone, waiting to go into the server's audit trail.
+    pub reads: RwSignal<Vec<PendingRead>>,
     pub status: RwSignal<SyncStatus>,
     pub loaded: RwSignal<bool>,
     #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
     cursor: RwSignal<String>,
 }
+
+/// A case opened by `user_id` on this phone, not yet in the audit trail.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PendingRead {
+    pub user_id: Uuid,
+    pub read: crate::domain::sync::CaseRead,
+}
+
+/// Opening the same case again within this many minutes is one read.
+const READ_COALESCE_MINUTES: i64 = 10;
 
 /// localStorage key with the number of unsent changes, read by the sign-out button.
 pub const PENDING_KEY: &str = "reintegra.pending";
@@ -89,6 +101,7 @@ impl PhoneStore {
             referral_days: RwSignal::new(Default::default()),
             schools: RwSignal::new(Vec::new()),
             thresholds: RwSignal::new(Default::default()),
+            reads: RwSignal::new(Vec::new()),
             status: RwSignal::new(SyncStatus::default()),
             loaded: RwSignal::new(false),
             cursor: RwSignal::new(String::new()),
@@ -198,6 +211,44 @@ impl PhoneStore {
         persist::blob_list(self.blobs.get_untracked());
     }
 
+    /// Notes that the user opened a case, for the audit trail (sent with the next sync, so a
+    /// read made offline is in the trail too).
+    pub fn note_read(&self, case_id: Uuid) {
+        let (me, now) = (self.user_id, Utc::now());
+        let recent = self.reads.with_untracked(|r| {
+            r.iter().any(|p| {
+                p.user_id == me
+                    && p.read.case_id == case_id
+                    && now - p.read.at < chrono::Duration::minutes(READ_COALESCE_MINUTES)
+            })
+        });
+        if recent {
+            return;
+        }
+        let read = crate::domain::sync::CaseRead {
+            id: Uuid::now_v7(),
+            case_id,
+            device_id: self.device_id.get_untracked(),
+            at: now,
+        };
+        self.reads.update(|r| r.push(PendingRead { user_id: me, read }));
+        self.persist_reads();
+    }
+
+    /// Drops reads the server has recorded.
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    fn forget_reads(&self, sent: &[crate::domain::sync::CaseRead]) {
+        self.reads.update(|r| r.retain(|p| !sent.iter().any(|s| s.id == p.read.id)));
+        self.persist_reads();
+    }
+
+    fn persist_reads(&self) {
+        persist::meta(
+            "reads".into(),
+            serde_json::to_string(&self.reads.get_untracked()).unwrap_or_default(),
+        );
+    }
+
     /// Forgets a refused change, after the worker confirmed.
     pub fn discard_change(&self, change_id: Uuid) {
         self.outbox.update(|o| o.retain(|i| i.change.change_id != change_id));
@@ -288,6 +339,11 @@ mod browser {
                 .and_then(|t| serde_json::from_str(&t).ok())
                 .unwrap_or_default();
             self.conflicts.set(conflicts);
+            let reads = meta(&db, "reads")
+                .await
+                .and_then(|t| serde_json::from_str(&t).ok())
+                .unwrap_or_default();
+            self.reads.set(reads);
             let institutions = meta(&db, "institutions")
                 .await
                 .and_then(|t| serde_json::from_str(&t).ok())
@@ -399,6 +455,17 @@ mod browser {
             });
             let total = sendable.len();
             let mut sent = 0;
+            // The cases opened since the last push go with the first batch (or alone).
+            let mut reads: Vec<crate::domain::sync::CaseRead> = self.reads.with_untracked(|r| {
+                r.iter()
+                    .filter(|p| p.user_id == me)
+                    .map(|p| p.read.clone())
+                    .collect()
+            });
+            if sendable.is_empty() && !reads.is_empty() {
+                net::push(&[], &reads, self.school_only).await.map_err(problem)?;
+                self.forget_reads(&reads);
+            }
             for batch in sendable.chunks(50) {
                 self.status.update(|s| s.progress = Some((sent, total)));
                 // Later changes to a record may have been rebased by earlier answers.
@@ -412,7 +479,10 @@ mod browser {
                         })
                         .collect()
                 });
-                let response = net::push(&batch, self.school_only).await.map_err(problem)?;
+                let response = net::push(&batch, &reads, self.school_only)
+                    .await
+                    .map_err(problem)?;
+                self.forget_reads(&std::mem::take(&mut reads));
                 let mut confirmed = Vec::new();
                 self.records.update(|map| {
                     confirmed = model::fold_confirmed(map, &batch, &response.results, Utc::now());

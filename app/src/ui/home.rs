@@ -57,6 +57,10 @@ fn home(user: SessionUser) -> impl IntoView {
                     {matches!(role, Role::FieldWorker | Role::Supervisor | Role::CaseManager).then(|| view! {
                         <a class="button" href="/field" data-testid="open-field">{t!(i18n, open_field_work)}</a>
                     })}
+                    {matches!(role, Role::Supervisor | Role::Admin).then(|| view! {
+                        " "
+                        <a class="button secondary" href="/audit" data-testid="open-audit">{t!(i18n, nav_audit)}</a>
+                    })}
                 </section>
             }
         })

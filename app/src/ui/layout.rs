@@ -152,5 +152,15 @@ pub(crate) fn error_text(i18n: I18nContext<Locale>, error: &ApiError) -> String 
         ApiError::Transport(_) => t_string!(i18n, network_error).to_string(),
         ApiError::BadRequest(_) | ApiError::TooLarge { .. } => t_string!(i18n, bad_request).to_string(),
         ApiError::WrongOffset(_) | ApiError::HashMismatch | ApiError::Busy => t_string!(i18n, try_again).to_string(),
+        ApiError::Restriction(r) => {
+            use crate::domain::protection::RestrictionRefusal as R;
+            match r {
+                R::NotSupervisor => t_string!(i18n, restriction_not_supervisor),
+                R::NoReason => t_string!(i18n, restriction_no_reason),
+                R::NotRestricted => t_string!(i18n, restriction_not_restricted),
+                R::AlreadyRestricted => t_string!(i18n, restriction_already),
+            }
+            .to_string()
+        }
     }
 }

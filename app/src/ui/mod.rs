@@ -7,6 +7,7 @@ mod home;
 mod layout;
 mod login;
 mod partner;
+mod audit;
 mod schools;
 mod supervision;
 
@@ -94,6 +95,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/users") view=admin::UsersPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/services") view=catalogue::ServicesPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/schools") view=schools::SchoolsPage ssr=SsrMode::Async />
+                    <Route path=path!("/audit") view=audit::AuditPage ssr=SsrMode::Async />
                     <Route path=path!("/field") view=field_work::FieldPage ssr=SsrMode::Async />
                     <Route path=path!("/referrals") view=partner::PartnerPage ssr=SsrMode::Async />
                 </Routes>

@@ -8,6 +8,7 @@ pub mod extract;
 pub mod office_routes;
 pub mod sync_routes;
 
+use crate::audit::AuditTrail;
 use crate::case_end::CaseEnds;
 use crate::cases::Cases;
 use crate::config::Settings;
@@ -63,6 +64,7 @@ pub struct ApiState {
     pub follow_ups: FollowUps,
     pub referrals: Referrals,
     pub schools: Schools,
+    pub audit: AuditTrail,
     pub backend: SharedBackend,
 }
 
@@ -77,7 +79,8 @@ impl ApiState {
             duplicates: Duplicates::new(ctx.clone()),
             follow_ups: FollowUps::new(ctx.clone()),
             referrals: Referrals::new(ctx.clone()),
-            schools: Schools::new(ctx),
+            schools: Schools::new(ctx.clone()),
+            audit: AuditTrail::new(ctx),
             backend,
         }
     }

@@ -2,10 +2,12 @@
 //! and days, duplicate people, reassigning a case, appointing its case manager, the catalogue of
 //! services (`docs/office-v1.md`).
 
-use super::extract::{Actor, JsonBody, Path};
+use super::extract::{Actor, JsonBody, Path, Query};
 use super::ApiState;
 use app::api::ApiError;
+use app::domain::audit::{AuditFilter, AuditRow};
 use app::domain::duplicate::DuplicateView;
+use app::domain::protection::RestrictionChange;
 use app::domain::follow_up::ReferralDays;
 use app::domain::referral::{self, IncomingReferral};
 use app::domain::school::{EarlyWarning, School, SchoolInput, Thresholds};
@@ -28,6 +30,8 @@ crate::body_limit!(referral::Answer, 16 * 1024, "{\"state\": …, \"feedback\": 
 crate::body_limit!(sync::Reassign, 4096, "{\"field_worker_id\": …}");
 
 crate::body_limit!(sync::Reopen, 4096, "{\"reason\": …}");
+
+crate::body_limit!(RestrictionChange, 8192, "{\"restricted\": …, \"reason\": …}");
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -82,6 +86,9 @@ pub fn router() -> Router<ApiState> {
         .route("/cases/{id}/reassign", post(reassign))
         .route("/cases/{id}/case-manager", post(appoint_case_manager))
         .route("/cases/{id}/reopen", post(reopen_case))
+        .route("/cases/{id}/restriction", post(change_restriction))
+        .route("/audit", get(audit_trail))
+        .route("/audit.csv", get(audit_export))
         .route("/services", get(services).post(add_service))
         .route("/services/{id}", put(change_service))
         .route("/services/{id}/retire", post(retire_service))
@@ -171,6 +178,38 @@ async fn reopen_case(
 ) -> Result<StatusCode, ApiError> {
     s.case_ends.reopen(&a, id, &r).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+async fn change_restriction(
+    State(s): State<ApiState>,
+    Actor(a): Actor,
+    Path(id): Path<Uuid>,
+    JsonBody(r): JsonBody<RestrictionChange>,
+) -> Result<StatusCode, ApiError> {
+    s.cases.change_restriction(&a, id, &r).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn audit_trail(State(s): State<ApiState>, Actor(a): Actor, Query(f): Query<AuditFilter>) -> Answer<Vec<AuditRow>> {
+    Ok(Json(s.audit.list(&a, &f).await?))
+}
+
+/// The trail as a CSV file that opens in Excel and LibreOffice.
+async fn audit_export(
+    State(s): State<ApiState>,
+    Actor(a): Actor,
+    Query(f): Query<AuditFilter>,
+) -> Result<impl axum::response::IntoResponse, ApiError> {
+    let bytes = s.audit.export_csv(&a, &f).await?;
+    let name = format!("attachment; filename=\"audit-{}.csv\"", chrono::Utc::now().format("%Y%m%d-%H%M"));
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (axum::http::header::CONTENT_DISPOSITION, name),
+            (axum::http::header::CACHE_CONTROL, "no-store".to_string()),
+        ],
+        bytes,
+    ))
 }
 
 async fn services(State(s): State<ApiState>, Actor(a): Actor) -> Answer<Vec<Service>> {

@@ -5,13 +5,19 @@
 
 /// Inserts the audit rows of a write inside its own transaction: the write and its rows commit
 /// together or not at all.
+/// `insert_audits!(events, tx, " ON CONFLICT (id) DO NOTHING")` keeps a row already there.
 macro_rules! insert_audits {
     ($events:expr, $tx:expr) => {
+        insert_audits!($events, $tx, "")
+    };
+    ($events:expr, $tx:expr, $on_conflict:literal) => {
         for e in $events {
-            sqlx::query(
-                "INSERT INTO audit_event (id, at, actor_id, municipality_id, action, entity, entity_id, detail) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            )
+            sqlx::query(concat!(
+                "INSERT INTO audit_event (id, at, actor_id, municipality_id, action, entity, entity_id, detail, \
+                 case_id, person_id, device_id, reason) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                $on_conflict
+            ))
             .bind(e.id)
             .bind(e.at)
             .bind(e.actor_id)
@@ -20,6 +26,10 @@ macro_rules! insert_audits {
             .bind(&e.entity)
             .bind(&e.entity_id)
             .bind(&e.detail)
+            .bind(e.case_id)
+            .bind(e.person_id)
+            .bind(e.device_id)
+            .bind(&e.reason)
             .execute(&mut *$tx)
             .await?;
         }
@@ -103,7 +113,9 @@ pub struct ThrottleRow {
     pub locked_until: Option<DateTime<Utc>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One row of the audit trail. Rows are only ever inserted: no query of this crate updates or
+/// deletes one, and the database refuses it too (migration `0008`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AuditEvent {
     pub id: Uuid,
     pub at: DateTime<Utc>,
@@ -116,6 +128,50 @@ pub struct AuditEvent {
     pub entity_id: Option<String>,
     /// Free text for people reading the trail; no secrets.
     pub detail: String,
+    /// The case the row is about, to filter the trail by case.
+    pub case_id: Option<Uuid>,
+    /// The person (member) the row is about.
+    pub person_id: Option<Uuid>,
+    /// The phone or tablet the change or read came from.
+    pub device_id: Option<Uuid>,
+    /// Why, where a reason was asked (lifting a restriction, reopening a case).
+    pub reason: Option<String>,
+}
+
+impl AuditEvent {
+    pub fn on_case(mut self, case_id: Uuid) -> Self {
+        self.case_id = Some(case_id);
+        self
+    }
+
+    pub fn about_person(mut self, person_id: Option<Uuid>) -> Self {
+        self.person_id = person_id;
+        self
+    }
+
+    pub fn from_device(mut self, device_id: Uuid) -> Self {
+        self.device_id = Some(device_id);
+        self
+    }
+
+    pub fn because(mut self, reason: &str) -> Self {
+        self.reason = Some(reason.to_string());
+        self
+    }
+}
+
+/// What the audit screen asks for: one municipality's rows, narrowed by any of the rest.
+#[derive(Debug, Clone, Default)]
+pub struct AuditQuery {
+    pub municipality_id: Uuid,
+    pub case_id: Option<Uuid>,
+    pub person_id: Option<Uuid>,
+    pub actor_id: Option<Uuid>,
+    /// An action or the start of one (`record`, `case.read`).
+    pub action: Option<String>,
+    pub from: Option<DateTime<Utc>>,
+    pub until: Option<DateTime<Utc>>,
+    pub limit: i64,
 }
 
 #[async_trait::async_trait]
@@ -152,9 +208,15 @@ pub trait Storage:
     async fn save_throttle(&self, row: &ThrottleRow) -> Result<()>;
     async fn clear_throttle(&self, key: &str) -> Result<()>;
 
-    async fn append_audit(&self, e: &AuditEvent) -> Result<()>;
+    async fn append_audit(&self, e: &AuditEvent) -> Result<()> {
+        self.append_audits(std::slice::from_ref(e)).await
+    }
+    /// In one transaction.
+    async fn append_audits(&self, events: &[AuditEvent]) -> Result<()>;
     /// Newest first.
     async fn audit_events(&self, municipality_id: Uuid, limit: i64) -> Result<Vec<AuditEvent>>;
+    /// The rows matching `q`, newest first.
+    async fn audit_trail(&self, q: &AuditQuery) -> Result<Vec<AuditEvent>>;
 }
 
 /// The pool behind the storage, for the parts that need the driver itself (the session store).

@@ -1,7 +1,7 @@
 //! The SQL behind [`Storage`], written once and expanded for each dialect. Both SQLite and
 //! PostgreSQL accept `$n` placeholders, `RETURNING` and `ON CONFLICT`, so one text serves both.
 
-use super::{AuditEvent, Municipality, Result, Storage, StorageError, ThrottleRow, UserRecord};
+use super::{AuditEvent, AuditQuery, Municipality, Result, Storage, StorageError, ThrottleRow, UserRecord};
 use app::domain::{Institution, InstitutionKind, Role};
 use chrono::{DateTime, Utc};
 use sqlx::Row;
@@ -362,31 +362,47 @@ macro_rules! sql_storage {
                 Ok(())
             }
 
-            async fn append_audit(&self, e: &AuditEvent) -> Result<()> {
-                sqlx::query(
-                    "INSERT INTO audit_event (id, at, actor_id, municipality_id, action, entity, entity_id, detail) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                )
-                .bind(e.id)
-                .bind(e.at)
-                .bind(e.actor_id)
-                .bind(e.municipality_id)
-                .bind(&e.action)
-                .bind(&e.entity)
-                .bind(&e.entity_id)
-                .bind(&e.detail)
-                .execute(&self.pool)
-                .await?;
+            async fn append_audits(&self, events: &[AuditEvent]) -> Result<()> {
+                let mut tx = self.pool.begin().await?;
+                // A row already there (a phone's resent read) stays as it was.
+                insert_audits!(events, tx, " ON CONFLICT (id) DO NOTHING");
+                tx.commit().await?;
                 Ok(())
             }
 
             async fn audit_events(&self, municipality_id: Uuid, limit: i64) -> Result<Vec<AuditEvent>> {
+                self.audit_trail(&AuditQuery {
+                    municipality_id,
+                    limit,
+                    ..Default::default()
+                })
+                .await
+            }
+
+            async fn audit_trail(&self, q: &AuditQuery) -> Result<Vec<AuditEvent>> {
+                let action_like = q.action.as_ref().map(|a| format!("{a}%"));
+                let person_text = q.person_id.map(|p| p.to_string());
                 let rows = sqlx::query(
-                    "SELECT id, at, actor_id, municipality_id, action, entity, entity_id, detail FROM audit_event \
-                     WHERE municipality_id = $1 ORDER BY at DESC, id DESC LIMIT $2",
+                    "SELECT id, at, actor_id, municipality_id, action, entity, entity_id, detail, \
+                     case_id, person_id, device_id, reason FROM audit_event \
+                     WHERE municipality_id = $1 \
+                     AND ($2 IS NULL OR case_id = $2) \
+                     AND ($3 IS NULL OR person_id = $3 OR entity_id = $4) \
+                     AND ($5 IS NULL OR actor_id = $5) \
+                     AND ($6 IS NULL OR action LIKE $6) \
+                     AND ($7 IS NULL OR at >= $7) \
+                     AND ($8 IS NULL OR at < $8) \
+                     ORDER BY at DESC, id DESC LIMIT $9",
                 )
-                .bind(municipality_id)
-                .bind(limit)
+                .bind(q.municipality_id)
+                .bind(q.case_id)
+                .bind(q.person_id)
+                .bind(person_text)
+                .bind(q.actor_id)
+                .bind(action_like)
+                .bind(q.from)
+                .bind(q.until)
+                .bind(q.limit)
                 .fetch_all(&self.pool)
                 .await?;
                 rows.iter()
@@ -400,6 +416,10 @@ macro_rules! sql_storage {
                             entity: r.try_get("entity")?,
                             entity_id: r.try_get("entity_id")?,
                             detail: r.try_get("detail")?,
+                            case_id: r.try_get("case_id")?,
+                            person_id: r.try_get("person_id")?,
+                            device_id: r.try_get("device_id")?,
+                            reason: r.try_get("reason")?,
                         })
                     })
                     .collect()

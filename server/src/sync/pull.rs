@@ -151,22 +151,28 @@ impl SyncService {
                 Some(self.follow_ups.thresholds_of(actor.municipality_id).await?),
             )
         };
-        let read: std::collections::BTreeSet<Uuid> = records.iter().map(|r| r.case_id).collect();
-        let detail = format!(
-            "{} records of {} cases after {after}, {} open conflicts",
-            records.len(),
-            read.len(),
-            conflicts.len()
-        );
-        self.ctx
-            .audit_read(
-                actor,
-                if school_only { "schooling.pull" } else { "caseload.pull" },
-                if school_only { "schooling" } else { "case" },
-                records.len() + conflicts.len(),
-                detail,
-            )
-            .await?;
+        // Every case read leaves its own row, so the trail filtered by case shows who read it.
+        let read: std::collections::BTreeSet<Uuid> = records
+            .iter()
+            .map(|r| r.case_id)
+            .chain(conflicts.iter().map(|c| c.case_id))
+            .collect();
+        let (action, entity) = if school_only {
+            ("schooling.pull", "schooling")
+        } else {
+            ("caseload.pull", "case")
+        };
+        let events: Vec<_> = read
+            .iter()
+            .map(|case_id| {
+                let n = records.iter().filter(|r| r.case_id == *case_id).count();
+                let detail = format!("{n} records after {after}");
+                self.ctx
+                    .event(Some(actor), None, action, entity, Some(case_id.to_string()), detail)
+                    .on_case(*case_id)
+            })
+            .collect();
+        self.ctx.audit_all(&events).await?;
         Ok(PullPage {
             user_id: actor.id,
             records: records.iter().map(state_of).collect(),

@@ -5,7 +5,7 @@ use super::{conflict_view, SyncService};
 use crate::context::RACE_RETRIES;
 use crate::records::{case_target, members_of, merged_into, typed};
 use crate::storage::{AppliedChange, Commit, CommitResult, ConflictRow, StorageError, StoredRecord};
-use crate::{case_end, plans, school};
+use crate::{case_end, plans, protection, records, school};
 use app::api::ApiError;
 use app::domain::access::{may_finish_queued_edit, permits};
 use app::domain::record::{check_change_fields, validate, Case, Context, Referral};
@@ -41,6 +41,9 @@ impl SyncService {
                 "at most {} changes per push",
                 sync::MAX_BATCH
             )));
+        }
+        if request.reads.len() > sync::MAX_READS {
+            return Err(ApiError::BadRequest(format!("at most {} reads per push", sync::MAX_READS)));
         }
         let mut results = Vec::with_capacity(request.changes.len());
         let mut touched = std::collections::BTreeSet::new();
@@ -116,7 +119,40 @@ impl SyncService {
                 tracing::error!(error = %e, case = %case_id, "scheduling failed");
             }
         }
+        self.record_reads(actor, &request.reads).await?;
         Ok(PushResponse { results })
+    }
+
+    /// The cases the phone opened, offline or not, into the trail: one row each, with the
+    /// phone's time and device, once however often sent. Only cases of the user's municipality
+    /// are taken (a read names a case the phone held, perhaps since given to a colleague).
+    async fn record_reads(&self, actor: &SessionUser, reads: &[sync::CaseRead]) -> Result<(), ApiError> {
+        let now = self.ctx.now();
+        let mut events = Vec::new();
+        for read in reads {
+            let Some(case) = self.ctx.store.record(read.case_id).await? else {
+                continue;
+            };
+            if case.municipality_id != actor.municipality_id {
+                continue;
+            }
+            let mut event = self
+                .ctx
+                .event(
+                    Some(actor),
+                    None,
+                    "case.read_on_phone",
+                    "case",
+                    Some(read.case_id.to_string()),
+                    format!("opened on the phone at {}", read.at.to_rfc3339()),
+                )
+                .on_case(read.case_id)
+                .from_device(read.device_id);
+            event.id = read.id;
+            event.at = read.at.min(now);
+            events.push(event);
+        }
+        self.ctx.audit_all(&events).await
     }
 
     async fn apply(&self, actor: &SessionUser, change: &Change) -> Result<Outcome, ApiError> {
@@ -246,6 +282,7 @@ impl SyncService {
                 municipality_id,
                 field_worker_id,
                 case_manager_id: None,
+                restricted: false,
             },
         };
         // Field work queued before a reassignment or a merge is still sent; plans and decisions
@@ -288,7 +325,7 @@ impl SyncService {
                 if !errors.is_empty() {
                     return reject(Rejection::Invalid, errors);
                 }
-                let record = StoredRecord {
+                let mut record = StoredRecord {
                     kind: change.kind,
                     id: change.record_id,
                     case_id: change.case_id,
@@ -307,6 +344,7 @@ impl SyncService {
                     updated_by: actor.id,
                     updated_at: at,
                 };
+                protection::stamp_author(&mut record, actor);
                 (record, None, true, vec![])
             }
             (Some(current), Some(base)) => {
@@ -391,14 +429,27 @@ impl SyncService {
             Err((rejection, errors)) => return reject(rejection, errors),
         };
         unchanged.extend(effects.unchanged);
-        let mut record = record;
+        let closes = record.kind == RecordKind::ClosureDecision && !effects.also.is_empty();
+        let mut also = effects.also;
         let mut audit = Vec::new();
+        // A protected category noted or ended restricts or frees the case with it.
+        if let Some((case, restricted)) = protection::restriction_after(&record, &case_records, actor.id, at)? {
+            let detail = if restricted { "restricted" } else { "no longer restricted" };
+            let id = Some(record.case_id.to_string());
+            audit.push(
+                self.ctx
+                    .event(Some(actor), None, "case.restriction", "case", id, detail.into())
+                    .on_case(record.case_id),
+            );
+            also.push(case);
+        }
+        let mut record = record;
         if let Some(to) = effects.moves_to {
             record.municipality_id = to;
             let detail = format!("handed over to municipality {to}");
             let id = Some(record.case_id.to_string());
             audit.push(self.ctx.event(Some(actor), None, "case.transfer", "case", id, detail));
-        } else if record.kind == RecordKind::ClosureDecision && !effects.also.is_empty() {
+        } else if closes {
             let id = Some(record.case_id.to_string());
             let detail = format!("closed by decision {}", record.id);
             audit.push(self.ctx.event(Some(actor), None, "case.close", "case", id, detail));
@@ -413,6 +464,7 @@ impl SyncService {
                 conflicts: conflicts.iter().map(conflict_view).collect(),
             }
         };
+        let person = records::person_of(&record);
         let stored_outcome = serde_json::to_string(&outcome).map_err(|e| StorageError::Corrupt(e.to_string()))?;
         let commit = Commit {
             record,
@@ -429,8 +481,10 @@ impl SyncService {
             conflicts,
             resolve: None,
             unchanged,
-            also: effects.also,
-            audit: [self.ctx.event(
+            also,
+            audit: [self
+                .ctx
+                .event(
                 Some(actor),
                 None,
                 if change.base_version.is_none() {
@@ -446,7 +500,10 @@ impl SyncService {
                     outcome_version(&outcome),
                     field_list(&change.fields)
                 ),
-            )]
+            )
+            .on_case(change.case_id)
+            .from_device(change.device_id)
+            .about_person(person)]
             .into_iter()
             .chain(audit)
             .collect(),

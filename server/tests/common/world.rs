@@ -205,7 +205,7 @@ pub fn family(device: Uuid) -> Family {
 
 pub async fn push(w: &World, actor: &SessionUser, changes: Vec<Value>) -> Vec<Outcome> {
     w.sync
-        .push(actor, PushRequest { changes })
+        .push(actor, PushRequest { changes, reads: vec![] })
         .await
         .unwrap()
         .results

@@ -26,6 +26,15 @@ pub fn CaseView(case_id: Uuid) -> impl IntoView {
             .collect::<Vec<_>>()
     });
     let of = move |kind| of_case(&records.get(), case_id, kind);
+    // Opening a case is a read: noted on the phone, it reaches the audit trail with the next
+    // sync, offline or not.
+    Effect::new(move |noted: Option<bool>| {
+        if noted == Some(true) || !store.loaded.get() {
+            return noted.unwrap_or(false);
+        }
+        store.note_read(case_id);
+        true
+    });
     let household = move || {
         of(RecordKind::Household)
             .into_iter()
@@ -121,6 +130,7 @@ pub fn CaseView(case_id: Uuid) -> impl IntoView {
                     </li>
                 }).collect_view()}
             </ul>
+            <super::protection::ProtectionSection case_id />
             {move || of(RecordKind::ReturnEvent).into_iter().next().map(|r| {
                 let r = ReturnEvent::read(&r.fields);
                 let date = r.event_date.map(|d| d.to_string()).unwrap_or_default();

@@ -103,6 +103,7 @@ pub(crate) fn form_fields(kind: RecordKind) -> &'static [&'static FieldSpec] {
         RecordKind::Anamnesis => ANAMNESIS_FORM,
         RecordKind::FinalAssessment => FINAL_FORM,
         RecordKind::Closure => CLOSURE_FORM,
+        RecordKind::Vulnerability => super::protection::VULNERABILITY_FORM,
         k => super::school::form_fields(k),
     }
 }

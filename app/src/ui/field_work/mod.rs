@@ -8,6 +8,7 @@ mod case_end;
 mod caseload;
 mod household;
 mod inputs;
+mod protection;
 pub(crate) mod plan;
 pub(crate) mod referral;
 pub(crate) mod school;

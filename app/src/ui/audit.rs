@@ -1,0 +1,153 @@
+//! The audit trail on a screen (`/audit`): supervisors and administrators filter their
+//! municipality's rows by case, person, user, action and period, and export what they see as
+//! CSV. Each row says who, when, what, on which case and person, from which device, and why.
+
+use super::signed_in;
+use crate::domain::audit::{AuditFilter, AuditRow};
+use crate::domain::SessionUser;
+use crate::i18n::*;
+use chrono::NaiveDate;
+use leptos::prelude::*;
+use uuid::Uuid;
+
+#[component]
+pub fn AuditPage() -> impl IntoView {
+    signed_in(trail)
+}
+
+/// Actions a person is likely to look for; any other start of an action can be typed.
+const ACTIONS: &[&str] = &[
+    "caseload.pull",
+    "case.read_on_phone",
+    "record.create",
+    "record.update",
+    "refused",
+    "case.restrict",
+    "case.lift_restriction",
+    "case.restriction",
+    "case.reassign",
+    "case.reopen",
+    "sign_in",
+    "audit",
+];
+
+fn trail(_user: SessionUser) -> impl IntoView {
+    let i18n = use_i18n();
+    let case_id = RwSignal::new(String::new());
+    let person_id = RwSignal::new(String::new());
+    let user_id = RwSignal::new(String::new());
+    let action = RwSignal::new(String::new());
+    let from = RwSignal::new(String::new());
+    let to = RwSignal::new(String::new());
+    let rows = RwSignal::new(Vec::<AuditRow>::new());
+    // Everyone seen in the trail so far, to filter by.
+    let people = RwSignal::new(Vec::<(Uuid, String)>::new());
+    let message = RwSignal::new(None::<String>);
+    let filter = move || AuditFilter {
+        case_id: Uuid::parse_str(case_id.get().trim()).ok(),
+        person_id: Uuid::parse_str(person_id.get().trim()).ok(),
+        user_id: Uuid::parse_str(user_id.get().trim()).ok(),
+        action: Some(action.get().trim().to_string()).filter(|a| !a.is_empty()),
+        from: NaiveDate::parse_from_str(&from.get(), "%Y-%m-%d").ok(),
+        to: NaiveDate::parse_from_str(&to.get(), "%Y-%m-%d").ok(),
+    };
+    let bad_id = move || {
+        [case_id.get(), person_id.get()]
+            .iter()
+            .any(|s| !s.trim().is_empty() && Uuid::parse_str(s.trim()).is_err())
+    };
+    let load = move || {
+        let f = filter();
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            match crate::phone::net::audit(&f).await {
+                Ok(list) => {
+                    people.update(|p| {
+                        for r in &list {
+                            if let Some(id) = r.user_id {
+                                if !p.iter().any(|(x, _)| *x == id) {
+                                    p.push((id, r.user_name.clone()));
+                                }
+                            }
+                        }
+                        p.sort_by(|a, b| a.1.cmp(&b.1));
+                    });
+                    message.set(None);
+                    rows.set(list);
+                }
+                Err(e) => message.set(Some(crate::ui::field_work::net_error_text(i18n, &e))),
+            }
+        });
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (f, people);
+    };
+    Effect::new(move |_| load());
+    let export = move || format!("{}/audit.csv?{}", crate::domain::sync::OFFICE_ROOT, filter().query());
+    let text = |s: RwSignal<String>| move |ev| s.set(event_target_value(&ev));
+    view! {
+        <section class="card" data-testid="audit">
+            <h2>{t!(i18n, audit_trail)}</h2>
+            <p class="muted small">{t!(i18n, audit_trail_body)}</p>
+            <form class="form" on:submit=move |ev| { ev.prevent_default(); load(); }>
+                <label class="field">{t!(i18n, audit_case)}
+                    <input data-testid="audit-case" prop:value=case_id on:input=text(case_id) placeholder="0192…" />
+                </label>
+                <label class="field">{t!(i18n, audit_person)}
+                    <input data-testid="audit-person" prop:value=person_id on:input=text(person_id) />
+                </label>
+                <label class="field">{t!(i18n, audit_user)}
+                    <select data-testid="audit-user" prop:value=user_id on:change=text(user_id)>
+                        <option value="">{t!(i18n, audit_everyone)}</option>
+                        {move || people.get().into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view()}
+                    </select>
+                </label>
+                <label class="field">{t!(i18n, audit_action)}
+                    <input data-testid="audit-action" list="audit-actions" prop:value=action on:input=text(action) />
+                    <datalist id="audit-actions">
+                        {ACTIONS.iter().map(|a| view! { <option value=*a></option> }).collect_view()}
+                    </datalist>
+                </label>
+                <label class="field">{t!(i18n, audit_from)}
+                    <input type="date" data-testid="audit-from" prop:value=from on:input=text(from) />
+                </label>
+                <label class="field">{t!(i18n, audit_to)}
+                    <input type="date" data-testid="audit-to" prop:value=to on:input=text(to) />
+                </label>
+                {move || bad_id().then(|| view! { <p class="error small">{t!(i18n, audit_bad_id)}</p> })}
+                <div class="actions">
+                    <button type="submit" data-testid="audit-search">{t!(i18n, audit_search)}</button>
+                    <a class="button secondary" data-testid="audit-export" rel="external" download href=export>{t!(i18n, audit_export)}</a>
+                </div>
+            </form>
+            {move || message.get().map(|m| view! { <p class="error" role="alert">{m}</p> })}
+            <p class="muted small" data-testid="audit-count">{move || rows.with(Vec::len)} " " {t!(i18n, audit_rows)}</p>
+            <ul class="list audit" data-testid="audit-rows">
+                {move || rows.get().into_iter().map(|r| {
+                    let case = r.case_id;
+                    let person = r.person_id;
+                    let who = r.user_id;
+                    view! {
+                        <li data-testid="audit-row" data-action=r.action.clone()>
+                            <strong>{r.action.clone()}</strong> " · " {r.at.format("%Y-%m-%d %H:%M:%S UTC").to_string()}
+                            <br />
+                            {if r.user_name.is_empty() { t_string!(i18n, audit_server).to_string() } else { r.user_name.clone() }}
+                            {who.map(|id| view! { " " <button type="button" class="link" on:click=move |_| { user_id.set(id.to_string()); load(); }>{t!(i18n, audit_only_this)}</button> })}
+                            {case.map(|id| view! {
+                                <br /> <span class="muted small">{t!(i18n, audit_case)} " "
+                                <button type="button" class="link mono" on:click=move |_| { case_id.set(id.to_string()); load(); }>{id.to_string()}</button></span>
+                            })}
+                            {person.map(|id| view! {
+                                <br /> <span class="muted small">{t!(i18n, audit_person)} " "
+                                <button type="button" class="link mono" on:click=move |_| { person_id.set(id.to_string()); load(); }>{id.to_string()}</button></span>
+                            })}
+                            {r.device_id.map(|d| view! { <br /> <span class="muted small">{t!(i18n, audit_device)} " " <span class="mono">{d.to_string()}</span></span> })}
+                            {r.reason.clone().map(|why| view! { <br /> <span data-testid="audit-reason">{t!(i18n, audit_reason)} " " {why}</span> })}
+                            {(!r.detail.is_empty()).then(|| view! { <br /> <span class="muted small">{r.detail.clone()}</span> })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            <a href="/">{t!(i18n, back_home)}</a>
+        </section>
+    }
+}
