@@ -436,7 +436,15 @@ dynamic_labels!(
     c_special_needs,
     c_without_parental_care,
     c_returned_from_prison,
-    c_drug_use
+    c_drug_use,
+    f_restricted,
+    f_restriction,
+    f_restriction_reason,
+    f_restriction_by,
+    f_restriction_at,
+    f_restriction_lifted_for,
+    c_marked,
+    c_lifted
 );
 
 pub fn problem_text(i18n: I18nContext<Locale>, problem: Problem) -> String {

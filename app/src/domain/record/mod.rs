@@ -446,6 +446,8 @@ pub const MAX_ATTACHMENT_BYTES: i64 = 2 * 1024 * 1024;
 /// What validation needs to know beyond the record itself.
 #[derive(Debug, Clone, Default)]
 pub struct Context {
+    /// Today in Kosovo: a date typed there after local midnight is not in the future, though
+    /// UTC is still on the day before.
     pub today: NaiveDate,
     pub now: DateTime<Utc>,
     /// The household's members, for assessments and visits that name people.
@@ -455,7 +457,7 @@ pub struct Context {
 impl Context {
     pub fn at(now: DateTime<Utc>) -> Self {
         Self {
-            today: now.date_naive(),
+            today: super::follow_up::local_today(now),
             now,
             members: Vec::new(),
         }
@@ -495,7 +497,7 @@ pub fn validate(kind: RecordKind, fields: &Fields, ctx: &Context) -> Vec<FieldEr
                 .get("completed_at")
                 .and_then(Value::as_str)
                 .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
-                .map_or(ctx.today, |t| t.with_timezone(&Utc).date_naive());
+                .map_or(ctx.today, |t| super::follow_up::local_today(t.with_timezone(&Utc)));
             errors.extend(assessment::validate_on(version, value, &ctx.members, on));
         }
     }
@@ -864,6 +866,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_date_is_in_the_future_only_after_kosovos_today() {
+        use chrono::TimeZone;
+        // 23:30 UTC on 24 November is 00:30 on the 25th in Kosovo (UTC+1 in winter).
+        let ctx = Context::at(Utc.with_ymd_and_hms(2026, 11, 24, 23, 30, 0).unwrap());
+        let date = |d: &str| check_value(FieldType::PastDate, &Value::from(d), &ctx);
+        assert_eq!(date("2026-11-25"), Ok(()));
+        assert_eq!(date("2026-11-26"), Err(Problem::FutureDate));
+        // Summer: UTC+2.
+        let ctx = Context::at(Utc.with_ymd_and_hms(2026, 7, 1, 22, 10, 0).unwrap());
+        assert_eq!(check_value(FieldType::PastDate, &Value::from("2026-07-02"), &ctx), Ok(()));
+    }
+
+    #[test]
     fn spec_finds_a_field_by_name_when_the_code_builds() {
         let village = crate::spec!(household, "village");
         assert_eq!((village.name, village.required), ("village", true));
@@ -918,7 +933,8 @@ mod tests {
         covers_its_schema::<Assessment>();
         covers_its_schema::<Attachment>();
         covers_its_schema::<Referral>();
-        covers_its_schema::<Plan>();
+        covers_its_schema::<ClosureDecision>();
+        covers_its_schema::<Vulnerability>();
         covers_its_schema::<PlanVersion>();
         covers_its_schema::<PlanDecision>();
         covers_its_schema::<Monitoring>();
