@@ -444,7 +444,23 @@ dynamic_labels!(
     f_restriction_at,
     f_restriction_lifted_for,
     c_marked,
-    c_lifted
+    c_lifted,
+    au_caseload_pull,
+    au_schooling_pull,
+    au_case_read_on_phone,
+    au_record_create,
+    au_record_update,
+    au_record_refused,
+    au_case_restrict,
+    au_case_lift_restriction,
+    au_case_restriction,
+    au_case_reassign,
+    au_case_reopen,
+    au_case_close,
+    au_sign_in,
+    au_sign_out,
+    au_audit_read,
+    au_audit_export
 );
 
 pub fn problem_text(i18n: I18nContext<Locale>, problem: Problem) -> String {

@@ -69,11 +69,12 @@ test("a victim's case is restricted offline, hidden from a colleague, and its re
     await ps.getByTestId("audit").waitFor();
     await ps.getByTestId("audit-case").fill(caseId);
     await ps.getByTestId("audit-search").click();
-    const offlineRead = ps.locator('[data-testid="audit-row"][data-action="case.read_on_phone"]');
+    // Rows of this case only (the unfiltered first answer may still be on the screen).
+    const offlineRead = ps.locator('[data-testid="audit-row"][data-action="case.read_on_phone"]', { hasText: caseId });
     await offlineRead.first().waitFor();
     assert.match(await offlineRead.first().textContent(), /Arta Krasniqi/);
     assert.match(await offlineRead.first().textContent(), /Pajisja/);
-    await ps.locator('[data-testid="audit-row"][data-action="case.restriction"]').first().waitFor();
+    await ps.locator('[data-testid="audit-row"][data-action="case.restriction"]', { hasText: caseId }).first().waitFor();
     // The export carries the same rows.
     const csv = await ps.request.get(BASE + "/api/v1/audit.csv?case_id=" + caseId);
     assert.equal(csv.status(), 200);
@@ -97,7 +98,7 @@ test("a victim's case is restricted offline, hidden from a colleague, and its re
     await ps.getByTestId("audit").waitFor();
     await ps.getByTestId("audit-action").fill("case.lift_restriction");
     await ps.getByTestId("audit-search").click();
-    const lifted = ps.locator('[data-testid="audit-row"][data-action="case.lift_restriction"]');
+    const lifted = ps.locator('[data-testid="audit-row"][data-action="case.lift_restriction"]', { hasText: caseId });
     await lifted.first().waitFor();
     assert.match(await lifted.first().getByTestId("audit-reason").textContent(), /zyrës së punësimit/);
     await ps.screenshot({ path: "screenshots/audit-trail.png", fullPage: true });

@@ -30,7 +30,16 @@ impl AuditTrail {
         let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
         let written = (|| -> Result<Vec<u8>, csv::Error> {
             out.write_record([
-                "at", "user", "action", "entity", "entity_id", "case", "person", "device", "reason", "detail",
+                "at",
+                "user",
+                "action",
+                "entity",
+                "entity_id",
+                "case",
+                "person",
+                "device",
+                "reason",
+                "detail",
             ])?;
             for r in &rows {
                 let id = |u: Option<uuid::Uuid>| u.map(|u| u.to_string()).unwrap_or_default();
@@ -57,7 +66,11 @@ impl AuditTrail {
 
     async fn read(&self, actor: &SessionUser, filter: &AuditFilter, what: &str) -> Result<Vec<AuditRow>, ApiError> {
         self.ctx
-            .require(actor, Action::ViewAuditTrail, Target::Municipality(actor.municipality_id))
+            .require(
+                actor,
+                Action::ViewAuditTrail,
+                Target::Municipality(actor.municipality_id),
+            )
             .await?;
         let (from, until) = filter.instants();
         let events = self
@@ -84,7 +97,13 @@ impl AuditTrail {
             .collect();
         // Who read the trail, and what they asked for, is in the trail too.
         self.ctx
-            .audit_by(actor, what, "audit", None, format!("{} rows; {}", events.len(), filter.query()))
+            .audit_by(
+                actor,
+                what,
+                "audit",
+                None,
+                format!("{} rows; {}", events.len(), filter.query()),
+            )
             .await?;
         Ok(events.into_iter().map(|e| row(e, &names)).collect())
     }

@@ -6,8 +6,8 @@ use crate::context::Ctx;
 use crate::records::{live_member, match_facts, member_summary, typed};
 use crate::storage::DuplicateRow;
 use app::api::ApiError;
-use app::domain::duplicate::{self, DuplicateView, MatchReason};
 use app::domain::access::permits;
+use app::domain::duplicate::{self, DuplicateView, MatchReason};
 use app::domain::record::Case;
 use app::domain::{Action, RecordKind, SessionUser, Target};
 use uuid::Uuid;
@@ -135,11 +135,7 @@ impl Duplicates {
     pub async fn dismiss(&self, actor: &SessionUser, id: Uuid) -> Result<(), ApiError> {
         let d = self.ctx.store.duplicate(id).await?.ok_or(ApiError::NotFound)?;
         self.ctx
-            .require(
-                actor,
-                Action::DismissDuplicate,
-                suggestion_target(&self.ctx, &d).await?,
-            )
+            .require(actor, Action::DismissDuplicate, suggestion_target(&self.ctx, &d).await?)
             .await?;
         let audit = self.ctx.event(
             Some(actor),

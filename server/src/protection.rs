@@ -31,6 +31,9 @@ pub fn stamp_author(record: &mut StoredRecord, actor: &SessionUser) {
     }
 }
 
+/// The case record rewritten with its new flag, the version it must still have, and the flag.
+pub type Restriction = ((StoredRecord, i64), bool);
+
 /// When writing `record` (a category) changes whether its case is restricted: the case record
 /// rewritten with the new flag (and the version it must still have), and the new flag.
 pub fn restriction_after(
@@ -38,7 +41,7 @@ pub fn restriction_after(
     case_records: &[StoredRecord],
     by: Uuid,
     at: DateTime<Utc>,
-) -> Result<Option<((StoredRecord, i64), bool)>, ApiError> {
+) -> Result<Option<Restriction>, ApiError> {
     if record.kind != RecordKind::Vulnerability {
         return Ok(None);
     }
@@ -97,9 +100,20 @@ pub async fn change_restriction(
         .map(|(k, v)| (k.to_string(), v))
         .collect();
         let rewritten = office_edit(case, changes, actor.id, at);
-        let action = if change.restricted { "case.restrict" } else { "case.lift_restriction" };
+        let action = if change.restricted {
+            "case.restrict"
+        } else {
+            "case.lift_restriction"
+        };
         let audit = ctx
-            .event(Some(actor), None, action, "case", Some(case_id.to_string()), String::new())
+            .event(
+                Some(actor),
+                None,
+                action,
+                "case",
+                Some(case_id.to_string()),
+                String::new(),
+            )
             .on_case(case_id)
             .because(change.reason.trim());
         if ctx.store.rewrite(&[(rewritten, case.version)], &[audit]).await? == CommitResult::Done {

@@ -86,7 +86,10 @@ async fn a_victims_case_is_seen_only_by_its_own_workers_and_the_supervisors(stor
     assert!(w.duplicates.list(&w.manager).await.unwrap().is_empty());
     assert_eq!(w.duplicates.list(&w.supervisor).await.unwrap().len(), 2);
     let pair = w.store.open_duplicates(w.manager.municipality_id).await.unwrap()[0].id;
-    assert!(matches!(w.duplicates.dismiss(&w.manager, pair).await, Err(ApiError::NotFound)));
+    assert!(matches!(
+        w.duplicates.dismiss(&w.manager, pair).await,
+        Err(ApiError::NotFound)
+    ));
     // The employment office still sees the referral sent to it, which names no category.
     let incoming = w.referrals.incoming(&w.employment).await.unwrap();
     assert_eq!(incoming.len(), 1);
@@ -101,20 +104,29 @@ async fn a_victims_case_is_seen_only_by_its_own_workers_and_the_supervisors(stor
         reason: reason.into(),
     };
     assert!(matches!(
-        w.cases.change_restriction(&w.worker, victim.case, &lift("Ajo pranoi")).await,
+        w.cases
+            .change_restriction(&w.worker, victim.case, &lift("Ajo pranoi"))
+            .await,
         Err(ApiError::Forbidden)
     ));
     assert!(matches!(
-        w.cases.change_restriction(&w.colleague, victim.case, &lift("Ajo pranoi")).await,
+        w.cases
+            .change_restriction(&w.colleague, victim.case, &lift("Ajo pranoi"))
+            .await,
         Err(ApiError::NotFound)
     ));
     assert!(matches!(
-        w.cases.change_restriction(&w.supervisor, victim.case, &lift("  ")).await,
+        w.cases
+            .change_restriction(&w.supervisor, victim.case, &lift("  "))
+            .await,
         Err(ApiError::Restriction(RestrictionRefusal::NoReason))
     ));
     assert!(case_of(&w, victim.case).await.is_restricted());
     let why = "Ajo kërkoi që dosja t'i ndahet zyrës së punësimit";
-    w.cases.change_restriction(&w.supervisor, victim.case, &lift(why)).await.unwrap();
+    w.cases
+        .change_restriction(&w.supervisor, victim.case, &lift(why))
+        .await
+        .unwrap();
     let lifted = case_of(&w, victim.case).await;
     assert!(!lifted.is_restricted());
     assert_eq!(lifted.restriction_lifted_for, vec![category]);
@@ -150,7 +162,10 @@ async fn a_victims_case_is_seen_only_by_its_own_workers_and_the_supervisors(stor
         restricted: true,
         reason: "Kërcënime nga një i afërm".into(),
     };
-    w.cases.change_restriction(&w.supervisor, other.case, &mark).await.unwrap();
+    w.cases
+        .change_restriction(&w.supervisor, other.case, &mark)
+        .await
+        .unwrap();
     assert!(case_of(&w, other.case).await.is_restricted());
     assert!(matches!(
         w.cases.change_restriction(&w.supervisor, other.case, &mark).await,

@@ -194,8 +194,12 @@ async fn the_audit_trail_filters_by_case_person_user_action_and_period(store: Ar
     };
     let rows = [
         row(0, Some(ana), "case.read").on_case(case).from_device(device),
-        row(1, Some(ana), "record.create").on_case(case).about_person(Some(person)),
-        row(2, None, "case.restrict").on_case(case).because("Rrezik nga një i afërm"),
+        row(1, Some(ana), "record.create")
+            .on_case(case)
+            .about_person(Some(person)),
+        row(2, None, "case.restrict")
+            .on_case(case)
+            .because("Rrezik nga një i afërm"),
         row(3, Some(ana), "case.read").on_case(Uuid::now_v7()),
         AuditEvent {
             entity: "member".into(),
@@ -215,9 +219,7 @@ async fn the_audit_trail_filters_by_case_person_user_action_and_period(store: Ar
         f(&mut q);
         q
     };
-    let days = |events: Vec<AuditEvent>| -> Vec<i64> {
-        events.iter().map(|e| (e.at - base).num_days()).collect()
-    };
+    let days = |events: Vec<AuditEvent>| -> Vec<i64> { events.iter().map(|e| (e.at - base).num_days()).collect() };
     let all = store.audit_trail(&q(&|_| {})).await.unwrap();
     assert_eq!(days(all.clone()), vec![4, 3, 2, 1, 0]);
     assert_eq!(all[4].device_id, Some(device));
@@ -229,9 +231,15 @@ async fn the_audit_trail_filters_by_case_person_user_action_and_period(store: Ar
     assert_eq!(days(by_person), vec![4, 1]);
     let by_user = store.audit_trail(&q(&|q| q.actor_id = Some(ana))).await.unwrap();
     assert_eq!(days(by_user), vec![3, 1, 0]);
-    let reads = store.audit_trail(&q(&|q| q.action = Some("case.read".into()))).await.unwrap();
+    let reads = store
+        .audit_trail(&q(&|q| q.action = Some("case.read".into())))
+        .await
+        .unwrap();
     assert_eq!(days(reads), vec![3, 0]);
-    let records = store.audit_trail(&q(&|q| q.action = Some("record".into()))).await.unwrap();
+    let records = store
+        .audit_trail(&q(&|q| q.action = Some("record".into())))
+        .await
+        .unwrap();
     assert_eq!(days(records), vec![4, 1]);
     let period = store
         .audit_trail(&q(&|q| {
@@ -327,10 +335,12 @@ async fn audit_rows_cannot_be_changed_in_the_database(pool: Pool) {
     match pool {
         Pool::Sqlite(p) => {
             let before: i64 = sqlx::query_scalar(count).fetch_one(&p).await.unwrap();
-            sqlx::query("INSERT INTO audit_event (id, at, action, entity, detail) VALUES (x'01', '2026-01-01', 'a', 'b', 'c')")
-                .execute(&p)
-                .await
-                .unwrap();
+            sqlx::query(
+                "INSERT INTO audit_event (id, at, action, entity, detail) VALUES (x'01', '2026-01-01', 'a', 'b', 'c')",
+            )
+            .execute(&p)
+            .await
+            .unwrap();
             for sql in [update, delete] {
                 let e = sqlx::query(sql).execute(&p).await.unwrap_err();
                 assert!(e.to_string().contains("append-only"), "{sql}: {e}");

@@ -322,7 +322,15 @@ async fn each_refusal_is_named_and_changes_nothing(store: Arc<dyn Storage>) {
     // Too many changes in one push: the whole request is refused.
     let too_many = (0..101).map(|_| member(valid.clone())).collect();
     assert!(matches!(
-        w.sync.push(&w.worker, PushRequest { changes: too_many, reads: vec![] }).await,
+        w.sync
+            .push(
+                &w.worker,
+                PushRequest {
+                    changes: too_many,
+                    reads: vec![]
+                }
+            )
+            .await,
         Err(ApiError::BadRequest(_))
     ));
     assert_eq!(pull_all(&w, &w.worker).await.records.len(), 4);
@@ -373,7 +381,15 @@ async fn caseload_boundaries(store: Arc<dyn Storage>) {
         Err(ApiError::Forbidden)
     ));
     assert!(matches!(
-        w.sync.push(&w.school, PushRequest { changes: vec![], reads: vec![] }).await,
+        w.sync
+            .push(
+                &w.school,
+                PushRequest {
+                    changes: vec![],
+                    reads: vec![]
+                }
+            )
+            .await,
         Err(ApiError::Forbidden)
     ));
     // The supervisor sees the municipality's cases and may correct them.

@@ -551,9 +551,17 @@ mod tests {
         let trail = Target::Municipality(home);
         for role in Role::ALL {
             let reads = matches!(role, Role::Supervisor | Role::Admin);
-            assert_eq!(permits(&user(&[role], home), Action::ViewAuditTrail, trail), reads, "{role}");
+            assert_eq!(
+                permits(&user(&[role], home), Action::ViewAuditTrail, trail),
+                reads,
+                "{role}"
+            );
         }
-        assert!(!permits(&user(&[Role::Admin], Uuid::now_v7()), Action::ViewAuditTrail, trail));
+        assert!(!permits(
+            &user(&[Role::Admin], Uuid::now_v7()),
+            Action::ViewAuditTrail,
+            trail
+        ));
     }
 
     #[test]

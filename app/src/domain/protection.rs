@@ -145,7 +145,10 @@ mod tests {
     fn a_protected_category_restricts_the_case_and_an_ended_one_does_not() {
         let case = Case::default();
         assert!(!restricted(&case, &[]));
-        assert!(!restricted(&case, &[category("elderly_without_care"), category("drug_use")]));
+        assert!(!restricted(
+            &case,
+            &[category("elderly_without_care"), category("drug_use")]
+        ));
         for protected in ["trafficking", "domestic_violence", "child_abuse"] {
             assert!(restricted(&case, &[category(protected)]), "{protected}");
         }
@@ -167,7 +170,10 @@ mod tests {
         assert_eq!(marked.restricted, Some(true));
         assert!(restricted(&marked, &[]));
         assert_eq!(marked.restriction_by, Some(s.id));
-        assert_eq!(check_change(&s, true, &change), Err(RestrictionRefusal::AlreadyRestricted));
+        assert_eq!(
+            check_change(&s, true, &change),
+            Err(RestrictionRefusal::AlreadyRestricted)
+        );
     }
 
     #[test]
@@ -178,8 +184,17 @@ mod tests {
             restricted: false,
             reason: "She asked for her file to be shared with the employment office".into(),
         };
-        for role in [Role::FieldWorker, Role::CaseManager, Role::Admin, Role::SchoolTeam, Role::Partner] {
-            assert_eq!(check_change(&user(role), true, &lift), Err(RestrictionRefusal::NotSupervisor));
+        for role in [
+            Role::FieldWorker,
+            Role::CaseManager,
+            Role::Admin,
+            Role::SchoolTeam,
+            Role::Partner,
+        ] {
+            assert_eq!(
+                check_change(&user(role), true, &lift),
+                Err(RestrictionRefusal::NotSupervisor)
+            );
         }
         let s = user(Role::Supervisor);
         let blank = RestrictionChange {
@@ -189,7 +204,10 @@ mod tests {
         assert_eq!(check_change(&s, true, &blank), Err(RestrictionRefusal::NoReason));
         let mut inactive = s.clone();
         inactive.active = false;
-        assert_eq!(check_change(&inactive, true, &lift), Err(RestrictionRefusal::NotSupervisor));
+        assert_eq!(
+            check_change(&inactive, true, &lift),
+            Err(RestrictionRefusal::NotSupervisor)
+        );
         assert_eq!(check_change(&s, true, &lift), Ok(()));
         assert_eq!(check_change(&s, false, &lift), Err(RestrictionRefusal::NotRestricted));
 

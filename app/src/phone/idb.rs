@@ -115,3 +115,32 @@ pub async fn all_text(db: &IdbDatabase, name: &str) -> Result<Vec<String>, IdbEr
     let values: Array = done(&s.get_all()?).await?.dyn_into()?;
     Ok(values.iter().filter_map(|v| v.as_string()).collect())
 }
+
+/// Asks the browser to keep this site's data under storage pressure (`navigator.storage`),
+/// and answers whether it does: `None` where the browser has no such thing.
+pub async fn persistent_storage() -> Option<bool> {
+    use wasm_bindgen::JsCast;
+    let navigator = web_sys::window()?.navigator();
+    let storage = js_sys::Reflect::get(&navigator, &"storage".into()).ok()?;
+    if storage.is_undefined() {
+        return None;
+    }
+    let call = |name: &str| -> Option<js_sys::Promise> {
+        let f = js_sys::Reflect::get(&storage, &name.into())
+            .ok()?
+            .dyn_into::<js_sys::Function>()
+            .ok()?;
+        f.call0(&storage).ok()?.dyn_into::<js_sys::Promise>().ok()
+    };
+    let already = wasm_bindgen_futures::JsFuture::from(call("persisted")?)
+        .await
+        .ok()?
+        .as_bool();
+    if already == Some(true) {
+        return Some(true);
+    }
+    wasm_bindgen_futures::JsFuture::from(call("persist")?)
+        .await
+        .ok()?
+        .as_bool()
+}

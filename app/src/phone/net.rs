@@ -2,8 +2,7 @@
 //! office's actions under `/api/v1`.
 
 use crate::domain::sync::{
-    CaseRead,
-    BlobStatus, Change, Choice, ConflictView, PullPage, PushResponse, ResolveRequest, API_ROOT, OFFICE_ROOT,
+    BlobStatus, CaseRead, Change, Choice, ConflictView, PullPage, PushResponse, ResolveRequest, API_ROOT, OFFICE_ROOT,
 };
 use js_sys::Uint8Array;
 use serde::de::DeserializeOwned;
@@ -219,7 +218,9 @@ pub async fn change_restriction(
 }
 
 /// The municipality's audit trail, filtered (supervisors and administrators).
-pub async fn audit(filter: &crate::domain::audit::AuditFilter) -> Result<Vec<crate::domain::audit::AuditRow>, NetError> {
+pub async fn audit(
+    filter: &crate::domain::audit::AuditFilter,
+) -> Result<Vec<crate::domain::audit::AuditRow>, NetError> {
     let path = format!("{OFFICE_ROOT}/audit?{}", filter.query());
     json(send("GET", &path, None, "application/json").await?).await
 }

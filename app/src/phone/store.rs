@@ -62,6 +62,8 @@ pub struct PhoneStore {
     pub thresholds: RwSignal<crate::domain::school::Thresholds>,
     /// Cases opened on this phone, waiting to go into the server's audit trail.
     pub reads: RwSignal<Vec<PendingRead>>,
+    /// Whether the browser promised to keep this site's data (`None`: not asked, or no answer).
+    pub persistent: RwSignal<Option<bool>>,
     pub status: RwSignal<SyncStatus>,
     pub loaded: RwSignal<bool>,
     #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
@@ -102,6 +104,7 @@ impl PhoneStore {
             schools: RwSignal::new(Vec::new()),
             thresholds: RwSignal::new(Default::default()),
             reads: RwSignal::new(Vec::new()),
+            persistent: RwSignal::new(None),
             status: RwSignal::new(SyncStatus::default()),
             loaded: RwSignal::new(false),
             cursor: RwSignal::new(String::new()),
@@ -238,7 +241,8 @@ impl PhoneStore {
     /// Drops reads the server has recorded.
     #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
     fn forget_reads(&self, sent: &[crate::domain::sync::CaseRead]) {
-        self.reads.update(|r| r.retain(|p| !sent.iter().any(|s| s.id == p.read.id)));
+        self.reads
+            .update(|r| r.retain(|p| !sent.iter().any(|s| s.id == p.read.id)));
         self.persist_reads();
     }
 
@@ -456,12 +460,9 @@ mod browser {
             let total = sendable.len();
             let mut sent = 0;
             // The cases opened since the last push go with the first batch (or alone).
-            let mut reads: Vec<crate::domain::sync::CaseRead> = self.reads.with_untracked(|r| {
-                r.iter()
-                    .filter(|p| p.user_id == me)
-                    .map(|p| p.read.clone())
-                    .collect()
-            });
+            let mut reads: Vec<crate::domain::sync::CaseRead> = self
+                .reads
+                .with_untracked(|r| r.iter().filter(|p| p.user_id == me).map(|p| p.read.clone()).collect());
             if sendable.is_empty() && !reads.is_empty() {
                 net::push(&[], &reads, self.school_only).await.map_err(problem)?;
                 self.forget_reads(&reads);
@@ -479,9 +480,7 @@ mod browser {
                         })
                         .collect()
                 });
-                let response = net::push(&batch, &reads, self.school_only)
-                    .await
-                    .map_err(problem)?;
+                let response = net::push(&batch, &reads, self.school_only).await.map_err(problem)?;
                 self.forget_reads(&std::mem::take(&mut reads));
                 let mut confirmed = Vec::new();
                 self.records.update(|map| {

@@ -31,6 +31,17 @@ const ACTIONS: &[&str] = &[
     "audit",
 ];
 
+/// An action in words where it has a name (`au_…`), else its code.
+fn action_name(i18n: leptos_i18n::I18nContext<Locale>, action: &str) -> String {
+    let key = format!("au_{}", action.replace('.', "_"));
+    let name = crate::i18n_support::label(i18n, &key);
+    if name == key {
+        action.to_string()
+    } else {
+        name
+    }
+}
+
 fn trail(_user: SessionUser) -> impl IntoView {
     let i18n = use_i18n();
     let case_id = RwSignal::new(String::new());
@@ -128,7 +139,8 @@ fn trail(_user: SessionUser) -> impl IntoView {
                     let who = r.user_id;
                     view! {
                         <li data-testid="audit-row" data-action=r.action.clone()>
-                            <strong>{r.action.clone()}</strong> " · " {r.at.format("%Y-%m-%d %H:%M:%S UTC").to_string()}
+                            <strong>{action_name(i18n, &r.action)}</strong> " · " {crate::ui::field_work::local_time(r.at)}
+                            <span class="muted small mono">" (" {r.action.clone()} ")"</span>
                             <br />
                             {if r.user_name.is_empty() { t_string!(i18n, audit_server).to_string() } else { r.user_name.clone() }}
                             {who.map(|id| view! { " " <button type="button" class="link" on:click=move |_| { user_id.set(id.to_string()); load(); }>{t!(i18n, audit_only_this)}</button> })}

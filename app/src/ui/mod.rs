@@ -1,13 +1,13 @@
 //! The screens. Every visible string goes through the generated `i18n` module.
 
 mod admin;
+mod audit;
 mod catalogue;
 pub(crate) mod field_work;
 mod home;
 mod layout;
 mod login;
 mod partner;
-mod audit;
 mod schools;
 mod supervision;
 

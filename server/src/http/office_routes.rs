@@ -7,8 +7,8 @@ use super::ApiState;
 use app::api::ApiError;
 use app::domain::audit::{AuditFilter, AuditRow};
 use app::domain::duplicate::DuplicateView;
-use app::domain::protection::RestrictionChange;
 use app::domain::follow_up::ReferralDays;
+use app::domain::protection::RestrictionChange;
 use app::domain::referral::{self, IncomingReferral};
 use app::domain::school::{EarlyWarning, School, SchoolInput, Thresholds};
 use app::domain::service::{Service, ServiceInput};
@@ -190,7 +190,11 @@ async fn change_restriction(
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn audit_trail(State(s): State<ApiState>, Actor(a): Actor, Query(f): Query<AuditFilter>) -> Answer<Vec<AuditRow>> {
+async fn audit_trail(
+    State(s): State<ApiState>,
+    Actor(a): Actor,
+    Query(f): Query<AuditFilter>,
+) -> Answer<Vec<AuditRow>> {
     Ok(Json(s.audit.list(&a, &f).await?))
 }
 
@@ -201,7 +205,10 @@ async fn audit_export(
     Query(f): Query<AuditFilter>,
 ) -> Result<impl axum::response::IntoResponse, ApiError> {
     let bytes = s.audit.export_csv(&a, &f).await?;
-    let name = format!("attachment; filename=\"audit-{}.csv\"", chrono::Utc::now().format("%Y%m%d-%H%M"));
+    let name = format!(
+        "attachment; filename=\"audit-{}.csv\"",
+        chrono::Utc::now().format("%Y%m%d-%H%M")
+    );
     Ok((
         [
             (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),

@@ -43,7 +43,10 @@ impl SyncService {
             )));
         }
         if request.reads.len() > sync::MAX_READS {
-            return Err(ApiError::BadRequest(format!("at most {} reads per push", sync::MAX_READS)));
+            return Err(ApiError::BadRequest(format!(
+                "at most {} reads per push",
+                sync::MAX_READS
+            )));
         }
         let mut results = Vec::with_capacity(request.changes.len());
         let mut touched = std::collections::BTreeSet::new();
@@ -434,7 +437,11 @@ impl SyncService {
         let mut audit = Vec::new();
         // A protected category noted or ended restricts or frees the case with it.
         if let Some((case, restricted)) = protection::restriction_after(&record, &case_records, actor.id, at)? {
-            let detail = if restricted { "restricted" } else { "no longer restricted" };
+            let detail = if restricted {
+                "restricted"
+            } else {
+                "no longer restricted"
+            };
             let id = Some(record.case_id.to_string());
             audit.push(
                 self.ctx
@@ -485,25 +492,25 @@ impl SyncService {
             audit: [self
                 .ctx
                 .event(
-                Some(actor),
-                None,
-                if change.base_version.is_none() {
-                    "record.create"
-                } else {
-                    "record.update"
-                },
-                change.kind.as_str(),
-                Some(change.record_id.to_string()),
-                format!(
-                    "{} v{} fields {}",
+                    Some(actor),
+                    None,
+                    if change.base_version.is_none() {
+                        "record.create"
+                    } else {
+                        "record.update"
+                    },
                     change.kind.as_str(),
-                    outcome_version(&outcome),
-                    field_list(&change.fields)
-                ),
-            )
-            .on_case(change.case_id)
-            .from_device(change.device_id)
-            .about_person(person)]
+                    Some(change.record_id.to_string()),
+                    format!(
+                        "{} v{} fields {}",
+                        change.kind.as_str(),
+                        outcome_version(&outcome),
+                        field_list(&change.fields)
+                    ),
+                )
+                .on_case(change.case_id)
+                .from_device(change.device_id)
+                .about_person(person)]
             .into_iter()
             .chain(audit)
             .collect(),

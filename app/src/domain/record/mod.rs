@@ -875,7 +875,10 @@ mod tests {
         assert_eq!(date("2026-11-26"), Err(Problem::FutureDate));
         // Summer: UTC+2.
         let ctx = Context::at(Utc.with_ymd_and_hms(2026, 7, 1, 22, 10, 0).unwrap());
-        assert_eq!(check_value(FieldType::PastDate, &Value::from("2026-07-02"), &ctx), Ok(()));
+        assert_eq!(
+            check_value(FieldType::PastDate, &Value::from("2026-07-02"), &ctx),
+            Ok(())
+        );
     }
 
     #[test]

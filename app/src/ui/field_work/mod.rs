@@ -8,8 +8,8 @@ mod case_end;
 mod caseload;
 mod household;
 mod inputs;
-mod protection;
 pub(crate) mod plan;
+mod protection;
 pub(crate) mod referral;
 pub(crate) mod school;
 mod visit;
@@ -149,6 +149,10 @@ fn FieldApp(user: SessionUser) -> impl IntoView {
         };
         Effect::new(move |_| {
             leptos::task::spawn_local(async move {
+                // Asked once the store opens: a browser may otherwise evict a week of offline work.
+                leptos::task::spawn_local(async move {
+                    store.persistent.set(crate::phone::idb::persistent_storage().await);
+                });
                 if let Err(e) = store.load().await {
                     store
                         .status
@@ -260,6 +264,11 @@ fn SyncBar() -> impl IntoView {
                     }}
                 </span>
             </p>
+            {move || store.persistent.get().map(|kept| view! {
+                <p class=if kept { "muted small" } else { "error small" } data-testid="storage-kept" data-kept=kept.to_string()>
+                    {if kept { t_string!(i18n, storage_kept) } else { t_string!(i18n, storage_not_kept) }}
+                </p>
+            })}
             {move || {
                 status()
                     .progress
