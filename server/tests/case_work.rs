@@ -101,14 +101,14 @@ async fn stored_follow_ups_fall_due_as_counted_and_escalate_once(store: Arc<dyn 
     let late = family(device);
     let mut changes = recent.changes.clone();
     let mut old_return = late.changes.clone();
-    old_return[4]["fields"]["event_date"] = json!((Utc::now().date_naive() - Duration::days(10)).to_string());
+    old_return[4]["fields"]["event_date"] = json!((today() - Duration::days(10)).to_string());
     changes.extend(old_return);
     changes.push(referral(
         recent.case,
         device,
         "employment",
         w.employment_office.id,
-        Utc::now().date_naive(),
+        today(),
     ));
     assert!(push(&w, &w.worker, changes).await.iter().all(applied));
 
@@ -127,7 +127,7 @@ async fn stored_follow_ups_fall_due_as_counted_and_escalate_once(store: Arc<dyn 
     let now = Utc::now();
     w.follow_ups.schedule_all(now).await.unwrap();
     assert_eq!(w.follow_ups.schedule_all(now).await.unwrap().changed, 0);
-    let today = Utc::now().date_naive();
+    let today = today();
     let (recent_return, late_return) = (today - Duration::days(2), today - Duration::days(10));
     let late_final = ("final_assessment", eighteen_months_after(late_return), "due");
     let recent_final = ("final_assessment", eighteen_months_after(recent_return), "due");
@@ -345,13 +345,7 @@ async fn merging_a_person_registered_twice_keeps_everything(store: Arc<dyn Stora
     again[2]["fields"]["first_name"] = json!("Шукрије");
     again[2]["fields"]["last_name"] = json!("Гаши-Ђурић");
     again.push(visit(second.case, phone_b, Utc::now()));
-    let sent = referral(
-        second.case,
-        phone_b,
-        "employment",
-        w.employment_office.id,
-        Utc::now().date_naive(),
-    );
+    let sent = referral(second.case, phone_b, "employment", w.employment_office.id, today());
     let referral_id = record_id(&sent);
     again.push(sent);
     assert!(push(&w, &w.colleague, again).await.iter().all(applied));

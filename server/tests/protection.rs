@@ -48,7 +48,7 @@ async fn a_victims_case_is_seen_only_by_its_own_workers_and_the_supervisors(stor
             &app::domain::sync::Appointment {
                 case_manager_id: w.manager.id,
                 decision: "01-311/2026".into(),
-                decided_on: Utc::now().date_naive(),
+                decided_on: today(),
             },
             Utc::now(),
         )
@@ -67,7 +67,7 @@ async fn a_victims_case_is_seen_only_by_its_own_workers_and_the_supervisors(stor
         victim.case,
         None,
         device,
-        json!({ "member_id": victim.adult, "category": "trafficking", "noted_on": Utc::now().date_naive(),
+        json!({ "member_id": victim.adult, "category": "trafficking", "noted_on": today(),
                 "set_by": w.colleague.id, "set_by_name": "Dikush tjetër" }),
     );
     assert!(applied(&push(&w, &w.worker, vec![noted]).await[0]));
@@ -153,7 +153,7 @@ async fn a_victims_case_is_seen_only_by_its_own_workers_and_the_supervisors(stor
         victim.case,
         None,
         device,
-        json!({ "member_id": victim.child, "category": "child_abuse", "noted_on": Utc::now().date_naive() }),
+        json!({ "member_id": victim.child, "category": "child_abuse", "noted_on": today() }),
     );
     assert!(applied(&push(&w, &w.worker, vec![abuse]).await[0]));
     assert!(case_of(&w, victim.case).await.is_restricted());

@@ -233,7 +233,7 @@ async fn each_refusal_is_named_and_changes_nothing(store: Arc<dyn Storage>) {
         m[k] = v;
         m
     };
-    let tomorrow = (Utc::now() + Duration::days(1)).date_naive().to_string();
+    let tomorrow = (today() + Duration::days(1)).to_string();
     let mut missing = valid.clone();
     missing.as_object_mut().unwrap().remove("last_name");
     let good = member(valid.clone());
@@ -632,7 +632,7 @@ async fn referrals_go_to_their_partner_and_come_back_on_the_phone(store: Arc<dyn
     let device = Uuid::now_v7();
     let f = family(device);
     assert!(push(&w, &w.worker, f.changes.clone()).await.iter().all(applied));
-    let today = Utc::now().date_naive();
+    let today = today();
     let referral = |institution: Uuid| {
         change(
             RecordKind::Referral,

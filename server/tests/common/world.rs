@@ -17,6 +17,12 @@ use serde_json::{json, Value};
 use std::sync::Arc;
 use uuid::Uuid;
 
+/// Today in Kosovo, as the server validates and schedules: a test's dates agree with it at any
+/// hour (between 23:00 and 24:00 UTC the UTC date is still yesterday there).
+pub fn today() -> chrono::NaiveDate {
+    app::domain::follow_up::local_today(Utc::now())
+}
+
 pub struct World {
     pub sync: SyncService,
     pub cases: Cases,
@@ -147,7 +153,7 @@ pub fn family(device: Uuid) -> Family {
         Uuid::now_v7(),
         Uuid::now_v7(),
     );
-    let today = Utc::now().date_naive();
+    let today = today();
     let changes = vec![
         change(
             RecordKind::Case,

@@ -132,7 +132,7 @@ pub fn AssessmentForm(case_id: Uuid, assessment_id: Uuid) -> impl IntoView {
             go(Screen::Case(case_id));
         }
     };
-    let today = Utc::now().date_naive();
+    let today = crate::domain::follow_up::local_today(Utc::now());
     view! {
         <form class="card form" data-testid="assessment-form" on:submit=|ev| ev.prevent_default()>
             <h2>{t!(i18n, needs_assessment)}</h2>
