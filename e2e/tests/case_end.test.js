@@ -169,7 +169,9 @@ test("housing review and final assessment offline, closure approved, the closed 
     await pf.getByTestId("search").fill(village.toLowerCase());
     await pf.waitForFunction(() => document.querySelectorAll('[data-testid="case-line"]').length === 0, null, { timeout: 10000 });
     const stored = await pf.evaluate(async (id) => {
-      const db = await new Promise((ok, err) => { const r = indexedDB.open("reintegra"); r.onsuccess = () => ok(r.result); r.onerror = err; });
+      // The field worker's own store (the only user of this phone).
+      const name = (await indexedDB.databases()).map((d) => d.name).find((n) => n.startsWith("reintegra-"));
+      const db = await new Promise((ok, err) => { const r = indexedDB.open(name); r.onsuccess = () => ok(r.result); r.onerror = err; });
       const all = await new Promise((ok) => { const r = db.transaction("records").objectStore("records").getAll(); r.onsuccess = () => ok(r.result); });
       return all.filter((t) => JSON.parse(t).case_id === id).length;
     }, caseId);

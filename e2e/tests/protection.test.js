@@ -106,3 +106,87 @@ test("a victim's case is restricted offline, hidden from a colleague, and its re
     for (const c of contexts) await c.close();
   }
 });
+
+/** The names of the site's IndexedDB databases, as the browser lists them. */
+async function databases(page) {
+  return (await page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name))).sort();
+}
+
+/** Every text value in database `name`, raw. */
+async function rawTexts(page, name) {
+  return page.evaluate(async (name) => {
+    const db = await new Promise((ok, err) => { const r = indexedDB.open(name); r.onsuccess = () => ok(r.result); r.onerror = err; });
+    const out = [];
+    for (const store of db.objectStoreNames) {
+      const all = await new Promise((ok) => { const r = db.transaction(store).objectStore(store).getAll(); r.onsuccess = () => ok(r.result); });
+      for (const v of all) if (typeof v === "string") out.push(v);
+    }
+    db.close();
+    return out;
+  }, name);
+}
+
+async function signOut(page) {
+  page.once("dialog", (d) => d.accept());
+  await page.getByTestId("sign-out").click();
+  await page.waitForURL(/\/login/);
+}
+
+test("two users of one tablet each have their own store: neither sees the other's work, and what waits is sent by its owner", async () => {
+  const stamp = Date.now();
+  const village = "Hamidi " + stamp;
+  const tablet = await phone(browser);
+  try {
+    const page = await tablet.newPage();
+    await signInAs(page, "field");
+    await assessedFamily(page, village, ["Hava", "Krasniqi-" + stamp], 40);
+    await openField(page);
+    await synced(page);
+    // Offline, a category noted for the mother waits in the outbox.
+    await tablet.setOffline(true);
+    await openCase(page, village);
+    await page.getByTestId("add-category").click();
+    const form = page.getByTestId("form-vulnerability");
+    const head = await form.locator('select[data-field="member_id"] option', { hasText: "Hava" }).getAttribute("value");
+    await form.locator('select[data-field="member_id"]').selectOption(head);
+    await form.locator('select[data-field="category"]').selectOption("elderly_without_care");
+    await page.getByTestId("save").click();
+    await page.getByTestId("case-view").waitFor();
+    assert.equal(Number(await page.getByTestId("pending-count").textContent()), 1);
+    await tablet.setOffline(false);
+    // Handed to a colleague without sending: signing out asks first and keeps the work.
+    await page.goto(BASE + "/");
+    await signOut(page);
+
+    await signInAs(page, "field2");
+    await openField(page);
+    await synced(page);
+    assert.equal(Number(await page.getByTestId("pending-count").textContent()), 0);
+    await page.getByTestId("search").fill(village.toLowerCase());
+    assert.equal(await page.getByTestId("case-line").count(), 0);
+    const names = await databases(page);
+    const mine = names.filter((n) => n.startsWith("reintegra-"));
+    assert.equal(mine.length, 2, names.join());
+    assert.equal(names.includes("reintegra"), false, "the shared store is gone");
+    // The colleague's store holds nothing of the family; the first user's still holds the waiting change.
+    const [first, second] = await Promise.all(mine.map((n) => rawTexts(page, n)));
+    const has = (texts) => texts.some((t) => t.includes(village));
+    assert.notEqual(has(first), has(second), "exactly one store has the family");
+    const waiting = (texts) => texts.filter((t) => t.includes("elderly_without_care")).length;
+    assert.equal(waiting(first) + waiting(second), 1);
+    await page.goto(BASE + "/");
+    await signOut(page);
+
+    // The first user comes back: the change waits, and goes once.
+    await signInAs(page, "field");
+    await openField(page);
+    assert.equal(Number(await page.getByTestId("pending-count").textContent()), 1);
+    await synced(page);
+    const pulled = await (await page.request.get(BASE + "/api/sync/v1/pull?cursor=&limit=1000")).json();
+    const noted = pulled.records.filter((r) => r.kind === "vulnerability" && r.fields.member_id === head);
+    assert.equal(noted.length, 1);
+    assert.equal(noted[0].fields.category, "elderly_without_care");
+  } finally {
+    await tablet.close();
+  }
+});

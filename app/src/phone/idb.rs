@@ -8,8 +8,15 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{IdbDatabase, IdbOpenDbRequest, IdbRequest, IdbTransactionMode};
 
-const NAME: &str = "reintegra";
+/// The database every user shared before each had their own; read once to carry its queued
+/// work over (see `store::browser::carry_over`), then removed when nothing of anyone is left.
+pub const SHARED: &str = "reintegra";
 const VERSION: u32 = 1;
+
+/// Each user's own database on a shared phone or tablet: no user's screens ever open another's.
+pub fn name_of(user_id: uuid::Uuid) -> String {
+    format!("reintegra-{user_id}")
+}
 pub const RECORDS: &str = "records";
 pub const DRAFTS: &str = "drafts";
 pub const OUTBOX: &str = "outbox";
@@ -50,12 +57,12 @@ async fn done(request: &IdbRequest) -> Result<JsValue, IdbError> {
     Ok(JsFuture::from(promise).await?)
 }
 
-pub async fn open() -> Result<IdbDatabase, IdbError> {
+pub async fn open(name: &str) -> Result<IdbDatabase, IdbError> {
     let factory = web_sys::window()
         .ok_or_else(|| IdbError("no window".into()))?
         .indexed_db()?
         .ok_or_else(|| IdbError("IndexedDB is not available".into()))?;
-    let request: IdbOpenDbRequest = factory.open_with_u32(NAME, VERSION)?;
+    let request: IdbOpenDbRequest = factory.open_with_u32(name, VERSION)?;
     let upgrade_req = request.clone();
     let on_upgrade = Closure::once_into_js(move |_: JsValue| {
         if let Ok(db) = upgrade_req.result().and_then(|r| r.dyn_into::<IdbDatabase>()) {
@@ -107,6 +114,38 @@ pub async fn delete(db: &IdbDatabase, name: &str, key: &str) -> Result<(), IdbEr
 pub async fn clear(db: &IdbDatabase, name: &str) -> Result<(), IdbError> {
     let s = store(db, name, IdbTransactionMode::Readwrite)?;
     done(&s.clear()?).await.map(|_| ())
+}
+
+/// The names of the site's databases, where the browser can list them (`None` otherwise).
+pub async fn names() -> Option<Vec<String>> {
+    let factory = web_sys::window()?.indexed_db().ok()??;
+    let f = js_sys::Reflect::get(&factory, &"databases".into())
+        .ok()?
+        .dyn_into::<js_sys::Function>()
+        .ok()?;
+    let list = f.call0(&factory).ok()?.dyn_into::<Promise>().ok()?;
+    let list: Array = JsFuture::from(list).await.ok()?.dyn_into().ok()?;
+    Some(
+        list.iter()
+            .filter_map(|d| js_sys::Reflect::get(&d, &"name".into()).ok()?.as_string())
+            .collect(),
+    )
+}
+
+/// Removes a whole database (once nothing in it is anyone's).
+pub async fn remove(name: &str) -> Result<(), IdbError> {
+    let factory = web_sys::window()
+        .ok_or_else(|| IdbError("no window".into()))?
+        .indexed_db()?
+        .ok_or_else(|| IdbError("IndexedDB is not available".into()))?;
+    done(&factory.delete_database(name)?).await.map(|_| ())
+}
+
+/// Every key of a store.
+pub async fn keys(db: &IdbDatabase, name: &str) -> Result<Vec<String>, IdbError> {
+    let s = store(db, name, IdbTransactionMode::Readonly)?;
+    let keys: Array = done(&s.get_all_keys()?).await?.dyn_into()?;
+    Ok(keys.iter().filter_map(|k| k.as_string()).collect())
 }
 
 /// Every value of a store that holds JSON text.

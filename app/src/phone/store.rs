@@ -80,8 +80,10 @@ pub struct PendingRead {
 /// Opening the same case again within this many minutes is one read.
 const READ_COALESCE_MINUTES: i64 = 10;
 
-/// localStorage key with the number of unsent changes, read by the sign-out button.
-pub const PENDING_KEY: &str = "reintegra.pending";
+/// localStorage key with the number of `user_id`'s unsent changes, read by the sign-out button.
+pub fn pending_key(user_id: Uuid) -> String {
+    format!("reintegra.pending.{user_id}")
+}
 
 impl PhoneStore {
     /// `school_only`: a school team member, who pulls the children's schooling only.
@@ -262,7 +264,7 @@ impl PhoneStore {
 
     fn publish_pending(&self) {
         let n = self.pending_count();
-        persist::local_storage(PENDING_KEY, &n.to_string());
+        persist::local_storage(&pending_key(self.user_id), &n.to_string());
     }
 
     pub fn provide(self) {
@@ -279,16 +281,129 @@ mod browser {
     use web_sys::IdbDatabase;
 
     thread_local! {
+        /// The signed-in user's own database, once opened.
         static DB: RefCell<Option<IdbDatabase>> = const { RefCell::new(None) };
+        /// Whose it is: set by [`PhoneStore::load`] before anything is read or written.
+        static OWNER: RefCell<Option<Uuid>> = const { RefCell::new(None) };
     }
 
+    /// The signed-in user's database. A write before `load` names its owner fails rather than
+    /// landing in a shared place.
     pub async fn db() -> Result<IdbDatabase, idb::IdbError> {
         if let Some(db) = DB.with(|d| d.borrow().clone()) {
             return Ok(db);
         }
-        let db = idb::open().await?;
+        let owner = OWNER
+            .with(|o| *o.borrow())
+            .ok_or_else(|| idb::IdbError("the phone's store is not open yet".into()))?;
+        let db = idb::open(&idb::name_of(owner)).await?;
         DB.with(|d| *d.borrow_mut() = Some(db.clone()));
         Ok(db)
+    }
+
+    /// The device's ID, shared by the users of one browser (a lost tablet is one device).
+    async fn device_id(legacy: Option<&IdbDatabase>) -> Uuid {
+        const KEY: &str = "reintegra.device";
+        let local = web_sys::window().and_then(|w| w.local_storage().ok().flatten());
+        if let Some(id) = local
+            .as_ref()
+            .and_then(|s| s.get_item(KEY).ok().flatten())
+            .and_then(|s| Uuid::parse_str(&s).ok())
+        {
+            return id;
+        }
+        let id = match legacy {
+            Some(db) => meta(db, "device_id").await.and_then(|s| Uuid::parse_str(&s).ok()),
+            None => None,
+        }
+        .unwrap_or_else(Uuid::now_v7);
+        if let Some(s) = local {
+            let _ = s.set_item(KEY, &id.to_string());
+        }
+        id
+    }
+
+    /// Carries this user's queued work from the database all users once shared into their own:
+    /// outbox items, photos and reads that name them, and the drafts if they were the last to
+    /// use it (drafts carry no owner). Nothing else moves: the caseload is pulled again. The
+    /// shared database goes once no one's queued work is left in it.
+    async fn carry_over(me: Uuid, mine: &IdbDatabase) -> Result<Option<IdbDatabase>, idb::IdbError> {
+        // Where the browser cannot list its databases, the shared one is opened (created empty
+        // if it never was) and removed below when nothing is in it.
+        if let Some(names) = idb::names().await {
+            if !names.iter().any(|x| x == idb::SHARED) {
+                return Ok(None);
+            }
+        }
+        let shared = idb::open(idb::SHARED).await?;
+        let last_user = meta(&shared, "user_id").await;
+        let was_last = last_user.as_deref() == Some(me.to_string().as_str());
+        for text in idb::all_text(&shared, idb::OUTBOX).await? {
+            if let Ok(item) = serde_json::from_str::<OutboxItem>(&text) {
+                if item.user_id == me {
+                    let key = item.change.change_id.to_string();
+                    idb::put_text(mine, idb::OUTBOX, &key, &text).await?;
+                    idb::delete(&shared, idb::OUTBOX, &key).await?;
+                }
+            }
+        }
+        if was_last {
+            for key in idb::keys(&shared, idb::DRAFTS).await? {
+                if let Some(text) = idb::get(&shared, idb::DRAFTS, &key).await?.and_then(|v| v.as_string()) {
+                    idb::put_text(mine, idb::DRAFTS, &key, &text).await?;
+                }
+                idb::delete(&shared, idb::DRAFTS, &key).await?;
+            }
+        }
+        let blobs: Vec<PendingBlob> = meta(&shared, "blobs")
+            .await
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or_default();
+        let (moving, staying): (Vec<_>, Vec<_>) = blobs.into_iter().partition(|b| b.user_id == me);
+        for b in &moving {
+            if let Some(bytes) = idb::get_bytes(&shared, idb::BLOBS, &b.sha256).await? {
+                idb::put_bytes(mine, idb::BLOBS, &b.sha256, &bytes).await?;
+            }
+        }
+        if !moving.is_empty() {
+            let text = serde_json::to_string(&moving).unwrap_or_default();
+            idb::put_text(mine, idb::META, "blobs", &text).await?;
+            let text = serde_json::to_string(&staying).unwrap_or_default();
+            idb::put_text(&shared, idb::META, "blobs", &text).await?;
+            for b in &moving {
+                if !staying.iter().any(|s| s.sha256 == b.sha256) {
+                    idb::delete(&shared, idb::BLOBS, &b.sha256).await?;
+                }
+            }
+        }
+        let reads: Vec<PendingRead> = meta(&shared, "reads")
+            .await
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or_default();
+        let (my_reads, other_reads): (Vec<_>, Vec<_>) = reads.into_iter().partition(|r| r.user_id == me);
+        if !my_reads.is_empty() {
+            idb::put_text(mine, idb::META, "reads", &serde_json::to_string(&my_reads).unwrap_or_default()).await?;
+            idb::put_text(&shared, idb::META, "reads", &serde_json::to_string(&other_reads).unwrap_or_default()).await?;
+        }
+        let anyone_left = !idb::keys(&shared, idb::OUTBOX).await?.is_empty()
+            || !idb::keys(&shared, idb::DRAFTS).await?.is_empty()
+            || !staying.is_empty()
+            || !other_reads.is_empty();
+        if anyone_left {
+            return Ok(Some(shared));
+        }
+        let device = meta(&shared, "device_id").await;
+        shared.close();
+        idb::remove(idb::SHARED).await?;
+        // Keep the device's ID: it names this installation in the audit trail.
+        if let Some(d) = device {
+            if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+                if s.get_item("reintegra.device").ok().flatten().is_none() {
+                    let _ = s.set_item("reintegra.device", &d);
+                }
+            }
+        }
+        Ok(None)
     }
 
     fn parse<T: serde::de::DeserializeOwned>(texts: Vec<String>) -> Vec<T> {
@@ -306,25 +421,14 @@ mod browser {
     impl PhoneStore {
         /// Reads everything the phone keeps, then syncs if there is a network.
         pub async fn load(self) -> Result<(), idb::IdbError> {
+            OWNER.with(|o| *o.borrow_mut() = Some(self.user_id));
             let db = db().await?;
-            let device = match meta(&db, "device_id").await.and_then(|s| Uuid::parse_str(&s).ok()) {
-                Some(d) => d,
-                None => {
-                    let d = Uuid::now_v7();
-                    idb::put_text(&db, idb::META, "device_id", &d.to_string()).await?;
-                    d
-                }
-            };
-            self.device_id.set(device);
-            // The caseload belongs to whoever signed in last; another user starts afresh. Drafts
-            // and outbox items carry their owner and are never dropped here.
-            let owner = meta(&db, "user_id").await;
-            if owner.as_deref() != Some(self.user_id.to_string().as_str()) {
-                idb::clear(&db, idb::RECORDS).await?;
-                idb::delete(&db, idb::META, "cursor").await?;
-                idb::delete(&db, idb::META, "conflicts").await?;
-                idb::put_text(&db, idb::META, "user_id", &self.user_id.to_string()).await?;
+            let shared = carry_over(self.user_id, &db).await?;
+            self.device_id.set(device_id(shared.as_ref()).await);
+            if let Some(s) = shared {
+                s.close();
             }
+            idb::put_text(&db, idb::META, "user_id", &self.user_id.to_string()).await?;
             let records: Vec<RecordState> = parse(idb::all_text(&db, idb::RECORDS).await?);
             self.records.set(records.into_iter().map(|r| (r.id, r)).collect());
             let drafts: Vec<Draft> = parse(idb::all_text(&db, idb::DRAFTS).await?);

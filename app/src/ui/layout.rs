@@ -14,6 +14,7 @@ pub(crate) fn with_frame<V: IntoView + 'static>(user: SessionUser, page: impl Fn
     let is_admin = user.has_role(Role::Admin);
     let does_field_work = crate::domain::access::case_scope(&user).is_some();
     let is_partner = user.has_role(Role::Partner);
+    let user_id = user.id;
     let roles = user.roles.clone();
     let logout_url = <Logout as leptos::server_fn::ServerFn>::url();
     // Unsent field work stays on the phone through a sign-out; say so before leaving.
@@ -23,7 +24,7 @@ pub(crate) fn with_frame<V: IntoView + 'static>(user: SessionUser, page: impl Fn
         {
             let pending = web_sys::window()
                 .and_then(|w| w.local_storage().ok().flatten())
-                .and_then(|s| s.get_item(crate::phone::store::PENDING_KEY).ok().flatten())
+                .and_then(|s| s.get_item(&crate::phone::store::pending_key(user_id)).ok().flatten())
                 .and_then(|n| n.parse::<usize>().ok())
                 .unwrap_or(0);
             if pending > 0 && !super::field_work::confirm(t_string!(i18n, confirm_sign_out_pending)) {
