@@ -132,13 +132,15 @@ pub async fn names() -> Option<Vec<String>> {
     )
 }
 
-/// Removes a whole database (once nothing in it is anyone's).
-pub async fn remove(name: &str) -> Result<(), IdbError> {
+/// Asks for a whole database to be removed (once nothing in it is anyone's). Not awaited: a tab
+/// of an older build may still hold it open, and removal then waits for that tab to close.
+pub fn remove(name: &str) -> Result<(), IdbError> {
     let factory = web_sys::window()
         .ok_or_else(|| IdbError("no window".into()))?
         .indexed_db()?
         .ok_or_else(|| IdbError("IndexedDB is not available".into()))?;
-    done(&factory.delete_database(name)?).await.map(|_| ())
+    factory.delete_database(name)?;
+    Ok(())
 }
 
 /// Every key of a store.

@@ -382,8 +382,20 @@ mod browser {
             .unwrap_or_default();
         let (my_reads, other_reads): (Vec<_>, Vec<_>) = reads.into_iter().partition(|r| r.user_id == me);
         if !my_reads.is_empty() {
-            idb::put_text(mine, idb::META, "reads", &serde_json::to_string(&my_reads).unwrap_or_default()).await?;
-            idb::put_text(&shared, idb::META, "reads", &serde_json::to_string(&other_reads).unwrap_or_default()).await?;
+            idb::put_text(
+                mine,
+                idb::META,
+                "reads",
+                &serde_json::to_string(&my_reads).unwrap_or_default(),
+            )
+            .await?;
+            idb::put_text(
+                &shared,
+                idb::META,
+                "reads",
+                &serde_json::to_string(&other_reads).unwrap_or_default(),
+            )
+            .await?;
         }
         let anyone_left = !idb::keys(&shared, idb::OUTBOX).await?.is_empty()
             || !idb::keys(&shared, idb::DRAFTS).await?.is_empty()
@@ -394,7 +406,7 @@ mod browser {
         }
         let device = meta(&shared, "device_id").await;
         shared.close();
-        idb::remove(idb::SHARED).await?;
+        idb::remove(idb::SHARED)?;
         // Keep the device's ID: it names this installation in the audit trail.
         if let Some(d) = device {
             if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {

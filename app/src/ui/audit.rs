@@ -152,7 +152,7 @@ fn trail(_user: SessionUser) -> impl IntoView {
                                 <br /> <span class="muted small">{t!(i18n, audit_person)} " "
                                 <button type="button" class="link mono" on:click=move |_| { person_id.set(id.to_string()); load(); }>{id.to_string()}</button></span>
                             })}
-                            {r.device_id.map(|d| view! { <br /> <span class="muted small">{t!(i18n, audit_device)} " " <span class="mono">{d.to_string()}</span></span> })}
+                            {r.device_id.map(|d| view! { <br /> <span class="muted small">{t!(i18n, audit_device)} " " <span class="mono" data-testid="audit-device">{d.to_string()}</span></span> })}
                             {r.reason.clone().map(|why| view! { <br /> <span data-testid="audit-reason">{t!(i18n, audit_reason)} " " {why}</span> })}
                             {(!r.detail.is_empty()).then(|| view! { <br /> <span class="muted small">{r.detail.clone()}</span> })}
                         </li>
