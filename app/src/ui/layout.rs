@@ -14,6 +14,7 @@ pub(crate) fn with_frame<V: IntoView + 'static>(user: SessionUser, page: impl Fn
     let is_admin = user.has_role(Role::Admin);
     let does_field_work = crate::domain::access::case_scope(&user).is_some();
     let is_partner = user.has_role(Role::Partner);
+    #[cfg(feature = "hydrate")]
     let user_id = user.id;
     let roles = user.roles.clone();
     let logout_url = <Logout as leptos::server_fn::ServerFn>::url();
