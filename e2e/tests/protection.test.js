@@ -235,3 +235,89 @@ test("two users of one tablet each have their own store: neither sees the other'
     await tablet.close();
   }
 });
+
+/** Answers every prompt of `page` with `text` until the returned function is called. */
+function answering(page, text) {
+  const answer = (d) => d.accept(text);
+  page.on("dialog", answer);
+  return () => page.off("dialog", answer);
+}
+
+test("what waits on a phone that cannot reach the server is written to a sealed file and sent once from another device", async () => {
+  const stamp = Date.now();
+  const village = "Sibovc " + stamp;
+  const contexts = [];
+  try {
+    const stuck = await browser.newContext({ viewport: { width: 360, height: 640 }, locale: "en-US", acceptDownloads: true });
+    contexts.push(stuck);
+    const ps = await stuck.newPage();
+    await signInAs(ps, "field");
+    await ps.getByTestId("language").selectOption("sq");
+    await ps.waitForFunction(() => document.documentElement.lang === "sq");
+    await assessedFamily(ps, village, ["Mevlude", "Berisha-" + stamp], 20);
+    await openField(ps);
+    await synced(ps);
+    await stuck.setOffline(true);
+    await openCase(ps, village);
+    await ps.getByTestId("add-category").click();
+    const form = ps.getByTestId("form-vulnerability");
+    const head = await form.locator('select[data-field="member_id"] option', { hasText: "Mevlude" }).getAttribute("value");
+    await form.locator('select[data-field="member_id"]').selectOption(head);
+    await form.locator('select[data-field="category"]').selectOption("special_needs");
+    await ps.getByTestId("save").click();
+    await ps.getByTestId("case-view").waitFor();
+    assert.equal(Number(await ps.getByTestId("pending-count").textContent()), 1);
+
+    // The file, sealed under a passphrase; the key derivation timed on a 4× slower CPU.
+    const passphrase = "Lule-bore 2026";
+    await ps.getByTestId("last-resort").locator("summary").click();
+    const cdp = await stuck.newCDPSession(ps);
+    await cdp.send("Emulation.setCPUThrottlingRate", { rate: 4 });
+    const stop = answering(ps, passphrase);
+    const started = Date.now();
+    const [download] = await Promise.all([ps.waitForEvent("download"), ps.getByTestId("export-outbox").click()]);
+    const file = "/tmp/reintegra-outbox-" + stamp + ".rntg";
+    await download.saveAs(file);
+    console.log(`# sealing the outbox (PBKDF2-SHA-256, 600,000 iterations + AES-GCM) on a 4x slowed CPU: ${Date.now() - started} ms`);
+    stop();
+    await cdp.send("Emulation.setCPUThrottlingRate", { rate: 1 });
+    assert.match(await ps.getByTestId("last-resort-message").textContent(), /^1 ndryshime u shkruan/);
+    const { readFileSync } = await import("node:fs");
+    const bytes = readFileSync(file);
+    assert.equal(bytes.subarray(0, 8).toString(), "RNTGSEAL");
+    // Sealed: nothing of the change can be read in the file.
+    for (const plain of ["special_needs", "vulnerability", head]) assert.equal(bytes.includes(plain), false, plain);
+
+    // Another device, the same user.
+    const other = await phone(browser);
+    contexts.push(other);
+    const po = await other.newPage();
+    await signInAs(po, "field");
+    await openField(po);
+    await synced(po);
+    await po.getByTestId("last-resort").locator("summary").click();
+    let stopAnswering = answering(po, "not the passphrase");
+    await po.getByTestId("import-outbox").setInputFiles(file);
+    await po.getByTestId("last-resort-message").waitFor();
+    assert.match(await po.getByTestId("last-resort-message").textContent(), /Fjalëkalimi është i gabuar/);
+    stopAnswering();
+    assert.equal(Number(await po.getByTestId("pending-count").textContent()), 0);
+    stopAnswering = answering(po, passphrase);
+    await po.getByTestId("import-outbox").setInputFiles(file);
+    await po.waitForFunction(() => /^1 ndryshime u morën/.test(document.querySelector('[data-testid="last-resort-message"]')?.textContent || ""));
+    stopAnswering();
+    assert.equal(Number(await po.getByTestId("pending-count").textContent()), 1);
+    await synced(po);
+
+    // The stuck phone reaches the server at last: its copy of the change is the same change.
+    await stuck.setOffline(false);
+    await synced(ps);
+    const pulled = await (await po.request.get(BASE + "/api/sync/v1/pull?cursor=&limit=1000")).json();
+    const noted = pulled.records.filter((r) => r.kind === "vulnerability" && r.fields.member_id === head);
+    assert.equal(noted.length, 1);
+    assert.equal(noted[0].fields.category, "special_needs");
+    assert.equal(noted[0].version, 1);
+  } finally {
+    for (const c of contexts) await c.close();
+  }
+});

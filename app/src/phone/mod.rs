@@ -3,6 +3,7 @@
 //! `model` is pure and unit-tested natively; `store` is the reactive state written through to
 //! IndexedDB; `idb`, `net` and `media` touch the browser and exist only in the wasm build.
 
+pub mod export;
 pub mod model;
 pub mod store;
 
@@ -12,3 +13,5 @@ pub mod idb;
 pub mod media;
 #[cfg(feature = "hydrate")]
 pub mod net;
+#[cfg(feature = "hydrate")]
+pub mod vault;

@@ -769,6 +769,81 @@ mod browser {
         }
 
         /// Forgets the caseload and fetches it again from the start; drafts and the outbox stay.
+        /// The user's waiting changes and the photos they name, sealed under `passphrase` for
+        /// a file: the last resort when this phone cannot reach the server. Returns the file's
+        /// bytes and how many changes it holds.
+        pub async fn export_outbox(self, user_name: String, passphrase: String) -> Result<(Vec<u8>, usize), String> {
+            use super::super::{export, vault};
+            let db = db().await.map_err(|e| e.to_string())?;
+            let items = self.my_outbox();
+            let mut blobs = Vec::new();
+            let mut bytes = Vec::new();
+            for b in self.blobs.get_untracked() {
+                if b.user_id != self.user_id || b.uploaded {
+                    continue;
+                }
+                if let Some(x) = idb::get_bytes(&db, idb::BLOBS, &b.sha256)
+                    .await
+                    .map_err(|e| e.to_string())?
+                {
+                    bytes.push(x);
+                    blobs.push(b);
+                }
+            }
+            let n = items.len();
+            let file = export::OutboxExport {
+                user_id: self.user_id,
+                user_name,
+                device_id: self.device_id.get_untracked(),
+                exported_at: Utc::now(),
+                items,
+                blobs,
+            };
+            let sealed = vault::seal(&passphrase, &export::pack(&file, &bytes))
+                .await
+                .map_err(|e| format!("{e:?}"))?;
+            Ok((sealed, n))
+        }
+
+        /// Takes in a file written by [`Self::export_outbox`] (on this or another device): its
+        /// changes not already waiting here join the outbox, written before this returns, and
+        /// go with the next sync; the server applies each change ID once.
+        pub async fn import_outbox(
+            self,
+            passphrase: String,
+            file: Vec<u8>,
+        ) -> Result<usize, super::super::export::ExportError> {
+            use super::super::export::{self, ExportError};
+            let plain = super::super::vault::open(&passphrase, &file).await?;
+            let (content, bytes) = export::unpack(&plain)?;
+            let mut merged = Ok(Vec::new());
+            self.outbox
+                .update(|o| merged = export::merge_import(o, &content, self.user_id));
+            let added = merged?;
+            let db = db().await.map_err(|_| ExportError::Unreadable)?;
+            for item in &added {
+                let text = serde_json::to_string(item).unwrap_or_default();
+                idb::put_text(&db, idb::OUTBOX, &item.change.change_id.to_string(), &text)
+                    .await
+                    .map_err(|_| ExportError::Unreadable)?;
+            }
+            for (b, x) in content.blobs.iter().zip(bytes) {
+                if self.blobs.with_untracked(|l| l.iter().any(|k| k.sha256 == b.sha256)) {
+                    continue;
+                }
+                idb::put_bytes(&db, idb::BLOBS, &b.sha256, &x)
+                    .await
+                    .map_err(|_| ExportError::Unreadable)?;
+                self.blobs.update(|l| l.push(b.clone()));
+            }
+            let list = serde_json::to_string(&self.blobs.get_untracked()).unwrap_or_default();
+            idb::put_text(&db, idb::META, "blobs", &list)
+                .await
+                .map_err(|_| ExportError::Unreadable)?;
+            self.publish_pending();
+            Ok(added.len())
+        }
+
         pub async fn rebuild(self) {
             if let Ok(db) = db().await {
                 let _ = idb::clear(&db, idb::RECORDS).await;
