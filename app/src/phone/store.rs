@@ -70,6 +70,14 @@ pub struct PhoneStore {
     cursor: RwSignal<String>,
 }
 
+/// What a finished form leaves to write to the phone's disk: the outbox items it created or
+/// joined (by change ID) and the drafts it ended.
+#[derive(Debug, Default)]
+pub struct Finished {
+    pub changes: Vec<Uuid>,
+    pub drafts: Vec<Uuid>,
+}
+
 /// A case opened by `user_id` on this phone, not yet in the audit trail.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PendingRead {
@@ -156,10 +164,13 @@ impl PhoneStore {
         persist::draft(None, id);
     }
 
-    /// Turns finished drafts into outbox changes (only what changed), in the given order.
-    pub fn finish(&self, drafts: Vec<Draft>) {
+    /// Turns finished drafts into outbox changes (only what changed), in the given order, in
+    /// memory. Returns what must reach the phone's disk ([`Finished`]): the caller writes it
+    /// before the screen moves on.
+    pub fn finish(&self, drafts: Vec<Draft>) -> Finished {
         let sending = self.status.with_untracked(|s| s.syncing);
         let device = self.device_id.get_untracked();
+        let mut finished = Finished::default();
         for d in drafts {
             let before = self.record(d.record_id);
             let (base, fields) = match &before {
@@ -185,17 +196,18 @@ impl PhoneStore {
                     attempts: 0,
                 };
                 let mut kept = None;
-                self.outbox.update(|o| {
-                    let id = model::enqueue(o, item, sending);
-                    kept = o.iter().find(|i| i.change.change_id == id).cloned();
-                });
-                if let Some(item) = kept {
-                    persist::outbox(Some(item.clone()), item.change.change_id);
+                self.outbox.update(|o| kept = Some(model::enqueue(o, item, sending)));
+                if let Some(id) = kept.filter(|id| !finished.changes.contains(id)) {
+                    finished.changes.push(id);
                 }
             }
-            self.discard_draft(d.record_id);
+            self.drafts.update(|all| {
+                all.remove(&d.record_id);
+            });
+            finished.drafts.push(d.record_id);
         }
         self.publish_pending();
+        finished
     }
 
     /// Keeps a photo's or signature's bytes until the server has them.
@@ -769,6 +781,25 @@ mod browser {
         }
 
         /// Forgets the caseload and fetches it again from the start; drafts and the outbox stay.
+        /// Writes a finished form's outbox items and removes its drafts on the phone's disk, and
+        /// returns once both are done: a tab closed right after "save" loses nothing.
+        pub async fn keep(self, finished: Finished) -> Result<(), idb::IdbError> {
+            let db = db().await?;
+            for id in &finished.changes {
+                let item = self
+                    .outbox
+                    .with_untracked(|o| o.iter().find(|i| i.change.change_id == *id).cloned());
+                if let Some(item) = item {
+                    let text = serde_json::to_string(&item).unwrap_or_default();
+                    idb::put_text(&db, idb::OUTBOX, &id.to_string(), &text).await?;
+                }
+            }
+            for id in &finished.drafts {
+                idb::delete(&db, idb::DRAFTS, &id.to_string()).await?;
+            }
+            Ok(())
+        }
+
         /// The user's waiting changes and the photos they name, sealed under `passphrase` for
         /// a file: the last resort when this phone cannot reach the server. Returns the file's
         /// bytes and how many changes it holds.

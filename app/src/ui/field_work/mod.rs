@@ -522,15 +522,29 @@ fn download(name: &str, bytes: &[u8]) -> Result<(), wasm_bindgen::JsValue> {
     Ok(())
 }
 
-/// A form's "save": its drafts go to the outbox, the case opens again, and with a network the
-/// changes leave at once.
+/// A form's "save": its drafts go to the outbox (on the phone's disk before the screen moves
+/// on), the case opens again, and with a network the changes leave at once.
 pub(crate) fn finish_and_return(store: PhoneStore, drafts: Vec<crate::phone::model::Draft>, case_id: Uuid) {
     let back = return_to(drafts.first(), case_id);
-    store.finish(drafts);
-    go(back);
+    let finished = store.finish(drafts);
+    // The screen moves on once the changes are on the phone's disk.
     #[cfg(feature = "hydrate")]
-    if web_sys::window().is_some_and(|w| w.navigator().on_line()) {
-        leptos::task::spawn_local(store.sync(false));
+    leptos::task::spawn_local(async move {
+        if let Err(e) = store.keep(finished).await {
+            leptos::logging::error!("saving on the phone failed: {e}");
+            store
+                .status
+                .update(|s| s.problem = Some(SyncProblem::Storage(e.to_string())));
+        }
+        go(back);
+        if web_sys::window().is_some_and(|w| w.navigator().on_line()) {
+            store.sync(false).await;
+        }
+    });
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = finished;
+        go(back);
     }
 }
 
