@@ -215,7 +215,7 @@ test("two users of one tablet each have their own store: neither sees the other'
     const [first, second] = await Promise.all(mine.map((n) => rawTexts(page, n)));
     const has = (texts) => texts.some((t) => t.includes(village));
     assert.notEqual(has(first), has(second), "exactly one store has the family");
-    // Outbox items (a draft may still be there for a moment after its save).
+    // Outbox items (the draft was removed before the case screen came back).
     const waiting = (texts) => texts.filter((t) => t.includes("elderly_without_care") && t.includes('"change_id"')).length;
     assert.equal(waiting(first) + waiting(second), 1);
     await page.goto(BASE + "/");
