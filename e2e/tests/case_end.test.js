@@ -6,7 +6,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
-import { BASE, launch, phone, signInAs, openField, synced, openCase, assessedFamily, appointCaseManager } from "./helpers.js";
+import { BASE, launch, phone, signInAs, openField, synced, openCase, assessedFamily, appointCaseManager, inLanguage, databases, rawValues } from "./helpers.js";
 
 let browser;
 before(async () => { browser = await launch(); mkdirSync("screenshots", { recursive: true }); });
@@ -27,8 +27,7 @@ async function save(page) {
 /** The report at `hash`, in `lang`, laid out on A4 for print: its text, a screenshot, a PDF. */
 async function printed(page, hash, lang, name) {
   await page.goto(BASE + "/");
-  await page.getByTestId("language").selectOption(lang);
-  await page.waitForFunction((l) => document.documentElement.lang === l, lang);
+  await inLanguage(page, lang);
   await openField(page, hash);
   await page.setViewportSize({ width: 794, height: 1123 });
   await page.emulateMedia({ media: "print" });
@@ -168,13 +167,9 @@ test("housing review and final assessment offline, closure approved, the closed 
     await synced(pf);
     await pf.getByTestId("search").fill(village.toLowerCase());
     await pf.waitForFunction(() => document.querySelectorAll('[data-testid="case-line"]').length === 0, null, { timeout: 10000 });
-    const stored = await pf.evaluate(async (id) => {
-      // The field worker's own store (the only user of this phone).
-      const name = (await indexedDB.databases()).map((d) => d.name).find((n) => n.startsWith("reintegra-"));
-      const db = await new Promise((ok, err) => { const r = indexedDB.open(name); r.onsuccess = () => ok(r.result); r.onerror = err; });
-      const all = await new Promise((ok) => { const r = db.transaction("records").objectStore("records").getAll(); r.onsuccess = () => ok(r.result); });
-      return all.filter((t) => JSON.parse(t).case_id === id).length;
-    }, caseId);
+    // The field worker's own store (the only user of this phone).
+    const store = (await databases(pf)).find((n) => n.startsWith("reintegra-"));
+    const stored = (await rawValues(pf, store, "records")).filter((t) => JSON.parse(t).case_id === caseId).length;
     assert.equal(stored, 0);
 
     // The reports for the paper file, in Albanian and Serbian, on A4.

@@ -40,6 +40,27 @@ export async function signInAs(page, username) {
   await hydrated(page);
 }
 
+/** Chooses `lang` with the language picker (stored for the user) and waits until the page is in it. */
+export async function inLanguage(page, lang) {
+  await page.getByTestId("language").selectOption(lang);
+  await page.waitForFunction((l) => document.documentElement.lang === l, lang);
+}
+
+/** The names of the site's IndexedDB databases, as the browser lists them (sorted). */
+export async function databases(page) {
+  return (await page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name))).sort();
+}
+
+/** Every value of store `store` of database `name`, raw (as the phone wrote it). */
+export async function rawValues(page, name, store) {
+  return page.evaluate(async ({ name, store }) => {
+    const db = await new Promise((ok, err) => { const r = indexedDB.open(name); r.onsuccess = () => ok(r.result); r.onerror = err; });
+    const all = await new Promise((ok) => { const r = db.transaction(store).objectStore(store).getAll(); r.onsuccess = () => ok(r.result); });
+    db.close();
+    return all;
+  }, { name, store });
+}
+
 /** Opens the field app (at `hash`) once the phone's store has loaded. */
 export async function openField(page, hash = "") {
   if (!page.__logged) {

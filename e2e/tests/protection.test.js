@@ -7,7 +7,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { randomUUID } from "node:crypto";
-import { BASE, launch, phone, hydrated, signInAs, openField, synced, openCase, assessedFamily } from "./helpers.js";
+import { BASE, launch, phone, hydrated, signInAs, openField, synced, openCase, assessedFamily, inLanguage, databases, rawValues } from "./helpers.js";
 
 let browser;
 before(async () => { browser = await launch(); mkdirSync("screenshots", { recursive: true }); });
@@ -23,8 +23,7 @@ test("a victim's case is restricted offline, hidden from a colleague, and its re
     contexts.push(fw);
     const pf = await fw.newPage();
     await signInAs(pf, "field");
-    await pf.getByTestId("language").selectOption("sq");
-    await pf.waitForFunction(() => document.documentElement.lang === "sq");
+    await inLanguage(pf, "sq");
     const caseId = await assessedFamily(pf, village, head, 30);
     await openField(pf);
     await synced(pf);
@@ -69,8 +68,7 @@ test("a victim's case is restricted offline, hidden from a colleague, and its re
     const ps = await sv.newPage();
     await signInAs(ps, "supervisor");
     // Another test may have left the supervisor's stored language elsewhere.
-    await ps.getByTestId("language").selectOption("sq");
-    await ps.waitForFunction(() => document.documentElement.lang === "sq");
+    await inLanguage(ps, "sq");
     await ps.getByTestId("open-audit").click();
     await ps.getByTestId("audit").waitFor();
     await ps.getByTestId("audit-case").fill(caseId);
@@ -113,23 +111,13 @@ test("a victim's case is restricted offline, hidden from a colleague, and its re
   }
 });
 
-/** The names of the site's IndexedDB databases, as the browser lists them. */
-async function databases(page) {
-  return (await page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name))).sort();
-}
-
-/** Every text value in database `name`, raw. */
+/** Every text value in database `name`, raw, whatever the store. */
 async function rawTexts(page, name) {
-  return page.evaluate(async (name) => {
-    const db = await new Promise((ok, err) => { const r = indexedDB.open(name); r.onsuccess = () => ok(r.result); r.onerror = err; });
-    const out = [];
-    for (const store of db.objectStoreNames) {
-      const all = await new Promise((ok) => { const r = db.transaction(store).objectStore(store).getAll(); r.onsuccess = () => ok(r.result); });
-      for (const v of all) if (typeof v === "string") out.push(v);
-    }
-    db.close();
-    return out;
-  }, name);
+  const out = [];
+  for (const store of ["records", "drafts", "outbox", "blobs", "meta"]) {
+    for (const v of await rawValues(page, name, store)) if (typeof v === "string") out.push(v);
+  }
+  return out;
 }
 
 /** Signs out, accepting the question about unsent work if it is asked, and waits for the
@@ -252,8 +240,7 @@ test("what waits on a phone that cannot reach the server is written to a sealed 
     contexts.push(stuck);
     const ps = await stuck.newPage();
     await signInAs(ps, "field");
-    await ps.getByTestId("language").selectOption("sq");
-    await ps.waitForFunction(() => document.documentElement.lang === "sq");
+    await inLanguage(ps, "sq");
     await assessedFamily(ps, village, ["Mevlude", "Berisha-" + stamp], 20);
     await openField(ps);
     await synced(ps);

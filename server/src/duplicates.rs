@@ -17,14 +17,19 @@ pub async fn suggestion_target(ctx: &Ctx, d: &DuplicateRow) -> Result<Target, Ap
     let mut restricted = false;
     for member in [d.member_id, d.other_member_id] {
         if let Some(m) = ctx.store.record(member).await? {
-            if let Some(case) = ctx.store.record(m.case_id).await? {
-                restricted |= typed::<Case>(&case).is_ok_and(|c| c.is_restricted());
-            }
+            restricted |= case_restricted(ctx, m.case_id).await?;
         }
     }
     Ok(Target::Duplicate {
         municipality_id: d.municipality_id,
         restricted,
+    })
+}
+
+async fn case_restricted(ctx: &Ctx, case_id: Uuid) -> Result<bool, ApiError> {
+    Ok(match ctx.store.record(case_id).await? {
+        Some(case) => typed::<Case>(&case).is_ok_and(|c| c.is_restricted()),
+        None => false,
     })
 }
 
@@ -95,14 +100,27 @@ impl Duplicates {
             .await?;
         let store = &self.ctx.store;
         let mut out = Vec::new();
+        // Whether each case is restricted, read once however many suggestions name it.
+        let mut restricted = std::collections::HashMap::new();
         for d in store.open_duplicates(actor.municipality_id).await? {
-            // A victim's case is not in a colleague's list.
-            if !permits(actor, Action::ViewDuplicates, suggestion_target(&self.ctx, &d).await?) {
-                continue;
-            }
             let (Some(a), Some(b)) = (store.record(d.member_id).await?, store.record(d.other_member_id).await?) else {
                 continue;
             };
+            let mut either = false;
+            for case_id in [a.case_id, b.case_id] {
+                if let std::collections::hash_map::Entry::Vacant(e) = restricted.entry(case_id) {
+                    e.insert(case_restricted(&self.ctx, case_id).await?);
+                }
+                either |= restricted.get(&case_id) == Some(&true);
+            }
+            // A victim's case is not in a colleague's list.
+            let target = Target::Duplicate {
+                municipality_id: d.municipality_id,
+                restricted: either,
+            };
+            if !permits(actor, Action::ViewDuplicates, target) {
+                continue;
+            }
             let (Some(member), Some(other)) = (live_member(&a)?, live_member(&b)?) else {
                 // One of them was merged with a third person meanwhile: the pair is moot.
                 continue;

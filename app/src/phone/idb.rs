@@ -118,13 +118,12 @@ pub async fn clear(db: &IdbDatabase, name: &str) -> Result<(), IdbError> {
 
 /// The names of the site's databases, where the browser can list them (`None` otherwise).
 pub async fn names() -> Option<Vec<String>> {
-    let factory = web_sys::window()?.indexed_db().ok()??;
-    let f = js_sys::Reflect::get(&factory, &"databases".into())
+    let factory: JsValue = web_sys::window()?.indexed_db().ok()??.into();
+    let list: Array = super::js::call(&factory, "databases", &[])
+        .await
         .ok()?
-        .dyn_into::<js_sys::Function>()
+        .dyn_into()
         .ok()?;
-    let list = f.call0(&factory).ok()?.dyn_into::<Promise>().ok()?;
-    let list: Array = JsFuture::from(list).await.ok()?.dyn_into().ok()?;
     Some(
         list.iter()
             .filter_map(|d| js_sys::Reflect::get(&d, &"name".into()).ok()?.as_string())
@@ -160,28 +159,13 @@ pub async fn all_text(db: &IdbDatabase, name: &str) -> Result<Vec<String>, IdbEr
 /// Asks the browser to keep this site's data under storage pressure (`navigator.storage`),
 /// and answers whether it does: `None` where the browser has no such thing.
 pub async fn persistent_storage() -> Option<bool> {
-    use wasm_bindgen::JsCast;
     let navigator = web_sys::window()?.navigator();
     let storage = js_sys::Reflect::get(&navigator, &"storage".into()).ok()?;
     if storage.is_undefined() {
         return None;
     }
-    let call = |name: &str| -> Option<js_sys::Promise> {
-        let f = js_sys::Reflect::get(&storage, &name.into())
-            .ok()?
-            .dyn_into::<js_sys::Function>()
-            .ok()?;
-        f.call0(&storage).ok()?.dyn_into::<js_sys::Promise>().ok()
-    };
-    let already = wasm_bindgen_futures::JsFuture::from(call("persisted")?)
-        .await
-        .ok()?
-        .as_bool();
-    if already == Some(true) {
+    if super::js::call(&storage, "persisted", &[]).await.ok()?.as_bool() == Some(true) {
         return Some(true);
     }
-    wasm_bindgen_futures::JsFuture::from(call("persist")?)
-        .await
-        .ok()?
-        .as_bool()
+    super::js::call(&storage, "persist", &[]).await.ok()?.as_bool()
 }

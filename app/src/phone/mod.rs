@@ -10,6 +10,8 @@ pub mod store;
 #[cfg(feature = "hydrate")]
 pub mod idb;
 #[cfg(feature = "hydrate")]
+mod js;
+#[cfg(feature = "hydrate")]
 pub mod media;
 #[cfg(feature = "hydrate")]
 pub mod net;

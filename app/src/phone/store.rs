@@ -313,8 +313,9 @@ mod browser {
         Ok(db)
     }
 
-    /// The device's ID, shared by the users of one browser (a lost tablet is one device).
-    async fn device_id(legacy: Option<&IdbDatabase>) -> Uuid {
+    /// The device's ID, shared by the users of one browser (a lost tablet is one device): the
+    /// one kept in localStorage, else the one the shared store had, else a new one.
+    fn device_id(from_shared_store: Option<Uuid>) -> Uuid {
         const KEY: &str = "reintegra.device";
         let local = web_sys::window().and_then(|w| w.local_storage().ok().flatten());
         if let Some(id) = local
@@ -324,11 +325,7 @@ mod browser {
         {
             return id;
         }
-        let id = match legacy {
-            Some(db) => meta(db, "device_id").await.and_then(|s| Uuid::parse_str(&s).ok()),
-            None => None,
-        }
-        .unwrap_or_else(Uuid::now_v7);
+        let id = from_shared_store.unwrap_or_else(Uuid::now_v7);
         if let Some(s) = local {
             let _ = s.set_item(KEY, &id.to_string());
         }
@@ -338,8 +335,9 @@ mod browser {
     /// Carries this user's queued work from the database all users once shared into their own:
     /// outbox items, photos and reads that name them, and the drafts if they were the last to
     /// use it (drafts carry no owner). Nothing else moves: the caseload is pulled again. The
-    /// shared database goes once no one's queued work is left in it.
-    async fn carry_over(me: Uuid, mine: &IdbDatabase) -> Result<Option<IdbDatabase>, idb::IdbError> {
+    /// shared database goes once no one's queued work is left in it. Returns the device ID it
+    /// had, if any.
+    async fn carry_over(me: Uuid, mine: &IdbDatabase) -> Result<Option<Uuid>, idb::IdbError> {
         // Where the browser cannot list its databases, the shared one is opened (created empty
         // if it never was) and removed below when nothing is in it.
         if let Some(names) = idb::names().await {
@@ -413,21 +411,12 @@ mod browser {
             || !idb::keys(&shared, idb::DRAFTS).await?.is_empty()
             || !staying.is_empty()
             || !other_reads.is_empty();
-        if anyone_left {
-            return Ok(Some(shared));
-        }
-        let device = meta(&shared, "device_id").await;
+        let device = meta(&shared, "device_id").await.and_then(|s| Uuid::parse_str(&s).ok());
         shared.close();
-        idb::remove(idb::SHARED)?;
-        // Keep the device's ID: it names this installation in the audit trail.
-        if let Some(d) = device {
-            if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
-                if s.get_item("reintegra.device").ok().flatten().is_none() {
-                    let _ = s.set_item("reintegra.device", &d);
-                }
-            }
+        if !anyone_left {
+            idb::remove(idb::SHARED)?;
         }
-        Ok(None)
+        Ok(device)
     }
 
     fn parse<T: serde::de::DeserializeOwned>(texts: Vec<String>) -> Vec<T> {
@@ -447,11 +436,8 @@ mod browser {
         pub async fn load(self) -> Result<(), idb::IdbError> {
             OWNER.with(|o| *o.borrow_mut() = Some(self.user_id));
             let db = db().await?;
-            let shared = carry_over(self.user_id, &db).await?;
-            self.device_id.set(device_id(shared.as_ref()).await);
-            if let Some(s) = shared {
-                s.close();
-            }
+            let from_shared_store = carry_over(self.user_id, &db).await?;
+            self.device_id.set(device_id(from_shared_store));
             idb::put_text(&db, idb::META, "user_id", &self.user_id.to_string()).await?;
             let records: Vec<RecordState> = parse(idb::all_text(&db, idb::RECORDS).await?);
             self.records.set(records.into_iter().map(|r| (r.id, r)).collect());

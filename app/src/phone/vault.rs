@@ -4,9 +4,9 @@
 //! but the file's layout ([`super::export`]).
 
 use super::export::{parse_sealed, sealed, ExportError, IV_LEN, SALT_LEN};
-use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
+use super::js::call;
+use js_sys::{Array, Object, Reflect, Uint8Array};
+use wasm_bindgen::JsValue;
 
 /// OWASP's 2023 figure for PBKDF2-HMAC-SHA-256; the browser test measures it on a 4× slowed CPU.
 pub const ITERATIONS: u32 = 600_000;
@@ -14,16 +14,6 @@ pub const ITERATIONS: u32 = 600_000;
 fn subtle() -> Result<JsValue, JsValue> {
     let crypto = web_sys::window().ok_or("no window")?.crypto()?;
     Ok(crypto.subtle().into())
-}
-
-async fn call(target: &JsValue, method: &str, args: &[JsValue]) -> Result<JsValue, JsValue> {
-    let f: Function = Reflect::get(target, &method.into())?.dyn_into()?;
-    let list = Array::new();
-    for a in args {
-        list.push(a);
-    }
-    let promise: Promise = Reflect::apply(&f, target, &list)?.dyn_into()?;
-    JsFuture::from(promise).await
 }
 
 fn object(pairs: &[(&str, JsValue)]) -> Result<JsValue, JsValue> {

@@ -152,11 +152,13 @@ impl SyncService {
             )
         };
         // Every case read leaves its own row, so the trail filtered by case shows who read it.
-        let read: std::collections::BTreeSet<Uuid> = records
-            .iter()
-            .map(|r| r.case_id)
-            .chain(conflicts.iter().map(|c| c.case_id))
-            .collect();
+        let mut read = std::collections::BTreeMap::<Uuid, usize>::new();
+        for r in &records {
+            *read.entry(r.case_id).or_default() += 1;
+        }
+        for c in &conflicts {
+            read.entry(c.case_id).or_default();
+        }
         let (action, entity) = if school_only {
             ("schooling.pull", "schooling")
         } else {
@@ -164,8 +166,7 @@ impl SyncService {
         };
         let events: Vec<_> = read
             .iter()
-            .map(|case_id| {
-                let n = records.iter().filter(|r| r.case_id == *case_id).count();
+            .map(|(case_id, n)| {
                 let detail = format!("{n} records after {after}");
                 self.ctx
                     .event(Some(actor), None, action, entity, Some(case_id.to_string()), detail)

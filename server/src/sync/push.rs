@@ -131,14 +131,16 @@ impl SyncService {
     /// are taken (a read names a case the phone held, perhaps since given to a colleague).
     async fn record_reads(&self, actor: &SessionUser, reads: &[sync::CaseRead]) -> Result<(), ApiError> {
         let now = self.ctx.now();
-        let mut events = Vec::new();
+        // Each case looked up once: a phone often opened the same case several times.
+        let mut ours = std::collections::HashMap::new();
         for read in reads {
-            let Some(case) = self.ctx.store.record(read.case_id).await? else {
-                continue;
-            };
-            if case.municipality_id != actor.municipality_id {
-                continue;
+            if let std::collections::hash_map::Entry::Vacant(e) = ours.entry(read.case_id) {
+                let case = self.ctx.store.record(read.case_id).await?;
+                e.insert(case.is_some_and(|c| c.municipality_id == actor.municipality_id));
             }
+        }
+        let mut events = Vec::new();
+        for read in reads.iter().filter(|r| ours.get(&r.case_id) == Some(&true)) {
             let mut event = self
                 .ctx
                 .event(

@@ -36,9 +36,8 @@ fn categories(store: PhoneStore, case_id: Uuid) -> Vec<(Uuid, Vulnerability)> {
 
 /// Restricted as the phone sees it now: the server's word, or the rule applied to what was
 /// noted here and not yet sent.
-pub(crate) fn is_restricted(store: PhoneStore, case_id: Uuid) -> bool {
-    let case = store.record(case_id).map(|c| Case::read(&c.fields)).unwrap_or_default();
-    case.is_restricted() || protection::restricted(&case, &categories(store, case_id))
+fn is_restricted(store: PhoneStore, case_id: Uuid, case: &Case) -> bool {
+    case.is_restricted() || protection::restricted(case, &categories(store, case_id))
 }
 
 /// The case screen's section: the restriction and the people's categories.
@@ -101,7 +100,7 @@ pub fn ProtectionSection(case_id: Uuid) -> impl IntoView {
         <div data-testid="protection">
             {move || {
                 let case = store.record(case_id).map(|c| Case::read(&c.fields)).unwrap_or_default();
-                let restricted = is_restricted(store, case_id);
+                let restricted = is_restricted(store, case_id, &case);
                 let lifted = (case.restriction.as_deref() == Some("lifted") && !restricted)
                     .then(|| case.restriction_reason.clone().unwrap_or_default());
                 view! {
