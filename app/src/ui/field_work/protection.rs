@@ -105,7 +105,7 @@ pub fn ProtectionSection(case_id: Uuid) -> impl IntoView {
                     .then(|| case.restriction_reason.clone().unwrap_or_default());
                 view! {
                     {restricted.then(|| view! {
-                        <p class="badge warn" data-testid="restricted">{t!(i18n, case_restricted)}</p>
+                        <p><span class="badge warn" data-testid="restricted">{t!(i18n, case_restricted)}</span></p>
                         <p class="muted small">{t!(i18n, case_restricted_body)}</p>
                     })}
                     {lifted.map(|r| view! { <p class="muted small" data-testid="restriction-lifted">{t!(i18n, restriction_lifted_because)} " " {r}</p> })}
