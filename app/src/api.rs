@@ -48,6 +48,12 @@ pub enum ApiError {
     /// A restriction mark or lift the rule refuses (not a supervisor, no reason, no change).
     #[error("{0}")]
     Restriction(crate::domain::protection::RestrictionRefusal),
+    /// The device was marked lost: its keys are never handed over again.
+    #[error("this device was marked lost")]
+    DeviceLost,
+    /// The device key is handed over once per online sign-in, and this session used it.
+    #[error("sign in again to open this phone's data")]
+    KeyNotGranted,
 }
 
 impl ApiError {
@@ -57,7 +63,7 @@ impl ApiError {
         match self {
             ApiError::NotSignedIn | ApiError::WrongCredentials => 401,
             ApiError::BadRequest(_) => 400,
-            ApiError::Forbidden => 403,
+            ApiError::Forbidden | ApiError::DeviceLost | ApiError::KeyNotGranted => 403,
             ApiError::NotFound => 404,
             ApiError::UsernameTaken | ApiError::WrongOffset(_) => 409,
             ApiError::TooLarge { .. } => 413,
@@ -87,6 +93,8 @@ impl ApiError {
             ApiError::Internal => "internal",
             ApiError::Transport(_) => "transport",
             ApiError::Restriction(_) => "restriction",
+            ApiError::DeviceLost => "device_lost",
+            ApiError::KeyNotGranted => "key_not_granted",
         }
     }
 }
@@ -125,10 +133,16 @@ impl From<UserInputError> for ApiError {
     }
 }
 
-/// The signed-in user, or `None` when the session has none (or the account was disabled).
+/// The session's user, or `None` when the session has none. A user disabled since sign-in
+/// comes with `active: false`: every page but the field screen reads that as signed out, and the
+/// field screen sends what the phone queued, then removes the user's data from it.
 #[server(endpoint = "me")]
 pub async fn current_user() -> Result<Option<SessionUser>, ApiError> {
-    ssr::optional_user().await.map(|o| o.map(|(_, u)| u))
+    let (backend, session) = (ssr::backend()?, ssr::session().await?);
+    match session.get::<Uuid>(ssr::USER_KEY).await.map_err(ssr::internal)? {
+        Some(id) => backend.session_user(id).await,
+        None => Ok(None),
+    }
 }
 
 #[server(endpoint = "login")]
@@ -139,6 +153,7 @@ pub async fn login(username: String, password: String) -> Result<(), ApiError> {
     // A new session ID on sign-in, so a planted cookie cannot ride along (session fixation).
     session.cycle_id().await.map_err(ssr::internal)?;
     session.insert(ssr::USER_KEY, user.id).await.map_err(ssr::internal)?;
+    session.insert(ssr::KEY_GRANT, true).await.map_err(ssr::internal)?;
     ssr::set_locale_cookie(&user.locale);
     // No server redirect: the page loads "/" itself, as a full load, so the service worker keeps
     // the signed-in page for offline use. Without JavaScript the form post returns to the
@@ -216,6 +231,9 @@ pub mod ssr {
 
     /// Session key holding the signed-in user's ID.
     pub const USER_KEY: &str = "user_id";
+    /// Session key set by a password sign-in and taken by the one handover of the device key
+    /// it allows (`POST /api/v1/device-key`).
+    pub const KEY_GRANT: &str = "key_grant";
     /// Cookie leptos_i18n reads to choose the interface language.
     pub const LOCALE_COOKIE: &str = "i18n_pref_locale";
 
@@ -226,6 +244,8 @@ pub mod ssr {
         async fn sign_in(&self, username: &str, password: &str, client: &str) -> Result<SessionUser, ApiError>;
         /// The active user with this ID, or `None` (unknown or disabled).
         async fn user(&self, id: Uuid) -> Result<Option<SessionUser>, ApiError>;
+        /// The user a session names, disabled or not (`active` says), or `None` (unknown).
+        async fn session_user(&self, id: Uuid) -> Result<Option<SessionUser>, ApiError>;
         async fn signed_out(&self, actor: &SessionUser) -> Result<(), ApiError>;
         async fn set_locale(&self, actor: &SessionUser, locale: &str) -> Result<(), ApiError>;
         async fn list_users(&self, actor: &SessionUser) -> Result<Vec<UserSummary>, ApiError>;
@@ -283,14 +303,9 @@ pub mod ssr {
         let Some(id) = session.get::<Uuid>(USER_KEY).await.map_err(internal)? else {
             return Ok(None);
         };
-        match backend.user(id).await? {
-            Some(user) => Ok(Some((backend, user))),
-            None => {
-                // Disabled or deleted since sign-in: end the session now.
-                session.flush().await.map_err(internal)?;
-                Ok(None)
-            }
-        }
+        // Disabled since sign-in: no call goes through, but the session stays, so the phone
+        // can still send what it queued before it wipes (see `current_user`).
+        Ok(backend.user(id).await?.map(|user| (backend, user)))
     }
 
     pub async fn require_user() -> Result<(SharedBackend, SessionUser), ApiError> {

@@ -10,6 +10,7 @@ pub mod case_end;
 pub mod cases;
 pub mod config;
 pub mod context;
+pub mod devices;
 pub mod duplicates;
 pub mod follow_ups;
 pub mod http;

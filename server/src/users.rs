@@ -128,8 +128,11 @@ impl Backend for Users {
     }
 
     async fn user(&self, id: Uuid) -> Result<Option<SessionUser>, ApiError> {
-        let user = self.ctx.store.user_by_id(id).await?;
-        Ok(user.filter(|u| u.active).map(|u| SessionUser::from(&u)))
+        Ok(self.session_user(id).await?.filter(|u| u.active))
+    }
+
+    async fn session_user(&self, id: Uuid) -> Result<Option<SessionUser>, ApiError> {
+        Ok(self.ctx.store.user_by_id(id).await?.map(|u| SessionUser::from(&u)))
     }
 
     async fn signed_out(&self, actor: &SessionUser) -> Result<(), ApiError> {

@@ -599,6 +599,7 @@ async fn the_matrix(store: Arc<dyn Storage>) {
             false,
         ),
         municipal(Action::ViewAuditTrail, "GET", "/api/v1/audit?action=case", None, false),
+        municipal(Action::MarkDeviceLost, "GET", "/api/v1/devices", None, false),
         municipal(
             Action::ManageSchools,
             "POST",

@@ -229,6 +229,7 @@ async fn every_read_of_a_case_leaves_an_audit_row_offline_ones_too(store: Arc<dy
         let request = PushRequest {
             changes: vec![],
             reads: vec![read.clone(), foreign.clone()],
+            device_id: None,
         };
         w.sync.push(&w.worker, request).await.unwrap();
     }

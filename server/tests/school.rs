@@ -34,7 +34,11 @@ fn rejection(o: &Outcome) -> Option<(Rejection, Vec<(String, Problem)>)> {
 }
 
 async fn push_school(w: &World, actor: &SessionUser, changes: Vec<Value>) -> Vec<Outcome> {
-    let request = app::domain::sync::PushRequest { changes, reads: vec![] };
+    let request = app::domain::sync::PushRequest {
+        changes,
+        reads: vec![],
+        device_id: None,
+    };
     w.sync
         .push_school(actor, request)
         .await

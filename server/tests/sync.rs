@@ -327,7 +327,8 @@ async fn each_refusal_is_named_and_changes_nothing(store: Arc<dyn Storage>) {
                 &w.worker,
                 PushRequest {
                     changes: too_many,
-                    reads: vec![]
+                    reads: vec![],
+                    device_id: None
                 }
             )
             .await,
@@ -386,7 +387,8 @@ async fn caseload_boundaries(store: Arc<dyn Storage>) {
                 &w.school,
                 PushRequest {
                     changes: vec![],
-                    reads: vec![]
+                    reads: vec![],
+                    device_id: None
                 }
             )
             .await,

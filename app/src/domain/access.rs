@@ -73,6 +73,8 @@ pub enum Action {
     RestrictCase,
     /// Read and export the audit trail.
     ViewAuditTrail,
+    /// List the devices that hold the municipality's users' keys, and mark one lost.
+    MarkDeviceLost,
 }
 
 /// How far a grant reaches inside the user's own municipality (no grant crosses municipalities:
@@ -120,7 +122,7 @@ const CASE_MANAGEMENT: &[(Role, Scope)] = &[(CaseManager, OwnCases), (Supervisor
 const MUNICIPAL_CASE_WORK: &[(Role, Scope)] = &[(CaseManager, Municipality), (Supervisor, Municipality)];
 
 impl Action {
-    pub const ALL: [Action; 30] = [
+    pub const ALL: [Action; 31] = [
         Action::ViewCase,
         Action::EditCase,
         Action::ReassignCase,
@@ -151,6 +153,7 @@ impl Action {
         Action::ViewRestrictedCase,
         Action::RestrictCase,
         Action::ViewAuditTrail,
+        Action::MarkDeviceLost,
     ];
 
     /// The table: which roles may do this, and how far. A role not listed may not.
@@ -160,7 +163,7 @@ impl Action {
             // another worker, the school team (beyond a child's schooling) or a partner.
             Action::ViewCase | Action::EditCase | Action::ResolveConflict | Action::ViewRestrictedCase => CASE_WORK,
             Action::RestrictCase => &[(Supervisor, Municipality)],
-            Action::ViewAuditTrail => &[(Supervisor, Municipality), (Admin, Municipality)],
+            Action::ViewAuditTrail | Action::MarkDeviceLost => &[(Supervisor, Municipality), (Admin, Municipality)],
             Action::ReassignCase => &[(Supervisor, Municipality)],
             Action::ViewDuplicates | Action::MergePeople | Action::DismissDuplicate => MUNICIPAL_CASE_WORK,
             // The school team answers the schooling referrals sent to its education directorate.
@@ -249,6 +252,7 @@ impl Action {
             Action::ViewRestrictedCase => "view_restricted_case",
             Action::RestrictCase => "restrict_case",
             Action::ViewAuditTrail => "view_audit_trail",
+            Action::MarkDeviceLost => "mark_device_lost",
         }
     }
 

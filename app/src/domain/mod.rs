@@ -7,6 +7,7 @@ pub mod access;
 pub mod assessment;
 pub mod audit;
 pub mod closure;
+pub mod device;
 pub mod duplicate;
 pub mod follow_up;
 pub mod institution;

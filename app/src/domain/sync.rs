@@ -51,6 +51,9 @@ pub struct PushRequest {
     /// Cases opened on the phone since the last push, so offline reads are in the audit trail.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub reads: Vec<CaseRead>,
+    /// The sending device, so a device marked lost is told to wipe once its outbox is in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_id: Option<Uuid>,
 }
 
 /// A case opened on the phone. Its ID (UUID v7, made on the phone) is the audit row's, so a
@@ -70,6 +73,10 @@ pub const MAX_READS: usize = 1000;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PushResponse {
     pub results: Vec<ChangeResult>,
+    /// Set when the account was disabled or the device marked lost: the phone removes this
+    /// user's data once every change it queued has an answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wipe: Option<super::device::WipeReason>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -59,6 +59,9 @@ pub enum UserInputError {
     PasswordTooLong,
     #[error("a user needs at least one role")]
     NoRole,
+    /// A reason asked for (a device marked lost) is empty or longer than 500 characters.
+    #[error("write the reason, in at most 500 characters")]
+    NoReason,
 }
 
 pub const MIN_PASSWORD_CHARS: usize = 10;

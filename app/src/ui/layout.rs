@@ -148,6 +148,7 @@ pub(crate) fn error_text(i18n: I18nContext<Locale>, error: &ApiError) -> String 
         ApiError::Invalid(U::PasswordTooShort) => t_string!(i18n, password_too_short).to_string(),
         ApiError::Invalid(U::PasswordTooLong) => t_string!(i18n, password_too_long).to_string(),
         ApiError::Invalid(U::NoRole) => t_string!(i18n, no_role).to_string(),
+        ApiError::Invalid(U::NoReason) => t_string!(i18n, restriction_no_reason).to_string(),
         ApiError::UsernameTaken => t_string!(i18n, username_taken).to_string(),
         ApiError::NotFound => t_string!(i18n, not_found).to_string(),
         ApiError::Internal => t_string!(i18n, server_error).to_string(),
@@ -164,5 +165,7 @@ pub(crate) fn error_text(i18n: I18nContext<Locale>, error: &ApiError) -> String 
             }
             .to_string()
         }
+        ApiError::DeviceLost => t_string!(i18n, wipe_device_lost).to_string(),
+        ApiError::KeyNotGranted => t_string!(i18n, key_not_granted).to_string(),
     }
 }

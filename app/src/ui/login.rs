@@ -24,7 +24,8 @@ pub fn LoginPage() -> impl IntoView {
                 // Already signed in: nothing to do here. Right after signing in, the page is
                 // already loading "/" as a full document; a router redirect as well would start
                 // a second navigation that interrupts whatever the user does next.
-                if let Ok(Some(_)) = user.await {
+                // A user disabled since sign-in is signed out here.
+                if matches!(user.await, Ok(Some(ref u)) if u.active) {
                     if login.value().get_untracked().is_some() {
                         return view! { <Loading /> }.into_any();
                     }

@@ -124,6 +124,21 @@ fn NotFound() -> impl IntoView {
 pub(crate) fn signed_in<V: IntoView + 'static>(
     page: impl Fn(SessionUser) -> V + Send + Sync + Clone + 'static,
 ) -> impl IntoView {
+    signed_in_as(false, page)
+}
+
+/// Like [`signed_in`], and also for a user disabled since sign-in (`active: false`): the field
+/// screen then sends what the phone queued and removes the user's data from it.
+pub(crate) fn signed_in_or_departing<V: IntoView + 'static>(
+    page: impl Fn(SessionUser) -> V + Send + Sync + Clone + 'static,
+) -> impl IntoView {
+    signed_in_as(true, page)
+}
+
+fn signed_in_as<V: IntoView + 'static>(
+    departing: bool,
+    page: impl Fn(SessionUser) -> V + Send + Sync + Clone + 'static,
+) -> impl IntoView {
     let user = expect_context::<UserResource>();
     view! {
         <Suspense fallback=layout::Loading>
@@ -131,8 +146,8 @@ pub(crate) fn signed_in<V: IntoView + 'static>(
                 let page = page.clone();
                 Suspend::new(async move {
                     match user.await {
-                        Ok(Some(u)) => layout::with_frame(u, page).into_any(),
-                        Ok(None) | Err(ApiError::NotSignedIn) => {
+                        Ok(Some(u)) if u.active || departing => layout::with_frame(u, page).into_any(),
+                        Ok(_) | Err(ApiError::NotSignedIn) => {
                             // A real 302 on the server, so the page works without JavaScript too.
                             #[cfg(feature = "ssr")]
                             leptos_axum::redirect("/login");

@@ -15,24 +15,47 @@ use uuid::Uuid;
 /// The signed-in, active user making the request.
 pub struct Actor(pub SessionUser);
 
+/// The signed-in user, or one whose account was disabled since sign-in (`active: false`). Only
+/// the push takes them: a phone sends what it queued before it removes that user's data.
+pub struct Departing(pub SessionUser);
+
+/// The session's user, active or not.
+async fn session_user(parts: &mut Parts, state: &ApiState) -> Result<Option<SessionUser>, ApiError> {
+    let session = Session::from_request_parts(parts, state).await.map_err(|(_, why)| {
+        tracing::error!(why, "session layer missing");
+        ApiError::Internal
+    })?;
+    let id = session
+        .get::<Uuid>(USER_KEY)
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "session store failed");
+            ApiError::Internal
+        })?
+        .ok_or(ApiError::NotSignedIn)?;
+    state.backend.session_user(id).await
+}
+
 impl FromRequestParts<ApiState> for Actor {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &ApiState) -> Result<Self, ApiError> {
-        let session = Session::from_request_parts(parts, state).await.map_err(|(_, why)| {
-            tracing::error!(why, "session layer missing");
-            ApiError::Internal
-        })?;
-        let id = session
-            .get::<Uuid>(USER_KEY)
-            .await
-            .map_err(|e| {
-                tracing::error!(error = %e, "session store failed");
-                ApiError::Internal
-            })?
-            .ok_or(ApiError::NotSignedIn)?;
         // Disabled since sign-in reads as signed out.
-        state.backend.user(id).await?.map(Actor).ok_or(ApiError::NotSignedIn)
+        match session_user(parts, state).await? {
+            Some(u) if u.active => Ok(Actor(u)),
+            _ => Err(ApiError::NotSignedIn),
+        }
+    }
+}
+
+impl FromRequestParts<ApiState> for Departing {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &ApiState) -> Result<Self, ApiError> {
+        session_user(parts, state)
+            .await?
+            .map(Departing)
+            .ok_or(ApiError::NotSignedIn)
     }
 }
 

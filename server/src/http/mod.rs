@@ -65,6 +65,7 @@ pub struct ApiState {
     pub referrals: Referrals,
     pub schools: Schools,
     pub audit: AuditTrail,
+    pub devices: crate::devices::Devices,
     pub backend: SharedBackend,
 }
 
@@ -80,6 +81,7 @@ impl ApiState {
             follow_ups: FollowUps::new(ctx.clone()),
             referrals: Referrals::new(ctx.clone()),
             schools: Schools::new(ctx.clone()),
+            devices: crate::devices::Devices::new(ctx.clone()),
             audit: AuditTrail::new(ctx),
             backend,
         }

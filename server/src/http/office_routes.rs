@@ -6,6 +6,7 @@ use super::extract::{Actor, JsonBody, Path, Query};
 use super::ApiState;
 use app::api::ApiError;
 use app::domain::audit::{AuditFilter, AuditRow};
+use app::domain::device::{DeviceKey, DeviceKeyRequest, DeviceSummary, MarkLost};
 use app::domain::duplicate::DuplicateView;
 use app::domain::follow_up::ReferralDays;
 use app::domain::protection::RestrictionChange;
@@ -74,6 +75,10 @@ struct Retire {
 
 crate::body_limit!(Retire, 1024, "{\"retired\": true}");
 
+crate::body_limit!(DeviceKeyRequest, 1024, "{\"device_id\": \"…\"}");
+
+crate::body_limit!(MarkLost, 4096, "{\"reason\": \"…\"}");
+
 pub fn router() -> Router<ApiState> {
     Router::new()
         .route("/follow-ups", get(follow_ups))
@@ -89,6 +94,9 @@ pub fn router() -> Router<ApiState> {
         .route("/cases/{id}/restriction", post(change_restriction))
         .route("/audit", get(audit_trail))
         .route("/audit.csv", get(audit_export))
+        .route("/device-key", post(device_key))
+        .route("/devices", get(devices))
+        .route("/devices/{id}/lost", post(mark_device_lost))
         .route("/services", get(services).post(add_service))
         .route("/services/{id}", put(change_service))
         .route("/services/{id}/retire", post(retire_service))
@@ -187,6 +195,35 @@ async fn change_restriction(
     JsonBody(r): JsonBody<RestrictionChange>,
 ) -> Result<StatusCode, ApiError> {
     s.cases.change_restriction(&a, id, &r).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The device key, once per password sign-in: the session's grant is taken whatever the answer.
+async fn device_key(
+    State(s): State<ApiState>,
+    Actor(a): Actor,
+    session: tower_sessions::Session,
+    JsonBody(r): JsonBody<DeviceKeyRequest>,
+) -> Answer<DeviceKey> {
+    let granted = session
+        .remove::<bool>(app::api::ssr::KEY_GRANT)
+        .await
+        .map_err(app::api::ssr::internal)?
+        .unwrap_or(false);
+    Ok(Json(s.devices.hand_key(&a, r.device_id, granted).await?))
+}
+
+async fn devices(State(s): State<ApiState>, Actor(a): Actor) -> Answer<Vec<DeviceSummary>> {
+    Ok(Json(s.devices.list(&a).await?))
+}
+
+async fn mark_device_lost(
+    State(s): State<ApiState>,
+    Actor(a): Actor,
+    Path(id): Path<Uuid>,
+    JsonBody(r): JsonBody<MarkLost>,
+) -> Result<StatusCode, ApiError> {
+    s.devices.mark_lost(&a, id, &r.reason).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

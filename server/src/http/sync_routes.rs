@@ -1,9 +1,10 @@
 //! `/api/sync/v1`: push, pull, conflicts and photo bytes, and nothing else (`docs/sync-v1.md`).
 
-use super::extract::{Actor, Bytes, JsonBody, Path, Query};
+use super::extract::{Actor, Bytes, Departing, JsonBody, Path, Query};
 use super::ApiState;
 use app::api::ApiError;
 use app::domain::sync::{self, BlobStatus, ConflictView, PullPage, PushRequest, PushResponse, ResolveRequest};
+use app::domain::SessionUser;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -31,14 +32,38 @@ pub fn router() -> Router<ApiState> {
 
 async fn push_school(
     State(s): State<ApiState>,
-    Actor(a): Actor,
+    Departing(a): Departing,
     JsonBody(r): JsonBody<PushRequest>,
 ) -> Answer<PushResponse> {
-    Ok(Json(s.sync.push_school(&a, r).await?))
+    push_then_wipe(&s, a, r, true).await
 }
 
-async fn push(State(s): State<ApiState>, Actor(a): Actor, JsonBody(r): JsonBody<PushRequest>) -> Answer<PushResponse> {
-    Ok(Json(s.sync.push(&a, r).await?))
+async fn push(
+    State(s): State<ApiState>,
+    Departing(a): Departing,
+    JsonBody(r): JsonBody<PushRequest>,
+) -> Answer<PushResponse> {
+    push_then_wipe(&s, a, r, false).await
+}
+
+/// A push, and whether the device must then remove the user's data. A user disabled since
+/// sign-in still sends what their phone queued while they worked: it is applied as theirs
+/// (their roles and cases as they are), audited as a departing push, and answered with the wipe.
+async fn push_then_wipe(s: &ApiState, user: SessionUser, r: PushRequest, school: bool) -> Answer<PushResponse> {
+    let wipe = s.devices.wipe_reason(&user, r.device_id).await?;
+    let departing = !user.active;
+    let actor = SessionUser { active: true, ..user };
+    if departing {
+        let detail = format!("{} changes sent after the account was disabled", r.changes.len());
+        s.devices.audit_departing(&actor, r.device_id, detail).await?;
+    }
+    let mut answer = if school {
+        s.sync.push_school(&actor, r).await?
+    } else {
+        s.sync.push(&actor, r).await?
+    };
+    answer.wipe = wipe;
+    Ok(Json(answer))
 }
 
 #[derive(Deserialize)]

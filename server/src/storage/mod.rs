@@ -37,6 +37,7 @@ macro_rules! insert_audits {
 }
 
 mod blob;
+mod device;
 mod follow_up;
 mod record;
 mod school;
@@ -54,6 +55,7 @@ use std::time::Duration;
 use uuid::Uuid;
 
 pub use blob::{BlobRow, BlobStore};
+pub use device::{DeviceStore, LostDevice};
 pub use follow_up::{FollowUpRow, FollowUpStore};
 pub use record::{
     AppliedChange, CaseScope, Commit, CommitResult, ConflictRow, DuplicateRow, RecordStore, StoredRecord,
@@ -176,7 +178,7 @@ pub struct AuditQuery {
 
 #[async_trait::async_trait]
 pub trait Storage:
-    RecordStore + FollowUpStore + BlobStore + ServiceStore + SchoolStore + Send + Sync + 'static
+    RecordStore + FollowUpStore + BlobStore + ServiceStore + SchoolStore + DeviceStore + Send + Sync + 'static
 {
     async fn ping(&self) -> Result<()>;
     /// True once any user exists: demo data never goes into a database in use.

@@ -123,7 +123,7 @@ impl SyncService {
             }
         }
         self.record_reads(actor, &request.reads).await?;
-        Ok(PushResponse { results })
+        Ok(PushResponse { results, wipe: None })
     }
 
     /// The cases the phone opened, offline or not, into the trail: one row each, with the

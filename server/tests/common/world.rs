@@ -211,7 +211,14 @@ pub fn family(device: Uuid) -> Family {
 
 pub async fn push(w: &World, actor: &SessionUser, changes: Vec<Value>) -> Vec<Outcome> {
     w.sync
-        .push(actor, PushRequest { changes, reads: vec![] })
+        .push(
+            actor,
+            PushRequest {
+                changes,
+                reads: vec![],
+                device_id: None,
+            },
+        )
         .await
         .unwrap()
         .results

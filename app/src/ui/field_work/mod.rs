@@ -15,7 +15,7 @@ pub(crate) mod referral;
 pub(crate) mod school;
 mod visit;
 
-use super::signed_in;
+use super::signed_in_or_departing;
 use crate::domain::sync::Choice;
 use crate::domain::SessionUser;
 use crate::i18n::*;
@@ -128,7 +128,7 @@ pub(crate) fn go(screen: Screen) {
 
 #[component]
 pub fn FieldPage() -> impl IntoView {
-    signed_in(|user: SessionUser| view! { <FieldApp user /> })
+    signed_in_or_departing(|user: SessionUser| view! { <FieldApp user /> })
 }
 
 #[component]
