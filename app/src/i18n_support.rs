@@ -66,6 +66,11 @@ macro_rules! dynamic_labels {
 }
 
 dynamic_labels!(
+    pin_length,
+    pin_digits,
+    pin_mismatch,
+    wipe_account_disabled,
+    wipe_device_lost,
     k_referral,
     f_goals,
     f_summary,
@@ -612,5 +617,12 @@ mod tests {
         .iter()
         .for_each(|f| has(format!("f_{f}")));
         PRIORITIES.iter().for_each(|p| has(format!("c_{p}")));
+        use crate::domain::device::{PinProblem, WipeReason};
+        [PinProblem::Length, PinProblem::NotDigits, PinProblem::Mismatch]
+            .iter()
+            .for_each(|p| has(p.key().into()));
+        [WipeReason::AccountDisabled, WipeReason::DeviceLost]
+            .iter()
+            .for_each(|r| has(r.key().into()));
     }
 }

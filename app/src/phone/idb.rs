@@ -22,7 +22,7 @@ pub const DRAFTS: &str = "drafts";
 pub const OUTBOX: &str = "outbox";
 pub const BLOBS: &str = "blobs";
 pub const META: &str = "meta";
-const STORES: [&str; 5] = [RECORDS, DRAFTS, OUTBOX, BLOBS, META];
+pub const STORES: [&str; 5] = [RECORDS, DRAFTS, OUTBOX, BLOBS, META];
 
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("local storage: {0}")]
@@ -147,6 +147,13 @@ pub async fn keys(db: &IdbDatabase, name: &str) -> Result<Vec<String>, IdbError>
     let s = store(db, name, IdbTransactionMode::Readonly)?;
     let keys: Array = done(&s.get_all_keys()?).await?.dyn_into()?;
     Ok(keys.iter().filter_map(|k| k.as_string()).collect())
+}
+
+/// Every value of a store, as stored.
+pub async fn all(db: &IdbDatabase, name: &str) -> Result<Vec<JsValue>, IdbError> {
+    let s = store(db, name, IdbTransactionMode::Readonly)?;
+    let values: Array = done(&s.get_all()?).await?.dyn_into()?;
+    Ok(values.iter().collect())
 }
 
 /// Every value of a store that holds JSON text.

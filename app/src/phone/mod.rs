@@ -4,6 +4,7 @@
 //! IndexedDB; `idb`, `net` and `media` touch the browser and exist only in the wasm build.
 
 pub mod export;
+pub mod lock;
 pub mod model;
 pub mod store;
 
@@ -15,5 +16,7 @@ mod js;
 pub mod media;
 #[cfg(feature = "hydrate")]
 pub mod net;
+#[cfg(feature = "hydrate")]
+pub mod sealed;
 #[cfg(feature = "hydrate")]
 pub mod vault;

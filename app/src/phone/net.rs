@@ -72,8 +72,14 @@ fn body_of<T: serde::Serialize>(value: &T) -> Result<JsValue, NetError> {
 
 /// `school`: the school team's push (its records, each change checked as always).
 /// `reads`: the cases opened on the phone since the last push, for the audit trail.
-pub async fn push(changes: &[Change], reads: &[CaseRead], school: bool) -> Result<PushResponse, NetError> {
-    let body = serde_json::json!({ "changes": changes, "reads": reads });
+/// `device_id`: this device, so a lost one is told to wipe once its outbox is in.
+pub async fn push(
+    changes: &[Change],
+    reads: &[CaseRead],
+    device_id: uuid::Uuid,
+    school: bool,
+) -> Result<PushResponse, NetError> {
+    let body = serde_json::json!({ "changes": changes, "reads": reads, "device_id": device_id });
     let what = if school { "school/push" } else { "push" };
     json(
         send(
@@ -85,6 +91,16 @@ pub async fn push(changes: &[Change], reads: &[CaseRead], school: bool) -> Resul
         .await?,
     )
     .await
+}
+
+/// The server's key for the signed-in user on this device: once per password sign-in
+/// (`Http(403, …)` otherwise, or when the device was marked lost).
+pub async fn device_key(device_id: uuid::Uuid) -> Result<Vec<u8>, NetError> {
+    let body = crate::domain::device::DeviceKeyRequest { device_id };
+    let path = format!("{OFFICE_ROOT}/device-key");
+    let key: crate::domain::device::DeviceKey =
+        json(send("POST", &path, Some(body_of(&body)?), "application/json").await?).await?;
+    Ok(key.secret)
 }
 
 /// `school`: the school team's pull (its children's schooling, nothing else of a case).

@@ -66,6 +66,8 @@ pub struct PhoneStore {
     pub persistent: RwSignal<Option<bool>>,
     pub status: RwSignal<SyncStatus>,
     pub loaded: RwSignal<bool>,
+    /// Whether the data is open, and if not what opens it ([`super::lock`]).
+    pub lock: RwSignal<super::lock::Lock>,
     #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
     cursor: RwSignal<String>,
 }
@@ -117,6 +119,7 @@ impl PhoneStore {
             persistent: RwSignal::new(None),
             status: RwSignal::new(SyncStatus::default()),
             loaded: RwSignal::new(false),
+            lock: RwSignal::new(super::lock::Lock::Opening),
             cursor: RwSignal::new(String::new()),
         }
     }
@@ -279,6 +282,24 @@ impl PhoneStore {
         persist::local_storage(&pending_key(self.user_id), &n.to_string());
     }
 
+    /// Drops everything read from the phone's data out of memory (a lock, a wipe): the screens
+    /// show nothing until the next unlock reads it again.
+    pub fn lock_memory(&self) {
+        #[cfg(feature = "hydrate")]
+        super::sealed::set_key(None);
+        self.loaded.set(false);
+        self.records.set(BTreeMap::new());
+        self.drafts.set(BTreeMap::new());
+        self.outbox.set(Vec::new());
+        self.blobs.set(Vec::new());
+        self.conflicts.set(Vec::new());
+        self.reads.set(Vec::new());
+        self.institutions.set(Vec::new());
+        self.workers.set(Vec::new());
+        self.case_managers.set(Vec::new());
+        self.cursor.set(String::new());
+    }
+
     pub fn provide(self) {
         provide_context(self);
     }
@@ -286,8 +307,10 @@ impl PhoneStore {
 
 #[cfg(feature = "hydrate")]
 mod browser {
+    use super::super::sealed::{self, Sealed};
     use super::super::{idb, media, net};
     use super::*;
+    use crate::domain::device::WipeReason;
     use net::NetError;
     use std::cell::RefCell;
     use web_sys::IdbDatabase;
@@ -311,6 +334,16 @@ mod browser {
         let db = idb::open(&idb::name_of(owner)).await?;
         DB.with(|d| *d.borrow_mut() = Some(db.clone()));
         Ok(db)
+    }
+
+    /// The signed-in user's database with the data key, while unlocked.
+    pub async fn sealed() -> Result<Sealed, idb::IdbError> {
+        Sealed::with(db().await?, sealed::current_key())
+    }
+
+    /// The same, with a key taken earlier (a write spawned before a lock still lands, sealed).
+    pub async fn sealed_with(key: Option<wasm_bindgen::JsValue>) -> Result<Sealed, idb::IdbError> {
+        Sealed::with(db().await?, key)
     }
 
     /// The device's ID, shared by the users of one browser (a lost tablet is one device): the
@@ -337,7 +370,7 @@ mod browser {
     /// use it (drafts carry no owner). Nothing else moves: the caseload is pulled again. The
     /// shared database goes once no one's queued work is left in it. Returns the device ID it
     /// had, if any.
-    async fn carry_over(me: Uuid, mine: &IdbDatabase) -> Result<Option<Uuid>, idb::IdbError> {
+    async fn carry_over(me: Uuid, mine: &Sealed) -> Result<Option<Uuid>, idb::IdbError> {
         // Where the browser cannot list its databases, the shared one is opened (created empty
         // if it never was) and removed below when nothing is in it.
         if let Some(names) = idb::names().await {
@@ -346,13 +379,13 @@ mod browser {
             }
         }
         let shared = idb::open(idb::SHARED).await?;
-        let last_user = meta(&shared, "user_id").await;
+        let last_user = meta_plain(&shared, "user_id").await;
         let was_last = last_user.as_deref() == Some(me.to_string().as_str());
         for text in idb::all_text(&shared, idb::OUTBOX).await? {
             if let Ok(item) = serde_json::from_str::<OutboxItem>(&text) {
                 if item.user_id == me {
                     let key = item.change.change_id.to_string();
-                    idb::put_text(mine, idb::OUTBOX, &key, &text).await?;
+                    mine.put_text(idb::OUTBOX, &key, &text).await?;
                     idb::delete(&shared, idb::OUTBOX, &key).await?;
                 }
             }
@@ -360,24 +393,24 @@ mod browser {
         if was_last {
             for key in idb::keys(&shared, idb::DRAFTS).await? {
                 if let Some(text) = idb::get(&shared, idb::DRAFTS, &key).await?.and_then(|v| v.as_string()) {
-                    idb::put_text(mine, idb::DRAFTS, &key, &text).await?;
+                    mine.put_text(idb::DRAFTS, &key, &text).await?;
                 }
                 idb::delete(&shared, idb::DRAFTS, &key).await?;
             }
         }
-        let blobs: Vec<PendingBlob> = meta(&shared, "blobs")
+        let blobs: Vec<PendingBlob> = meta_plain(&shared, "blobs")
             .await
             .and_then(|t| serde_json::from_str(&t).ok())
             .unwrap_or_default();
         let (moving, staying): (Vec<_>, Vec<_>) = blobs.into_iter().partition(|b| b.user_id == me);
         for b in &moving {
             if let Some(bytes) = idb::get_bytes(&shared, idb::BLOBS, &b.sha256).await? {
-                idb::put_bytes(mine, idb::BLOBS, &b.sha256, &bytes).await?;
+                mine.put_bytes(idb::BLOBS, &b.sha256, &bytes).await?;
             }
         }
         if !moving.is_empty() {
             let text = serde_json::to_string(&moving).unwrap_or_default();
-            idb::put_text(mine, idb::META, "blobs", &text).await?;
+            mine.put_text(idb::META, "blobs", &text).await?;
             let text = serde_json::to_string(&staying).unwrap_or_default();
             idb::put_text(&shared, idb::META, "blobs", &text).await?;
             for b in &moving {
@@ -386,14 +419,13 @@ mod browser {
                 }
             }
         }
-        let reads: Vec<PendingRead> = meta(&shared, "reads")
+        let reads: Vec<PendingRead> = meta_plain(&shared, "reads")
             .await
             .and_then(|t| serde_json::from_str(&t).ok())
             .unwrap_or_default();
         let (my_reads, other_reads): (Vec<_>, Vec<_>) = reads.into_iter().partition(|r| r.user_id == me);
         if !my_reads.is_empty() {
-            idb::put_text(
-                mine,
+            mine.put_text(
                 idb::META,
                 "reads",
                 &serde_json::to_string(&my_reads).unwrap_or_default(),
@@ -411,7 +443,9 @@ mod browser {
             || !idb::keys(&shared, idb::DRAFTS).await?.is_empty()
             || !staying.is_empty()
             || !other_reads.is_empty();
-        let device = meta(&shared, "device_id").await.and_then(|s| Uuid::parse_str(&s).ok());
+        let device = meta_plain(&shared, "device_id")
+            .await
+            .and_then(|s| Uuid::parse_str(&s).ok());
         shared.close();
         if !anyone_left {
             idb::remove(idb::SHARED)?;
@@ -423,7 +457,8 @@ mod browser {
         texts.iter().filter_map(|t| serde_json::from_str(t).ok()).collect()
     }
 
-    async fn meta(db: &IdbDatabase, key: &str) -> Option<String> {
+    /// A setting of the shared database of older builds (plain text).
+    async fn meta_plain(db: &IdbDatabase, key: &str) -> Option<String> {
         idb::get(db, idb::META, key)
             .await
             .ok()
@@ -431,19 +466,42 @@ mod browser {
             .and_then(|v| v.as_string())
     }
 
+    async fn meta(db: &Sealed, key: &str) -> Option<String> {
+        db.get_text(idb::META, key).await.ok().flatten()
+    }
+
     impl PhoneStore {
+        /// Settles this device's ID before anything is opened (the server's key is per device):
+        /// the one kept in localStorage, else the one the shared database of older builds had.
+        pub async fn identify_device(self) {
+            let mut from_shared_store = None;
+            if idb::names().await.is_some_and(|n| n.iter().any(|x| x == idb::SHARED)) {
+                if let Ok(shared) = idb::open(idb::SHARED).await {
+                    from_shared_store = meta_plain(&shared, "device_id")
+                        .await
+                        .and_then(|s| Uuid::parse_str(&s).ok());
+                    shared.close();
+                }
+            }
+            self.device_id.set(device_id(from_shared_store));
+        }
+
         /// Reads everything the phone keeps, then syncs if there is a network.
         pub async fn load(self) -> Result<(), idb::IdbError> {
             OWNER.with(|o| *o.borrow_mut() = Some(self.user_id));
-            let db = db().await?;
+            let db = sealed().await?;
+            let legacy = db.seal_legacy().await?;
+            if legacy > 0 {
+                leptos::logging::log!("sealed {legacy} values written before encryption");
+            }
             let from_shared_store = carry_over(self.user_id, &db).await?;
             self.device_id.set(device_id(from_shared_store));
-            idb::put_text(&db, idb::META, "user_id", &self.user_id.to_string()).await?;
-            let records: Vec<RecordState> = parse(idb::all_text(&db, idb::RECORDS).await?);
+            db.put_text(idb::META, "user_id", &self.user_id.to_string()).await?;
+            let records: Vec<RecordState> = parse(db.all_text(idb::RECORDS).await?);
             self.records.set(records.into_iter().map(|r| (r.id, r)).collect());
-            let drafts: Vec<Draft> = parse(idb::all_text(&db, idb::DRAFTS).await?);
+            let drafts: Vec<Draft> = parse(db.all_text(idb::DRAFTS).await?);
             self.drafts.set(drafts.into_iter().map(|d| (d.record_id, d)).collect());
-            let mut outbox: Vec<OutboxItem> = parse(idb::all_text(&db, idb::OUTBOX).await?);
+            let mut outbox: Vec<OutboxItem> = parse(db.all_text(idb::OUTBOX).await?);
             // UUID v7 change IDs sort in the order the changes were made.
             outbox.sort_by_key(|i| i.change.change_id);
             self.outbox.set(outbox);
@@ -550,8 +608,14 @@ mod browser {
         }
 
         async fn sync_steps(self, photos_on_demand: bool) -> Result<(), SyncProblem> {
-            let db = db().await.map_err(|e| SyncProblem::Storage(e.to_string()))?;
-            self.push_outbox(&db).await?;
+            let db = sealed().await.map_err(|e| SyncProblem::Storage(e.to_string()))?;
+            if let Some(reason) = self.push_outbox(&db).await? {
+                // The account was disabled or the device marked lost: photos go too, whatever
+                // the connection, then the user's data leaves this device.
+                self.upload_blobs(&db).await?;
+                self.wipe(reason);
+                return Ok(());
+            }
             self.pull(&db).await?;
             if photos_on_demand || !media::slow_connection() {
                 self.status.update(|s| s.photos_held = false);
@@ -563,7 +627,8 @@ mod browser {
             Ok(())
         }
 
-        async fn push_outbox(self, db: &IdbDatabase) -> Result<(), SyncProblem> {
+        /// Sends what waits; answers whether the server asked this device to remove the user's data.
+        async fn push_outbox(self, db: &Sealed) -> Result<Option<WipeReason>, SyncProblem> {
             let me = self.user_id;
             let sendable: Vec<Change> = self.outbox.with_untracked(|o| {
                 o.iter()
@@ -577,10 +642,16 @@ mod browser {
             let mut reads: Vec<crate::domain::sync::CaseRead> = self
                 .reads
                 .with_untracked(|r| r.iter().filter(|p| p.user_id == me).map(|p| p.read.clone()).collect());
-            if sendable.is_empty() && !reads.is_empty() {
-                net::push(&[], &reads, self.school_only).await.map_err(problem)?;
+            let device = self.device_id.get_untracked();
+            if sendable.is_empty() {
+                // Also with nothing to send: the answer says whether this device must wipe.
+                let response = net::push(&[], &reads, device, self.school_only)
+                    .await
+                    .map_err(problem)?;
                 self.forget_reads(&reads);
+                return Ok(response.wipe);
             }
+            let mut wipe = None;
             for batch in sendable.chunks(50) {
                 self.status.update(|s| s.progress = Some((sent, total)));
                 // Later changes to a record may have been rebased by earlier answers.
@@ -594,7 +665,10 @@ mod browser {
                         })
                         .collect()
                 });
-                let response = net::push(&batch, &reads, self.school_only).await.map_err(problem)?;
+                let response = net::push(&batch, &reads, device, self.school_only)
+                    .await
+                    .map_err(problem)?;
+                wipe = wipe.or(response.wipe);
                 self.forget_reads(&std::mem::take(&mut reads));
                 let mut confirmed = Vec::new();
                 self.records.update(|map| {
@@ -602,7 +676,7 @@ mod browser {
                 });
                 for r in &confirmed {
                     let text = serde_json::to_string(r).unwrap_or_default();
-                    idb::put_text(db, idb::RECORDS, &r.id.to_string(), &text)
+                    db.put_text(idb::RECORDS, &r.id.to_string(), &text)
                         .await
                         .map_err(|e| SyncProblem::Storage(e.to_string()))?;
                 }
@@ -610,7 +684,7 @@ mod browser {
                 self.outbox
                     .update(|o| done = model::apply_results(o, &response.results));
                 for id in &done {
-                    idb::delete(db, idb::OUTBOX, &id.to_string())
+                    db.delete(idb::OUTBOX, &id.to_string())
                         .await
                         .map_err(|e| SyncProblem::Storage(e.to_string()))?;
                 }
@@ -622,10 +696,10 @@ mod browser {
                 sent += batch.len();
                 self.publish_pending();
             }
-            Ok(())
+            Ok(wipe)
         }
 
-        async fn pull(self, db: &IdbDatabase) -> Result<(), SyncProblem> {
+        async fn pull(self, db: &Sealed) -> Result<(), SyncProblem> {
             let storage = |e: idb::IdbError| SyncProblem::Storage(e.to_string());
             loop {
                 let page = net::pull(&self.cursor.get_untracked(), self.school_only)
@@ -633,7 +707,7 @@ mod browser {
                     .map_err(problem)?;
                 for r in &page.records {
                     let text = serde_json::to_string(r).unwrap_or_default();
-                    idb::put_text(db, idb::RECORDS, &r.id.to_string(), &text)
+                    db.put_text(idb::RECORDS, &r.id.to_string(), &text)
                         .await
                         .map_err(storage)?;
                 }
@@ -642,8 +716,7 @@ mod browser {
                         map.insert(r.id, r);
                     }
                 });
-                idb::put_text(
-                    db,
+                db.put_text(
                     idb::META,
                     "conflicts",
                     &serde_json::to_string(&page.conflicts).unwrap_or_default(),
@@ -653,59 +726,49 @@ mod browser {
                 self.conflicts.set(page.conflicts);
                 if !page.workers.is_empty() {
                     let text = serde_json::to_string(&page.workers).unwrap_or_default();
-                    idb::put_text(db, idb::META, "workers", &text).await.map_err(storage)?;
+                    db.put_text(idb::META, "workers", &text).await.map_err(storage)?;
                     self.workers.set(page.workers);
                 }
                 if !page.case_managers.is_empty() {
                     let text = serde_json::to_string(&page.case_managers).unwrap_or_default();
-                    idb::put_text(db, idb::META, "case_managers", &text)
-                        .await
-                        .map_err(storage)?;
+                    db.put_text(idb::META, "case_managers", &text).await.map_err(storage)?;
                     self.case_managers.set(page.case_managers);
                 }
                 if !page.institutions.is_empty() {
                     let text = serde_json::to_string(&page.institutions).unwrap_or_default();
-                    idb::put_text(db, idb::META, "institutions", &text)
-                        .await
-                        .map_err(storage)?;
+                    db.put_text(idb::META, "institutions", &text).await.map_err(storage)?;
                     self.institutions.set(page.institutions);
                 }
                 if !page.municipalities.is_empty() {
                     let text = serde_json::to_string(&page.municipalities).unwrap_or_default();
-                    idb::put_text(db, idb::META, "municipalities", &text)
-                        .await
-                        .map_err(storage)?;
+                    db.put_text(idb::META, "municipalities", &text).await.map_err(storage)?;
                     self.municipalities.set(page.municipalities);
                 }
                 if !page.services.is_empty() {
                     let text = serde_json::to_string(&page.services).unwrap_or_default();
-                    idb::put_text(db, idb::META, "services", &text).await.map_err(storage)?;
+                    db.put_text(idb::META, "services", &text).await.map_err(storage)?;
                     self.services.set(page.services);
                 }
                 if let Some(days) = page.referral_days {
                     let text = serde_json::to_string(&days).unwrap_or_default();
-                    idb::put_text(db, idb::META, "referral_days", &text)
-                        .await
-                        .map_err(storage)?;
+                    db.put_text(idb::META, "referral_days", &text).await.map_err(storage)?;
                     self.referral_days.set(days);
                 }
                 if !page.schools.is_empty() {
                     let text = serde_json::to_string(&page.schools).unwrap_or_default();
-                    idb::put_text(db, idb::META, "schools", &text).await.map_err(storage)?;
+                    db.put_text(idb::META, "schools", &text).await.map_err(storage)?;
                     self.schools.set(page.schools);
                 }
                 if let Some(t) = page.thresholds {
                     let text = serde_json::to_string(&t).unwrap_or_default();
-                    idb::put_text(db, idb::META, "thresholds", &text)
-                        .await
-                        .map_err(storage)?;
+                    db.put_text(idb::META, "thresholds", &text).await.map_err(storage)?;
                     self.thresholds.set(t);
                 }
                 if let Some(visible) = page.cases {
                     let outbox = self.my_outbox();
                     let gone = self.records.with_untracked(|r| model::forgotten(r, &visible, &outbox));
                     for id in &gone {
-                        idb::delete(db, idb::RECORDS, &id.to_string()).await.map_err(storage)?;
+                        db.delete(idb::RECORDS, &id.to_string()).await.map_err(storage)?;
                     }
                     if !gone.is_empty() {
                         self.records.update(|map| {
@@ -715,7 +778,7 @@ mod browser {
                         });
                     }
                 }
-                idb::put_text(db, idb::META, "cursor", &page.next_cursor)
+                db.put_text(idb::META, "cursor", &page.next_cursor)
                     .await
                     .map_err(storage)?;
                 self.cursor.set(page.next_cursor);
@@ -725,7 +788,7 @@ mod browser {
             }
         }
 
-        async fn upload_blobs(self, db: &IdbDatabase) -> Result<(), SyncProblem> {
+        async fn upload_blobs(self, db: &Sealed) -> Result<(), SyncProblem> {
             let me = self.user_id;
             let waiting: Vec<PendingBlob> = self
                 .blobs
@@ -738,7 +801,8 @@ mod browser {
                 {
                     continue;
                 }
-                let Some(bytes) = idb::get_bytes(db, idb::BLOBS, &blob.sha256)
+                let Some(bytes) = db
+                    .get_bytes(idb::BLOBS, &blob.sha256)
                     .await
                     .map_err(|e| SyncProblem::Storage(e.to_string()))?
                 else {
@@ -761,27 +825,54 @@ mod browser {
                 });
                 persist::blob_list(self.blobs.get_untracked());
                 // The server has every byte, checked by hash: the phone's copy can go.
-                let _ = idb::delete(db, idb::BLOBS, &blob.sha256).await;
+                let _ = db.delete(idb::BLOBS, &blob.sha256).await;
             }
             Ok(())
+        }
+
+        /// Removes this user's data from the device, once nothing of theirs waits to be sent
+        /// (otherwise the next sync sends it first and asks again).
+        fn wipe(self, reason: WipeReason) {
+            let me = self.user_id;
+            let waiting = self.outbox.with_untracked(|o| {
+                o.iter()
+                    .any(|i| i.user_id == me && matches!(i.state, SendState::Waiting { .. }))
+            }) || self
+                .blobs
+                .with_untracked(|b| b.iter().any(|b| b.user_id == me && !b.uploaded));
+            if waiting {
+                leptos::logging::warn!("wipe asked for while changes wait; sending them first");
+                return;
+            }
+            DB.with(|d| {
+                if let Some(db) = d.borrow_mut().take() {
+                    db.close();
+                }
+            });
+            if let Err(e) = idb::remove(&idb::name_of(me)) {
+                leptos::logging::error!("removing the phone's data failed: {e}");
+            }
+            super::super::lock::forget(me);
+            self.lock_memory();
+            self.lock.set(super::super::lock::Lock::Wiped(reason));
         }
 
         /// Forgets the caseload and fetches it again from the start; drafts and the outbox stay.
         /// Writes a finished form's outbox items and removes its drafts on the phone's disk, and
         /// returns once both are done: a tab closed right after "save" loses nothing.
         pub async fn keep(self, finished: Finished) -> Result<(), idb::IdbError> {
-            let db = db().await?;
+            let db = sealed().await?;
             for id in &finished.changes {
                 let item = self
                     .outbox
                     .with_untracked(|o| o.iter().find(|i| i.change.change_id == *id).cloned());
                 if let Some(item) = item {
                     let text = serde_json::to_string(&item).unwrap_or_default();
-                    idb::put_text(&db, idb::OUTBOX, &id.to_string(), &text).await?;
+                    db.put_text(idb::OUTBOX, &id.to_string(), &text).await?;
                 }
             }
             for id in &finished.drafts {
-                idb::delete(&db, idb::DRAFTS, &id.to_string()).await?;
+                db.delete(idb::DRAFTS, &id.to_string()).await?;
             }
             Ok(())
         }
@@ -791,7 +882,7 @@ mod browser {
         /// bytes and how many changes it holds.
         pub async fn export_outbox(self, user_name: String, passphrase: String) -> Result<(Vec<u8>, usize), String> {
             use super::super::{export, vault};
-            let db = db().await.map_err(|e| e.to_string())?;
+            let db = sealed().await.map_err(|e| e.to_string())?;
             let items = self.my_outbox();
             let mut blobs = Vec::new();
             let mut bytes = Vec::new();
@@ -799,10 +890,7 @@ mod browser {
                 if b.user_id != self.user_id || b.uploaded {
                     continue;
                 }
-                if let Some(x) = idb::get_bytes(&db, idb::BLOBS, &b.sha256)
-                    .await
-                    .map_err(|e| e.to_string())?
-                {
+                if let Some(x) = db.get_bytes(idb::BLOBS, &b.sha256).await.map_err(|e| e.to_string())? {
                     bytes.push(x);
                     blobs.push(b);
                 }
@@ -837,10 +925,10 @@ mod browser {
             self.outbox
                 .update(|o| merged = export::merge_import(o, &content, self.user_id));
             let added = merged?;
-            let db = db().await.map_err(|_| ExportError::Unreadable)?;
+            let db = sealed().await.map_err(|_| ExportError::Unreadable)?;
             for item in &added {
                 let text = serde_json::to_string(item).unwrap_or_default();
-                idb::put_text(&db, idb::OUTBOX, &item.change.change_id.to_string(), &text)
+                db.put_text(idb::OUTBOX, &item.change.change_id.to_string(), &text)
                     .await
                     .map_err(|_| ExportError::Unreadable)?;
             }
@@ -848,13 +936,13 @@ mod browser {
                 if self.blobs.with_untracked(|l| l.iter().any(|k| k.sha256 == b.sha256)) {
                     continue;
                 }
-                idb::put_bytes(&db, idb::BLOBS, &b.sha256, &x)
+                db.put_bytes(idb::BLOBS, &b.sha256, &x)
                     .await
                     .map_err(|_| ExportError::Unreadable)?;
                 self.blobs.update(|l| l.push(b.clone()));
             }
             let list = serde_json::to_string(&self.blobs.get_untracked()).unwrap_or_default();
-            idb::put_text(&db, idb::META, "blobs", &list)
+            db.put_text(idb::META, "blobs", &list)
                 .await
                 .map_err(|_| ExportError::Unreadable)?;
             self.publish_pending();
@@ -862,9 +950,9 @@ mod browser {
         }
 
         pub async fn rebuild(self) {
-            if let Ok(db) = db().await {
-                let _ = idb::clear(&db, idb::RECORDS).await;
-                let _ = idb::delete(&db, idb::META, "cursor").await;
+            if let Ok(db) = sealed().await {
+                let _ = db.clear(idb::RECORDS).await;
+                let _ = db.delete(idb::META, "cursor").await;
             }
             self.records.set(BTreeMap::new());
             self.cursor.set(String::new());
@@ -905,20 +993,21 @@ mod persist {
 
     pub fn draft(draft: Option<Draft>, id: Uuid) {
         #[cfg(feature = "hydrate")]
+        let data_key = super::super::sealed::current_key();
+        #[cfg(feature = "hydrate")]
         spawn(async move {
             use super::super::idb;
-            let db = super::browser::db().await?;
+            let db = super::browser::sealed_with(data_key).await?;
             match draft {
                 Some(d) => {
-                    idb::put_text(
-                        &db,
+                    db.put_text(
                         idb::DRAFTS,
                         &id.to_string(),
                         &serde_json::to_string(&d).unwrap_or_default(),
                     )
                     .await
                 }
-                None => idb::delete(&db, idb::DRAFTS, &id.to_string()).await,
+                None => db.delete(idb::DRAFTS, &id.to_string()).await,
             }
         });
         #[cfg(not(feature = "hydrate"))]
@@ -927,20 +1016,21 @@ mod persist {
 
     pub fn outbox(item: Option<OutboxItem>, id: Uuid) {
         #[cfg(feature = "hydrate")]
+        let data_key = super::super::sealed::current_key();
+        #[cfg(feature = "hydrate")]
         spawn(async move {
             use super::super::idb;
-            let db = super::browser::db().await?;
+            let db = super::browser::sealed_with(data_key).await?;
             match item {
                 Some(i) => {
-                    idb::put_text(
-                        &db,
+                    db.put_text(
                         idb::OUTBOX,
                         &id.to_string(),
                         &serde_json::to_string(&i).unwrap_or_default(),
                     )
                     .await
                 }
-                None => idb::delete(&db, idb::OUTBOX, &id.to_string()).await,
+                None => db.delete(idb::OUTBOX, &id.to_string()).await,
             }
         });
         #[cfg(not(feature = "hydrate"))]
@@ -949,10 +1039,12 @@ mod persist {
 
     pub fn blob_bytes(sha256: String, bytes: Vec<u8>) {
         #[cfg(feature = "hydrate")]
+        let data_key = super::super::sealed::current_key();
+        #[cfg(feature = "hydrate")]
         spawn(async move {
             use super::super::idb;
-            let db = super::browser::db().await?;
-            idb::put_bytes(&db, idb::BLOBS, &sha256, &bytes).await
+            let db = super::browser::sealed_with(data_key).await?;
+            db.put_bytes(idb::BLOBS, &sha256, &bytes).await
         });
         #[cfg(not(feature = "hydrate"))]
         let _ = (sha256, bytes);
@@ -964,10 +1056,12 @@ mod persist {
 
     pub fn meta(key: String, value: String) {
         #[cfg(feature = "hydrate")]
+        let data_key = super::super::sealed::current_key();
+        #[cfg(feature = "hydrate")]
         spawn(async move {
             use super::super::idb;
-            let db = super::browser::db().await?;
-            idb::put_text(&db, idb::META, &key, &value).await
+            let db = super::browser::sealed_with(data_key).await?;
+            db.put_text(idb::META, &key, &value).await
         });
         #[cfg(not(feature = "hydrate"))]
         let _ = (key, value);

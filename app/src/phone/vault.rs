@@ -1,7 +1,7 @@
-//! Sealing bytes under a passphrase with the browser's WebCrypto: a key derived by
-//! PBKDF2-SHA-256 (random salt, [`ITERATIONS`]) encrypts with AES-256-GCM (random IV), which
-//! also detects any change to the file or a wrong passphrase. Nothing here is written by hand
-//! but the file's layout ([`super::export`]).
+//! The browser's WebCrypto, for the phone's data at rest and the last-resort file: keys derived
+//! from a PIN or passphrase by PBKDF2-SHA-256 (random salt, [`ITERATIONS`]), AES-256-GCM with a
+//! random IV, which also detects any change to the bytes or a wrong key. Nothing here is
+//! written by hand but the layouts (the file's in [`super::export`], `iv ‖ ciphertext` here).
 
 use super::export::{parse_sealed, sealed, ExportError, IV_LEN, SALT_LEN};
 use super::js::call;
@@ -24,7 +24,7 @@ fn object(pairs: &[(&str, JsValue)]) -> Result<JsValue, JsValue> {
     Ok(o.into())
 }
 
-fn random(len: usize) -> Result<Vec<u8>, JsValue> {
+pub fn random(len: usize) -> Result<Vec<u8>, JsValue> {
     let buf = Uint8Array::new_with_length(len as u32);
     web_sys::window()
         .ok_or("no window")?
@@ -92,4 +92,76 @@ pub async fn open(passphrase: &str, file: &[u8]) -> Result<Vec<u8>, ExportError>
     .await
     .map_err(unreadable)?;
     Ok(Uint8Array::new(&plain).to_vec())
+}
+
+/// AES-GCM's IV length (bytes).
+const GCM_IV: usize = 12;
+
+/// An AES-256-GCM key from its raw bytes, usable by this page only (not extractable).
+pub async fn key_of(raw: &[u8]) -> Result<JsValue, JsValue> {
+    let usages: Array = ["encrypt", "decrypt"].iter().map(|s| JsValue::from_str(s)).collect();
+    call(
+        &subtle()?,
+        "importKey",
+        &[
+            "raw".into(),
+            Uint8Array::from(raw).into(),
+            "AES-GCM".into(),
+            false.into(),
+            usages.into(),
+        ],
+    )
+    .await
+}
+
+/// The key a PIN opens, for the keyring's `salt` and `iterations`.
+pub async fn pin_key(pin: &str, salt: &[u8], iterations: u32) -> Result<JsValue, JsValue> {
+    derive(pin, salt, iterations).await
+}
+
+/// `plain` encrypted under `key`, as `iv ‖ ciphertext` (the tag included: 28 bytes more).
+pub async fn encrypt(key: &JsValue, plain: &[u8]) -> Result<Vec<u8>, JsValue> {
+    let iv = random(GCM_IV)?;
+    let params = object(&[("name", "AES-GCM".into()), ("iv", Uint8Array::from(&iv[..]).into())])?;
+    let ct = call(
+        &subtle()?,
+        "encrypt",
+        &[params, key.clone(), Uint8Array::from(plain).into()],
+    )
+    .await?;
+    let mut out = iv;
+    out.extend(Uint8Array::new(&ct).to_vec());
+    Ok(out)
+}
+
+/// The plaintext of `iv ‖ ciphertext`; a wrong key or a changed byte fails.
+pub async fn decrypt(key: &JsValue, sealed: &[u8]) -> Result<Vec<u8>, JsValue> {
+    if sealed.len() < GCM_IV {
+        return Err("too short".into());
+    }
+    let (iv, ct) = sealed.split_at(GCM_IV);
+    let params = object(&[("name", "AES-GCM".into()), ("iv", Uint8Array::from(iv).into())])?;
+    let plain = call(
+        &subtle()?,
+        "decrypt",
+        &[params, key.clone(), Uint8Array::from(ct).into()],
+    )
+    .await?;
+    Ok(Uint8Array::new(&plain).to_vec())
+}
+
+/// A data key wrapped under `key`.
+pub async fn wrap(key: &JsValue, raw: &[u8]) -> Result<crate::domain::device::Wrapped, JsValue> {
+    let sealed = encrypt(key, raw).await?;
+    Ok(crate::domain::device::Wrapped {
+        iv: sealed[..GCM_IV].to_vec(),
+        key: sealed[GCM_IV..].to_vec(),
+    })
+}
+
+/// The raw data key out of its wrapping, if `key` is the right one.
+pub async fn unwrap(key: &JsValue, w: &crate::domain::device::Wrapped) -> Result<Vec<u8>, JsValue> {
+    let mut sealed = w.iv.clone();
+    sealed.extend_from_slice(&w.key);
+    decrypt(key, &sealed).await
 }

@@ -52,7 +52,7 @@ async fn push(
 async fn push_then_wipe(s: &ApiState, user: SessionUser, r: PushRequest, school: bool) -> Answer<PushResponse> {
     let wipe = s.devices.wipe_reason(&user, r.device_id).await?;
     let departing = !user.active;
-    let actor = SessionUser { active: true, ..user };
+    let actor = as_when_queued(user);
     if departing {
         let detail = format!("{} changes sent after the account was disabled", r.changes.len());
         s.devices.audit_departing(&actor, r.device_id, detail).await?;
@@ -91,8 +91,18 @@ async fn resolve(
     Ok(Json(s.sync.resolve(&a, id, r.choice).await?))
 }
 
-async fn blob_status(State(s): State<ApiState>, Actor(a): Actor, Path(sha256): Path<String>) -> Answer<BlobStatus> {
-    Ok(Json(s.sync.blob_status(&a, &sha256).await?))
+/// A departing user's phone still sends the photos its records name (see `push_then_wipe`).
+async fn blob_status(
+    State(s): State<ApiState>,
+    Departing(a): Departing,
+    Path(sha256): Path<String>,
+) -> Answer<BlobStatus> {
+    Ok(Json(s.sync.blob_status(&as_when_queued(a), &sha256).await?))
+}
+
+/// A user disabled since sign-in, as they were when their phone queued its work.
+fn as_when_queued(user: SessionUser) -> SessionUser {
+    SessionUser { active: true, ..user }
 }
 
 #[derive(Deserialize)]
@@ -103,12 +113,14 @@ struct UploadQuery {
 
 async fn upload(
     State(s): State<ApiState>,
-    Actor(a): Actor,
+    Departing(a): Departing,
     Path(sha256): Path<String>,
     Query(q): Query<UploadQuery>,
     Bytes(piece): Bytes<{ sync::MAX_CHUNK_BYTES }>,
 ) -> Answer<BlobStatus> {
-    Ok(Json(s.sync.upload(&a, &sha256, q.offset, &piece).await?))
+    Ok(Json(
+        s.sync.upload(&as_when_queued(a), &sha256, q.offset, &piece).await?,
+    ))
 }
 
 async fn download(

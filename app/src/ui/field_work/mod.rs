@@ -13,6 +13,7 @@ pub(crate) mod plan;
 mod protection;
 pub(crate) mod referral;
 pub(crate) mod school;
+mod unlock;
 mod visit;
 
 use super::signed_in_or_departing;
@@ -142,30 +143,73 @@ fn FieldApp(user: SessionUser) -> impl IntoView {
     provide_context(screen);
     #[cfg(feature = "hydrate")]
     {
+        use crate::phone::lock::Lock;
         let read_hash = move || {
             let hash = web_sys::window()
                 .and_then(|w| w.location().hash().ok())
                 .unwrap_or_default();
             screen.set(Screen::parse(&hash));
         };
+        let online = || web_sys::window().is_some_and(|w| w.navigator().on_line());
+        let active = user.active;
         Effect::new(move |_| {
             leptos::task::spawn_local(async move {
-                // Asked once the store opens: a browser may otherwise evict a week of offline work.
+                // Asked once the page opens: a browser may otherwise evict a week of offline work.
                 leptos::task::spawn_local(async move {
                     store.persistent.set(crate::phone::idb::persistent_storage().await);
                 });
-                if let Err(e) = store.load().await {
+                store.identify_device().await;
+                store.lock.set(crate::phone::lock::opening(store, active).await);
+            });
+        });
+        // Once open (by the server's key, a PIN, after a lock): read the data, then sync.
+        let reading = StoredValue::new(false);
+        Effect::new(move |_| {
+            if store.lock.get() != Lock::Open || store.loaded.get_untracked() || reading.get_value() {
+                return;
+            }
+            reading.set_value(true);
+            leptos::task::spawn_local(async move {
+                let started = js_sys::Date::now();
+                let loaded = store.load().await;
+                reading.set_value(false);
+                if let Err(e) = loaded {
                     store
                         .status
                         .update(|s| s.problem = Some(SyncProblem::Storage(e.to_string())));
                     return;
                 }
+                leptos::logging::log!(
+                    "opened: {} records, {} drafts, {} waiting decrypted and read in {:.0} ms",
+                    store.records.with_untracked(|r| r.len()),
+                    store.drafts.with_untracked(|d| d.len()),
+                    store.outbox.with_untracked(|o| o.len()),
+                    js_sys::Date::now() - started
+                );
                 read_hash();
-                if web_sys::window().is_some_and(|w| w.navigator().on_line()) {
+                if online() {
                     store.sync(false).await;
                 }
             });
         });
+        // Locks itself after a while without a touch or a key (never in the middle of a sync).
+        let last_touch = StoredValue::new(js_sys::Date::now());
+        let touched = move || last_touch.set_value(js_sys::Date::now());
+        let on_pointer = window_event_listener(leptos::ev::pointerdown, move |_| touched());
+        let on_key = window_event_listener(leptos::ev::keydown, move |_| touched());
+        let idle = set_interval_with_handle(
+            move || {
+                let idle_ms = (crate::domain::device::IDLE_LOCK_MINUTES * 60_000) as f64;
+                if store.lock.get_untracked() == Lock::Open
+                    && !store.status.with_untracked(|s| s.syncing)
+                    && js_sys::Date::now() - last_touch.get_value() > idle_ms
+                {
+                    crate::phone::lock::lock(store);
+                }
+            },
+            std::time::Duration::from_secs(30),
+        )
+        .ok();
         let on_hash = window_event_listener(leptos::ev::hashchange, move |_| read_hash());
         // The network is back: send what waits.
         let on_online = window_event_listener(leptos::ev::online, move |_| {
@@ -174,11 +218,17 @@ fn FieldApp(user: SessionUser) -> impl IntoView {
         on_cleanup(move || {
             on_hash.remove();
             on_online.remove();
+            on_pointer.remove();
+            on_key.remove();
+            if let Some(h) = idle {
+                h.clear();
+            }
         });
     }
     let i18n = use_i18n();
     view! {
         <div class="field-app" data-testid="field-app" data-loaded=move || store.loaded.get().to_string()>
+            <Show when=move || store.lock.get() == crate::phone::lock::Lock::Open fallback=|| view! { <unlock::Gate /> }>
             <SyncBar />
             <last_resort::LastResort />
             <Show when=move || store.loaded.get() fallback=move || view! { <p class="muted">{t!(i18n, loading_caseload)}</p> }>
@@ -206,6 +256,7 @@ fn FieldApp(user: SessionUser) -> impl IntoView {
                     Screen::Literacy => view! { <school::LiteracyList /> }.into_any(),
                 }}
             </Show>
+            </Show>
         </div>
     }
 }
@@ -224,6 +275,10 @@ fn SyncBar() -> impl IntoView {
     let rebuild = move |_| {
         #[cfg(feature = "hydrate")]
         leptos::task::spawn_local(store.rebuild());
+    };
+    let lock_now = move |_| {
+        #[cfg(feature = "hydrate")]
+        crate::phone::lock::lock(store);
     };
     let status = move || store.status.get();
     let refused = move || {
@@ -340,6 +395,9 @@ fn SyncBar() -> impl IntoView {
                     {t!(i18n, conflicts)} " (" {move || store.conflicts.with(Vec::len)} ")"
                 </a>
                 <button type="button" class="link" on:click=rebuild>{t!(i18n, refresh_caseload)}</button>
+                <button type="button" class="link" data-testid="lock-now" disabled=move || status().syncing on:click=lock_now>
+                    {t!(i18n, lock_now)}
+                </button>
             </div>
         </section>
     }
