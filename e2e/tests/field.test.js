@@ -6,7 +6,7 @@ import { mkdtempSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
-import { BASE, launch, phone, hydrated, signInAs, openField } from "./helpers.js";
+import { BASE, launch, phone, hydrated, signInAs, openField, unlock } from "./helpers.js";
 
 const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync"];
 const PHOTO = new URL("../../public/icons/icon-192.png", import.meta.url).pathname;
@@ -91,7 +91,7 @@ test("a family registered offline survives a closed browser and reaches the serv
   await controlled(page);
   await openField(page);
   await page.reload();
-  await page.locator('[data-testid="field-app"][data-loaded="true"]').waitFor();
+  await unlock(page);
 
   await ctx.setOffline(true);
   await registerHousehold(page, village);
@@ -155,7 +155,8 @@ test("a family registered offline survives a closed browser and reaches the serv
   ctx = await persistentPhone(dir);
   await ctx.setOffline(true);
   page = ctx.pages()[0] || (await ctx.newPage());
-  await openField(page);
+  // Offline after a restart: the phone's data opens with the PIN alone.
+  assert.equal(await openField(page), "enter");
   await page.getByTestId("offline-banner").waitFor();
   assert.equal(await pending(page), 11);
   await page.getByTestId("unfinished").locator("a").first().click();
@@ -252,7 +253,7 @@ test("two phones change the same field offline: the conflict is shown to the wor
   await signInAs(ps, "supervisor");
   await openField(ps);
   await ps.goto(BASE + "/field#conflicts");
-  await ps.locator('[data-testid="field-app"][data-loaded="true"]').waitFor();
+  await unlock(ps);
   const seen = ps.getByTestId("conflict").filter({ hasText: "+383 49 333 444" });
   await seen.waitFor();
   // The supervisor chooses the phone's value; the conflict is gone for the worker too.
@@ -382,7 +383,7 @@ test("a case given to another worker leaves the old phone only after its queued 
 
     // Back online, the old phone sends its visit first, then forgets the case.
     await pa.goto(BASE + "/field#");
-    await pa.locator('[data-testid="field-app"][data-loaded="true"]').waitFor();
+    await unlock(pa);
     assert.equal(await caseLines(pa), 1);
     await a.setOffline(false);
     await pa.getByTestId("sync-now").click();

@@ -61,8 +61,27 @@ export async function rawValues(page, name, store) {
   }, { name, store });
 }
 
+/** The PIN every test user chooses on first opening the field app. */
+export const PIN = "135790";
+
+/** Opens the phone's data once the field app is on screen: chooses the PIN the first time on a
+ * device, enters it after a reload, a restart or a lock. Returns what the gate asked:
+ * "choose", "enter", or null when the data opened without a PIN (right after an online sign-in). */
+export async function unlock(page, pin = PIN) {
+  const loaded = page.locator('[data-testid="field-app"][data-loaded="true"]');
+  const form = page.getByTestId("unlock-form");
+  await loaded.or(form).first().waitFor({ timeout: 30000 });
+  if (!(await form.isVisible())) return null;
+  const mode = await form.getAttribute("data-mode");
+  await page.getByTestId("pin").fill(pin);
+  if (mode === "choose") await page.getByTestId("pin-again").fill(pin);
+  await page.getByTestId("pin-submit").click();
+  await loaded.waitFor({ timeout: 30000 });
+  return mode;
+}
+
 /** Opens the field app (at `hash`) once the phone's store has loaded. */
-export async function openField(page, hash = "") {
+export async function openField(page, hash = "", pin = PIN) {
   if (!page.__logged) {
     page.__logged = true;
     page.on("pageerror", (e) => console.log("# page error:", e.message));
@@ -70,7 +89,7 @@ export async function openField(page, hash = "") {
   }
   await page.goto(BASE + "/field" + hash);
   await hydrated(page);
-  await page.locator('[data-testid="field-app"][data-loaded="true"]').waitFor();
+  return unlock(page, pin);
 }
 
 /** Syncs now and waits until nothing is pending and the sync has ended. */
@@ -83,7 +102,7 @@ export async function synced(page) {
 /** Opens the case of the family living in `village` from the caseload. */
 export async function openCase(page, village) {
   await page.goto(BASE + "/field#");
-  await page.locator('[data-testid="field-app"][data-loaded="true"]').waitFor();
+  await unlock(page);
   await page.getByTestId("search").fill(village.toLowerCase());
   await page.getByTestId("case-line").first().locator("a").click();
   await page.getByTestId("case-view").waitFor();

@@ -6,7 +6,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
-import { BASE, launch, phone, hydrated, signInAs, openField, synced, openCase, assessedFamily, appointCaseManager } from "./helpers.js";
+import { BASE, launch, phone, hydrated, signInAs, openField, unlock, synced, openCase, assessedFamily, appointCaseManager } from "./helpers.js";
 
 let browser;
 before(async () => { browser = await launch(); mkdirSync("screenshots", { recursive: true }); });
@@ -228,7 +228,7 @@ test("two devices change the plan's items offline: the conflict shows both as go
     const editGoal = async (page, ctx, goal) => {
       await ctx.setOffline(true);
       await page.goto(BASE + "/field" + planHash);
-      await page.locator('[data-testid="field-app"][data-loaded="true"]').waitFor();
+      await unlock(page);
       await page.getByTestId("plan-item").first().locator('textarea[data-field="goal"]').fill(goal);
       await page.getByTestId("save").click();
       await page.getByTestId("case-view").waitFor();
