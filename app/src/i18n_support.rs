@@ -464,6 +464,10 @@ dynamic_labels!(
     au_case_close,
     au_sign_in,
     au_sign_out,
+    au_device_key_handed,
+    au_device_key_refused,
+    au_device_marked_lost,
+    au_sync_departing_push,
     au_audit_read,
     au_audit_export
 );

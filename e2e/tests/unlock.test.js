@@ -141,3 +141,67 @@ test("wrong PINs forget the PIN, and an online sign-in opens everything queued a
     await ctx.close();
   }
 });
+
+test("a device marked lost sends what waits, then removes the user's data from it", async () => {
+  const stamp = Date.now();
+  const village = "Breznicë " + stamp;
+  const contexts = [];
+  try {
+    const worker = await phone(browser);
+    contexts.push(worker);
+    const page = await worker.newPage();
+    await signInAs(page, "field");
+    await assessedFamily(page, village, ["Fitore", "Rexhepi-" + stamp], 25);
+    await openField(page);
+    await synced(page);
+    const device = await page.evaluate(() => localStorage.getItem("reintegra.device"));
+    const me = (await (await page.request.get(BASE + "/api/sync/v1/pull?cursor=&limit=1")).json()).user_id;
+    // Offline, a category waits.
+    await worker.setOffline(true);
+    await openCase(page, village);
+    await page.getByTestId("add-category").click();
+    const category = page.getByTestId("form-vulnerability");
+    const head = await category.locator('select[data-field="member_id"] option', { hasText: "Fitore" }).getAttribute("value");
+    await category.locator('select[data-field="member_id"]').selectOption(head);
+    await category.locator('select[data-field="category"]').selectOption("special_needs");
+    await page.getByTestId("save").click();
+    await page.getByTestId("case-view").waitFor();
+    assert.equal(await pending(page), 1);
+
+    // The supervisor marks the phone lost, with the reason, on the audit screen.
+    const office = await phone(browser);
+    contexts.push(office);
+    const ps = await office.newPage();
+    await signInAs(ps, "supervisor");
+    await ps.goto(BASE + "/audit");
+    await hydrated(ps);
+    const row = ps.locator(`[data-testid="device"][data-device="${device}"]`);
+    await row.waitFor();
+    assert.equal(await row.getAttribute("data-lost"), "false");
+    await row.getByTestId("device-mark-lost").click();
+    await ps.getByRole("alert").filter({ hasText: "Write the reason." }).waitFor();
+    await row.getByTestId("device-lost-reason").fill("Humbur në autobus / lost on the bus");
+    await row.getByTestId("device-mark-lost").click();
+    await ps.locator(`[data-testid="device"][data-device="${device}"][data-lost="true"]`).waitFor();
+    await ps.screenshot({ path: "screenshots/devices-lost.png", fullPage: true });
+
+    // The phone reaches the server: the change goes in, then the user's data leaves the phone.
+    await worker.setOffline(false);
+    await page.getByTestId("sync-now").click();
+    const wiped = page.getByTestId("wiped");
+    await wiped.waitFor({ timeout: 30000 });
+    assert.equal(await wiped.getAttribute("data-why"), "wipe_device_lost");
+    const names = await page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name));
+    assert.equal(names.includes("reintegra-" + me), false, names.join());
+    assert.equal(await page.evaluate((me) => localStorage.getItem("reintegra.keyring." + me), me), null);
+    const pulled = await (await ps.request.get(BASE + "/api/sync/v1/pull?cursor=&limit=1000")).json();
+    const noted = pulled.records.filter((r) => r.kind === "vulnerability" && r.fields.member_id === head);
+    assert.equal(noted.length, 1);
+    // And no sign-in gets this device a key again.
+    const again = await page.request.post(BASE + "/api/v1/device-key", { data: { device_id: device } });
+    assert.equal(again.status(), 403);
+    assert.equal((await again.json()).error, "device_lost");
+  } finally {
+    for (const c of contexts) await c.close();
+  }
+});

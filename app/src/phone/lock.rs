@@ -82,8 +82,8 @@ mod browser {
         js_sys::Date::now()
     }
 
-    async fn open_with(raw: &[u8]) -> Result<(), wasm_bindgen::JsValue> {
-        sealed::set_key(Some(vault::key_of(raw).await?));
+    async fn open_with(user: Uuid, raw: &[u8]) -> Result<(), wasm_bindgen::JsValue> {
+        sealed::open(user, vault::key_of(raw).await?);
         Ok(())
     }
 
@@ -91,6 +91,10 @@ mod browser {
     /// making the data key), else with the PIN, else only by signing in online.
     pub async fn opening(store: PhoneStore, active: bool) -> Lock {
         let user = store.user_id;
+        // Reached from another screen of this page: the data is open already.
+        if sealed::is_open_for(user) {
+            return Lock::Open;
+        }
         let online = web_sys::window().is_some_and(|w| w.navigator().on_line());
         let ring = keyring(user);
         if online && active {
@@ -119,7 +123,7 @@ mod browser {
                         let mut k = k;
                         k.opened();
                         save(&k);
-                        open_with(&raw).await.ok()?;
+                        open_with(user, &raw).await.ok()?;
                         return Some(Lock::Open);
                     }
                     raw
@@ -169,7 +173,7 @@ mod browser {
                 ring.pin = Some(p);
                 ring.opened();
                 save(&ring);
-                match open_with(&raw).await {
+                match open_with(store.user_id, &raw).await {
                     Ok(()) => Lock::Open,
                     Err(_) => Lock::SignInNeeded(SignInWhy::Forgotten),
                 }
@@ -200,7 +204,7 @@ mod browser {
             Ok(raw) => {
                 ring.opened();
                 save(&ring);
-                if open_with(&raw).await.is_err() {
+                if open_with(store.user_id, &raw).await.is_err() {
                     return Lock::SignInNeeded(SignInWhy::Forgotten);
                 }
                 leptos::logging::log!(

@@ -233,6 +233,24 @@ pub async fn change_restriction(
     Ok(())
 }
 
+/// The devices holding a key of the municipality's users (supervisors and administrators).
+pub async fn devices() -> Result<Vec<crate::domain::device::DeviceSummary>, NetError> {
+    json(send("GET", &format!("{OFFICE_ROOT}/devices"), None, "application/json").await?).await
+}
+
+/// Marks a device lost, for good, with the reason.
+pub async fn mark_device_lost(device_id: uuid::Uuid, reason: String) -> Result<(), NetError> {
+    let body = crate::domain::device::MarkLost { reason };
+    send(
+        "POST",
+        &format!("{OFFICE_ROOT}/devices/{device_id}/lost"),
+        Some(body_of(&body)?),
+        "application/json",
+    )
+    .await?;
+    Ok(())
+}
+
 /// The municipality's audit trail, filtered (supervisors and administrators).
 pub async fn audit(
     filter: &crate::domain::audit::AuditFilter,

@@ -12,24 +12,31 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::IdbDatabase;
 
 thread_local! {
-    /// The unlocked user's data key (a non-extractable CryptoKey), `None` while locked.
-    static KEY: RefCell<Option<JsValue>> = const { RefCell::new(None) };
+    /// The unlocked user and their data key (a non-extractable CryptoKey), `None` while locked.
+    static KEY: RefCell<Option<(uuid::Uuid, JsValue)>> = const { RefCell::new(None) };
 }
 
 /// The property of a sealed value.
 const SEALED: &str = "s";
 
-pub fn set_key(key: Option<JsValue>) {
-    KEY.with(|k| *k.borrow_mut() = key);
+/// Opens the data of `user` with `key`.
+pub fn open(user: uuid::Uuid, key: JsValue) {
+    KEY.with(|k| *k.borrow_mut() = Some((user, key)));
+}
+
+/// Forgets the data key (a lock, a wipe).
+pub fn close() {
+    KEY.with(|k| *k.borrow_mut() = None);
 }
 
 /// The data key now, to take along into work that runs later.
 pub fn current_key() -> Option<JsValue> {
-    KEY.with(|k| k.borrow().clone())
+    KEY.with(|k| k.borrow().as_ref().map(|(_, key)| key.clone()))
 }
 
-pub fn is_open() -> bool {
-    KEY.with(|k| k.borrow().is_some())
+/// Whether `user`'s data is open in this page (a screen reached without a reload).
+pub fn is_open_for(user: uuid::Uuid) -> bool {
+    KEY.with(|k| k.borrow().as_ref().is_some_and(|(u, _)| *u == user))
 }
 
 /// A database with the key it is read and written with, taken when the work starts: a lock

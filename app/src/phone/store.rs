@@ -286,7 +286,7 @@ impl PhoneStore {
     /// show nothing until the next unlock reads it again.
     pub fn lock_memory(&self) {
         #[cfg(feature = "hydrate")]
-        super::sealed::set_key(None);
+        super::sealed::close();
         self.loaded.set(false);
         self.records.set(BTreeMap::new());
         self.drafts.set(BTreeMap::new());

@@ -28,6 +28,8 @@ const ACTIONS: &[&str] = &[
     "case.reassign",
     "case.reopen",
     "sign_in",
+    "device",
+    "sync.departing_push",
     "audit",
 ];
 
@@ -159,7 +161,79 @@ fn trail(_user: SessionUser) -> impl IntoView {
                     }
                 }).collect_view()}
             </ul>
-            <a href="/">{t!(i18n, back_home)}</a>
+        </section>
+        <Devices />
+        <p><a href="/">{t!(i18n, back_home)}</a></p>
+    }
+}
+
+/// The devices holding the municipality's users' keys, and marking one lost.
+#[component]
+fn Devices() -> impl IntoView {
+    let i18n = use_i18n();
+    let devices = RwSignal::new(Vec::<crate::domain::device::DeviceSummary>::new());
+    let message = RwSignal::new(None::<String>);
+    let load = move || {
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            match crate::phone::net::devices().await {
+                Ok(list) => devices.set(list),
+                Err(e) => message.set(Some(crate::ui::field_work::net_error_text(i18n, &e))),
+            }
+        });
+    };
+    Effect::new(move |_| load());
+    let mark = move |id: Uuid, reason: String| {
+        if reason.trim().is_empty() {
+            message.set(Some(t_string!(i18n, restriction_no_reason).to_string()));
+            return;
+        }
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            match crate::phone::net::mark_device_lost(id, reason).await {
+                Ok(()) => {
+                    message.set(None);
+                    load();
+                }
+                Err(e) => message.set(Some(crate::ui::field_work::net_error_text(i18n, &e))),
+            }
+        });
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (id, reason);
+    };
+    view! {
+        <section class="card" data-testid="devices">
+            <h2>{t!(i18n, devices_title)}</h2>
+            <p class="muted small">{t!(i18n, devices_hint)}</p>
+            {move || message.get().map(|m| view! { <p class="error" role="alert">{m}</p> })}
+            {move || devices.with(Vec::is_empty).then(|| view! { <p class="muted">{t!(i18n, no_devices)}</p> })}
+            <ul class="list">
+                {move || devices.get().into_iter().map(|d| {
+                    let id = d.device_id;
+                    let reason = RwSignal::new(String::new());
+                    let lost = d.lost_at.is_some();
+                    view! {
+                        <li data-testid="device" data-device=id.to_string() data-lost=lost.to_string()>
+                            <strong>{t!(i18n, device)}</strong> " " <span class="mono small">{id.to_string()}</span>
+                            <br /> {t!(i18n, device_users)} ": " {d.users.join(", ")}
+                            <br /> <span class="muted small">{t!(i18n, device_last_key)} " " {crate::ui::field_work::local_time(d.last_key_at)}</span>
+                            {match (d.lost_at, d.lost_reason) {
+                                (Some(at), why) => view! {
+                                    <p class="error small">{t!(i18n, device_lost)} " · " {crate::ui::field_work::local_time(at)} " · " {why.unwrap_or_default()}</p>
+                                }.into_any(),
+                                _ => view! {
+                                    <form class="inline" on:submit=move |ev| { ev.prevent_default(); mark(id, reason.get_untracked()); }>
+                                        <label class="field">{t!(i18n, device_lost_reason)}
+                                            <input data-testid="device-lost-reason" prop:value=reason on:input=move |ev| reason.set(event_target_value(&ev)) />
+                                        </label>
+                                        <button type="submit" class="secondary" data-testid="device-mark-lost">{t!(i18n, device_mark_lost)}</button>
+                                    </form>
+                                }.into_any(),
+                            }}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
         </section>
     }
 }
