@@ -207,3 +207,30 @@ test("a device marked lost sends what waits, then removes the user's data from i
     for (const c of contexts) await c.close();
   }
 });
+
+test("the app locks itself after ten minutes without a touch", async () => {
+  const ctx = await phone(browser);
+  try {
+    const page = await ctx.newPage();
+    await page.clock.install();
+    await signInAs(page, "field2");
+    await openField(page);
+    await synced(page);
+    // Nine minutes idle: still open.
+    await page.clock.fastForward("09:00");
+    await page.waitForTimeout(200);
+    assert.equal(await page.getByTestId("unlock-form").count(), 0);
+    // A touch restarts the count; eleven minutes after it, the PIN is asked.
+    await page.getByTestId("search").click();
+    await page.clock.fastForward("09:00");
+    await page.waitForTimeout(200);
+    assert.equal(await page.getByTestId("unlock-form").count(), 0);
+    await page.clock.fastForward("02:00");
+    await page.getByTestId("unlock-form").waitFor();
+    assert.equal(await page.getByTestId("unlock-form").getAttribute("data-mode"), "enter");
+    assert.equal(await page.getByTestId("case-line").count(), 0);
+    assert.equal(await unlock(page), "enter");
+  } finally {
+    await ctx.close();
+  }
+});
