@@ -597,6 +597,10 @@ mod browser {
                         Err(p) => s.problem = Some(p),
                     }
                 });
+                // Wiped (or locked) during the pass: nothing more of this user is written.
+                if self.lock.get_untracked() != super::super::lock::Lock::Open {
+                    break;
+                }
                 if let Some(t) = self.status.with_untracked(|s| s.last_success) {
                     persist::meta("last_success".into(), t.to_rfc3339());
                 }
