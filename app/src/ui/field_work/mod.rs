@@ -228,7 +228,9 @@ fn FieldApp(user: SessionUser) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <div class="field-app" data-testid="field-app" data-loaded=move || store.loaded.get().to_string()>
-            <Show when=move || store.lock.get() == crate::phone::lock::Lock::Open fallback=|| view! { <unlock::Gate /> }>
+            // Type-erased: the nested views otherwise outgrow the compiler's depth limit.
+            <Show when=move || store.lock.get() == crate::phone::lock::Lock::Open fallback=|| view! { <unlock::Gate /> }.into_any()>
+            {view! {
             <SyncBar />
             <last_resort::LastResort />
             <Show when=move || store.loaded.get() fallback=move || view! { <p class="muted">{t!(i18n, loading_caseload)}</p> }>
@@ -256,6 +258,7 @@ fn FieldApp(user: SessionUser) -> impl IntoView {
                     Screen::Literacy => view! { <school::LiteracyList /> }.into_any(),
                 }}
             </Show>
+            }.into_any()}
             </Show>
         </div>
     }
