@@ -51,11 +51,11 @@ export async function databases(page) {
   return (await page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name))).sort();
 }
 
-/** Every value of store `store` of database `name`, raw (as the phone wrote it). */
-export async function rawValues(page, name, store) {
+/** Every key of store `store` of database `name` (record and change IDs stay plain; values are sealed). */
+export async function rawKeys(page, name, store) {
   return page.evaluate(async ({ name, store }) => {
     const db = await new Promise((ok, err) => { const r = indexedDB.open(name); r.onsuccess = () => ok(r.result); r.onerror = err; });
-    const all = await new Promise((ok) => { const r = db.transaction(store).objectStore(store).getAll(); r.onsuccess = () => ok(r.result); });
+    const all = await new Promise((ok) => { const r = db.transaction(store).objectStore(store).getAllKeys(); r.onsuccess = () => ok(r.result); });
     db.close();
     return all;
   }, { name, store });
