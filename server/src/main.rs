@@ -65,7 +65,10 @@ async fn serve(settings: Settings) -> Result<(), ServerError> {
             tracing::info!("database already holds users: demo data not loaded");
         }
     }
-    tokio::spawn(keep_follow_ups(FollowUps::new(Ctx::new(store.clone()))));
+    tokio::spawn(keep_follow_ups(
+        FollowUps::new(Ctx::new(store.clone())),
+        reintegra::sync::SyncService::new(Ctx::new(store.clone())),
+    ));
     let backend = Arc::new(Users::new(Ctx::new(store.clone()), sign_in_policy(&settings)));
     let state = AppState {
         store,
@@ -105,13 +108,19 @@ async fn serve(settings: Settings) -> Result<(), ServerError> {
     Ok(())
 }
 
-/// The plans' clock: writes reschedule their own case at once; this pass turns what fell due
+/// The plans' clock: writes reschedule their own case at once; this pass first finishes what a
+/// crash left undone after a commit (duplicate checks, rescheduling), then turns what fell due
 /// into overdue and escalates it, every ten minutes (first at start-up).
-async fn keep_follow_ups(follow_ups: FollowUps) {
+async fn keep_follow_ups(follow_ups: FollowUps, sync: reintegra::sync::SyncService) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
+        match sync.finish_after_writes().await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(changes = n, "after-writes a crash left undone finished"),
+            Err(e) => tracing::error!(error = %e, "finishing after-writes failed"),
+        }
         match follow_ups.schedule_all(chrono::Utc::now()).await {
             Ok(run) => tracing::info!(
                 cases = run.cases,

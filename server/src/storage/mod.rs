@@ -58,7 +58,7 @@ pub use blob::{BlobRow, BlobStore};
 pub use device::{DeviceStore, LostDevice};
 pub use follow_up::{FollowUpRow, FollowUpStore};
 pub use record::{
-    AppliedChange, CaseScope, Commit, CommitResult, ConflictRow, DuplicateRow, RecordStore, StoredRecord,
+    AfterWrite, AppliedChange, CaseScope, Commit, CommitResult, ConflictRow, DuplicateRow, RecordStore, StoredRecord,
 };
 pub use school::SchoolStore;
 pub use service::ServiceStore;

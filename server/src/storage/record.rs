@@ -85,6 +85,15 @@ pub struct Commit {
     pub also: Vec<(StoredRecord, i64)>,
 }
 
+/// An applied change whose after-effects (duplicate check, rescheduling) may not be done yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AfterWrite {
+    pub change_id: Uuid,
+    pub record_id: Uuid,
+    pub case_id: Uuid,
+    pub kind: RecordKind,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CommitResult {
     Done,
@@ -132,7 +141,12 @@ pub trait RecordStore: Send + Sync {
     async fn record(&self, id: Uuid) -> Result<Option<StoredRecord>>;
     async fn records_of_case(&self, case_id: Uuid) -> Result<Vec<StoredRecord>>;
     async fn applied_change(&self, change_id: Uuid) -> Result<Option<AppliedChange>>;
+    /// Writes everything of `c` in one transaction; an applied sync change also leaves its
+    /// [`AfterWrite`] there, removed by [`RecordStore::after_writes_done`] once its effects ran.
     async fn commit(&self, c: &Commit) -> Result<CommitResult>;
+    /// The oldest after-writes still waiting (a crash between a commit and its effects).
+    async fn pending_after_writes(&self, limit: i64) -> Result<Vec<AfterWrite>>;
+    async fn after_writes_done(&self, change_ids: &[Uuid]) -> Result<()>;
     /// Records of the cases in `scope` written after `after_seq`, in write order.
     async fn pull(&self, scope: CaseScope, after_seq: i64, limit: i64) -> Result<Vec<StoredRecord>>;
     /// The school team's records of a municipality after `after_seq` (schooling, attendance,
@@ -393,6 +407,17 @@ macro_rules! record_store {
                     if inserted == 0 {
                         return Ok(CommitResult::Raced);
                     }
+                    sqlx::query(
+                        "INSERT INTO after_write (change_id, record_id, case_id, kind, created_at) \
+                         VALUES ($1, $2, $3, $4, $5)",
+                    )
+                    .bind(ch.change_id)
+                    .bind(c.record.id)
+                    .bind(c.record.case_id)
+                    .bind(c.record.kind.as_str())
+                    .bind(ch.received_at)
+                    .execute(&mut *tx)
+                    .await?;
                 }
                 let r = &c.record;
                 if c.write_record {
@@ -567,6 +592,36 @@ macro_rules! record_store {
                 );
                 let rows = sqlx::query(&sql).bind(municipality_id).bind(kind.as_str()).fetch_all(&self.pool).await?;
                 rows.iter().map(Self::record_from_row).collect()
+            }
+
+            async fn pending_after_writes(&self, limit: i64) -> Result<Vec<AfterWrite>> {
+                let rows = sqlx::query(
+                    "SELECT change_id, record_id, case_id, kind FROM after_write ORDER BY created_at, change_id LIMIT $1",
+                )
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter()
+                    .map(|r| {
+                        let kind: String = r.try_get("kind")?;
+                        Ok(AfterWrite {
+                            change_id: r.try_get("change_id")?,
+                            record_id: r.try_get("record_id")?,
+                            case_id: r.try_get("case_id")?,
+                            kind: parse_kind(&kind)?,
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn after_writes_done(&self, change_ids: &[Uuid]) -> Result<()> {
+                for id in change_ids {
+                    sqlx::query("DELETE FROM after_write WHERE change_id = $1")
+                        .bind(id)
+                        .execute(&self.pool)
+                        .await?;
+                }
+                Ok(())
             }
 
             async fn insert_duplicate(&self, d: &DuplicateRow) -> Result<()> {

@@ -3,6 +3,7 @@
 //! conflicts ([`conflict`]) and takes photo and signature bytes ([`blob`]). Nothing else: the
 //! office's actions are their own use cases.
 
+mod after_write;
 mod blob;
 mod conflict;
 mod pull;

@@ -4,7 +4,7 @@
 use super::{conflict_view, SyncService};
 use crate::context::RACE_RETRIES;
 use crate::records::{case_target, members_of, merged_into, typed};
-use crate::storage::{AppliedChange, Commit, CommitResult, ConflictRow, StorageError, StoredRecord};
+use crate::storage::{AfterWrite, AppliedChange, Commit, CommitResult, ConflictRow, StorageError, StoredRecord};
 use crate::{case_end, plans, protection, records, school};
 use app::api::ApiError;
 use app::domain::access::{may_finish_queued_edit, permits};
@@ -49,7 +49,7 @@ impl SyncService {
             )));
         }
         let mut results = Vec::with_capacity(request.changes.len());
-        let mut touched = std::collections::BTreeSet::new();
+        let mut writes = Vec::new();
         for raw in request.changes {
             let change: Change = match serde_json::from_value(raw.clone()) {
                 Ok(c) => c,
@@ -74,18 +74,16 @@ impl SyncService {
                     Outcome::rejected(Rejection::Busy, vec![])
                 }
             };
-            if change.kind == RecordKind::Member
-                && matches!(outcome, Outcome::Applied { .. } | Outcome::Conflict { .. })
-            {
-                if let Err(e) = self.duplicates.look_for(change.record_id).await {
-                    // The change is stored; a missed suggestion is logged, not a failed push.
-                    tracing::error!(error = %e, member = %change.record_id, "duplicate check failed");
-                }
-            }
             match &outcome {
-                // Its audit row was committed with it.
-                Outcome::Applied { .. } | Outcome::Conflict { .. } => {
-                    touched.insert(change.case_id);
+                // Its audit row and its after-write were committed with it. A resent change
+                // redoes its effects: whatever a crash left undone is done now.
+                Outcome::Applied { .. } | Outcome::Conflict { .. } | Outcome::AlreadyApplied { .. } => {
+                    writes.push(AfterWrite {
+                        change_id: change.change_id,
+                        record_id: change.record_id,
+                        case_id: change.case_id,
+                        kind: change.kind,
+                    });
                 }
                 Outcome::Rejected {
                     reason: Rejection::Forbidden,
@@ -111,16 +109,9 @@ impl SyncService {
                 outcome,
             });
         }
-        for case_id in touched {
-            // A merged case's changes went to the case it was merged into: schedule that one.
-            let case_id = match self.ctx.store.record(case_id).await? {
-                Some(c) => merged_into(&c).unwrap_or(case_id),
-                None => case_id,
-            };
-            if let Err(e) = self.follow_ups.schedule_case(case_id, self.ctx.now()).await {
-                // The changes are stored; the timer's next pass schedules the case.
-                tracing::error!(error = %e, case = %case_id, "scheduling failed");
-            }
+        if let Err(e) = self.after_writes(&writes).await {
+            // The changes are stored with their after-writes: the next pass finishes them.
+            tracing::error!(error = %e, "after-write effects failed; left for the next pass");
         }
         self.record_reads(actor, &request.reads).await?;
         Ok(PushResponse { results, wipe: None })
