@@ -475,6 +475,8 @@ dynamic_labels!(
 pub fn problem_text(i18n: I18nContext<Locale>, problem: Problem) -> String {
     match problem {
         Problem::Unknown => t_string!(i18n, p_unknown).to_string(),
+        Problem::UnknownReference => t_string!(i18n, p_unknown_reference).to_string(),
+        Problem::ControlCharacter => t_string!(i18n, p_control_character).to_string(),
         Problem::WrongType => t_string!(i18n, p_wrong_type).to_string(),
         Problem::Required => t_string!(i18n, p_required).to_string(),
         Problem::TooLong => t_string!(i18n, p_too_long).to_string(),

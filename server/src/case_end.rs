@@ -57,7 +57,7 @@ pub async fn check_write(
         RecordKind::CommissionDecision => {
             let d = typed::<CommissionDecision>(record).map_err(ApiError::from)?;
             let Some(stored) = find(RecordKind::HousingApplication, d.application_id) else {
-                return invalid("application_id", Problem::Unknown);
+                return invalid("application_id", Problem::UnknownReference);
             };
             let application = typed::<HousingApplication>(stored).map_err(ApiError::from)?;
             if application_hash(&application) != d.application_hash {
@@ -93,7 +93,7 @@ pub async fn check_write(
         RecordKind::Anamnesis => {
             let a = typed::<Anamnesis>(record).map_err(ApiError::from)?;
             if find(RecordKind::Assessment, a.assessment_id).is_none() {
-                return invalid("assessment_id", Problem::Unknown);
+                return invalid("assessment_id", Problem::UnknownReference);
             }
             Ok(Ok(Effects::default()))
         }
@@ -107,7 +107,7 @@ pub async fn check_write(
                     .iter()
                     .any(|s| s.id == service);
                 if !known {
-                    return invalid("service_id", Problem::Unknown);
+                    return invalid("service_id", Problem::UnknownReference);
                 }
             }
             Ok(Ok(Effects::default()))
@@ -145,7 +145,7 @@ async fn check_request(
     if let Some(to) = c.to_municipality_id {
         let known = ctx.store.municipalities().await?.iter().any(|m| m.id == to);
         if !known || to == record.municipality_id {
-            return invalid("to_municipality_id", Problem::Unknown);
+            return invalid("to_municipality_id", Problem::UnknownReference);
         }
     }
     if c.final_assessment_id.is_some()
@@ -153,7 +153,7 @@ async fn check_request(
             .iter()
             .any(|r| r.kind == RecordKind::FinalAssessment && Some(r.id) == c.final_assessment_id)
     {
-        return invalid("final_assessment_id", Problem::Unknown);
+        return invalid("final_assessment_id", Problem::UnknownReference);
     }
     Ok(Ok(Effects::default()))
 }
@@ -169,7 +169,7 @@ async fn check_decision(
         .iter()
         .find(|r| r.kind == RecordKind::Closure && Some(r.id) == d.closure_id)
     else {
-        return invalid("closure_id", Problem::Unknown);
+        return invalid("closure_id", Problem::UnknownReference);
     };
     let end = CaseEnd::read(records_of(case_records));
     let closure = typed::<Closure>(request).map_err(ApiError::from)?;

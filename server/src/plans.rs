@@ -45,7 +45,7 @@ pub async fn check_write(
             for (i, item) in plan.items.iter().enumerate() {
                 let Some(service_id) = item.service_id else { continue };
                 let Some(service) = catalogue.iter().find(|s| s.id == service_id) else {
-                    return invalid(&format!("items.{i}.service_id"), Problem::Unknown);
+                    return invalid(&format!("items.{i}.service_id"), Problem::UnknownReference);
                 };
                 // A retired service stays in the plans that have it, and goes into no new line.
                 if service.retired && !kept.contains(&(item.id, Some(service_id))) {
@@ -57,7 +57,7 @@ pub async fn check_write(
         RecordKind::PlanVersion => {
             let v = typed::<PlanVersion>(record).map_err(ApiError::from)?;
             let Some(plan) = plans.iter().find(|p| Some(p.id) == v.plan_id) else {
-                return invalid("plan_id", Problem::Unknown);
+                return invalid("plan_id", Problem::UnknownReference);
             };
             if current_hash(plan)? != v.content_hash {
                 return Ok(Err((Rejection::PlanChanged, vec![])));
@@ -67,7 +67,7 @@ pub async fn check_write(
         RecordKind::PlanDecision => {
             let d = typed::<PlanDecision>(record).map_err(ApiError::from)?;
             let Some(plan) = plans.iter().find(|p| Some(p.id) == d.plan_id) else {
-                return invalid("plan_id", Problem::Unknown);
+                return invalid("plan_id", Problem::UnknownReference);
             };
             let version = case_records
                 .iter()
@@ -75,7 +75,7 @@ pub async fn check_write(
                 .find_map(|r| typed::<PlanVersion>(r).ok())
                 .filter(|v| v.plan_id == d.plan_id);
             let Some(version) = version else {
-                return invalid("version_id", Problem::Unknown);
+                return invalid("version_id", Problem::UnknownReference);
             };
             // The decision names the submitted content, and that must still be the plan's.
             if version.content_hash != d.content_hash || current_hash(plan)? != d.content_hash {
@@ -90,7 +90,7 @@ pub async fn check_write(
                 .and_then(serde_json::Value::as_str)
                 .and_then(|s| Uuid::parse_str(s).ok());
             if !plans.iter().any(|p| Some(p.id) == plan_id) {
-                return invalid("plan_id", Problem::Unknown);
+                return invalid("plan_id", Problem::UnknownReference);
             }
             Ok(Ok(vec![]))
         }

@@ -50,20 +50,20 @@ pub async fn check_write(
                     .await?
                     .is_some_and(|school| school.municipality_id == record.municipality_id);
                 if !known {
-                    return invalid("school_id", Problem::Unknown);
+                    return invalid("school_id", Problem::UnknownReference);
                 }
             }
         }
         RecordKind::Attendance => {
             let a = typed::<Attendance>(record).map_err(ApiError::from)?;
             if !child_of_case(a.schooling_id) {
-                return invalid("schooling_id", Problem::Unknown);
+                return invalid("schooling_id", Problem::UnknownReference);
             }
         }
         RecordKind::SchoolAction => {
             let a = typed::<SchoolAction>(record).map_err(ApiError::from)?;
             if !child_of_case(a.schooling_id) {
-                return invalid("schooling_id", Problem::Unknown);
+                return invalid("schooling_id", Problem::UnknownReference);
             }
             if let Some(meeting) = a.meeting_id {
                 let known =
@@ -71,7 +71,7 @@ pub async fn check_write(
                         m.kind == RecordKind::TeamMeeting && m.municipality_id == record.municipality_id
                     });
                 if !known {
-                    return invalid("meeting_id", Problem::Unknown);
+                    return invalid("meeting_id", Problem::UnknownReference);
                 }
             }
         }
@@ -83,7 +83,7 @@ pub async fn check_write(
                         c.kind == RecordKind::Schooling && c.municipality_id == record.municipality_id
                     });
                 if !known {
-                    return invalid("children", Problem::Unknown);
+                    return invalid("children", Problem::UnknownReference);
                 }
             }
         }

@@ -340,7 +340,7 @@ async fn bad_plans_are_refused_with_their_reason_and_change_nothing(store: Arc<d
         ),
         (
             vec![item(Some(f.adult), Some(Uuid::now_v7()), 10)],
-            vec![("items.0.service_id".into(), Problem::Unknown)],
+            vec![("items.0.service_id".into(), Problem::UnknownReference)],
         ),
         (
             vec![item(Some(f.adult), Some(retired), 10)],
@@ -411,7 +411,7 @@ async fn bad_plans_are_refused_with_their_reason_and_change_nothing(store: Arc<d
     );
     assert_eq!(
         rejection(&push(&w, &w.supervisor, vec![monitoring]).await[0]),
-        Some((Rejection::Invalid, vec![("plan_id".into(), Problem::Unknown)]))
+        Some((Rejection::Invalid, vec![("plan_id".into(), Problem::UnknownReference)]))
     );
     // An appointment of someone who is not a case manager changes nothing.
     let wrong = Appointment {

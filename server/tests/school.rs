@@ -252,7 +252,10 @@ async fn a_referred_child_from_acceptance_to_the_early_warning(store: Arc<dyn St
     .await;
     assert_eq!(
         rejection(&unknown[0]),
-        Some((Rejection::Invalid, vec![("school_id".into(), Problem::Unknown)]))
+        Some((
+            Rejection::Invalid,
+            vec![("school_id".into(), Problem::UnknownReference)]
+        ))
     );
     let enrol = edit(
         json!({ "assessed_on": ago(1), "assessment_result": "Lexon mirë; matematika e klasës 3",

@@ -276,6 +276,20 @@ async fn each_refusal_is_named_and_changes_nothing(store: Arc<dyn Storage>) {
             json!({ "first_name": "X" }),
         ),
         good,
+        member(with("first_name", json!("Be\u{0}sa"))),
+        {
+            let mut late = member(valid.clone());
+            late["made_at"] = json!("yesterday");
+            late
+        },
+        change(
+            RecordKind::Referral,
+            Uuid::now_v7(),
+            f.case,
+            None,
+            device,
+            json!({ "kind": "employment", "institution_id": w.gjilan_office.id, "sent_on": today().to_string() }),
+        ),
     ];
     let results = push(&w, &w.worker, batch).await;
     let problem = |o: &Outcome| match o {
@@ -306,7 +320,11 @@ async fn each_refusal_is_named_and_changes_nothing(store: Arc<dyn Storage>) {
         problem(&results[3]),
         (Rejection::Invalid, f_("last_name", Problem::Required))
     );
-    assert_eq!(problem(&results[4]).0, Rejection::Malformed);
+    // A change that does not read names its first wrong key (here: the missing device).
+    assert_eq!(
+        problem(&results[4]),
+        (Rejection::Malformed, f_("device_id", Problem::Required))
+    );
     assert_eq!(
         problem(&results[5]),
         (Rejection::Invalid, f_("status", Problem::ReadOnly))
@@ -316,6 +334,19 @@ async fn each_refusal_is_named_and_changes_nothing(store: Arc<dyn Storage>) {
     assert_eq!(problem(&results[8]).0, Rejection::Mismatch);
     // One bad item never blocks the others.
     assert_eq!(results[9], Outcome::Applied { version: 1 });
+    // The real cause, named: a NUL byte, a time that is not one, another municipality's office.
+    assert_eq!(
+        problem(&results[10]),
+        (Rejection::Invalid, f_("first_name", Problem::ControlCharacter))
+    );
+    assert_eq!(
+        problem(&results[11]),
+        (Rejection::Malformed, f_("made_at", Problem::WrongType))
+    );
+    assert_eq!(
+        problem(&results[12]),
+        (Rejection::Invalid, f_("institution_id", Problem::UnknownReference))
+    );
     let page = pull_all(&w, &w.worker).await;
     assert_eq!(page.records.len(), 4);
     assert_eq!(page.records.iter().find(|r| r.id == f.household).unwrap().version, 1);

@@ -7,7 +7,13 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Problem {
+    /// Not a field (or answer) of this record.
     Unknown,
+    /// Names nothing the case's municipality has: an institution, school, service or record of
+    /// another municipality, or none at all.
+    UnknownReference,
+    /// A control character (a NUL byte, an escape) in a text; tabs and new lines are text.
+    ControlCharacter,
     WrongType,
     Required,
     TooLong,
@@ -42,6 +48,8 @@ impl Problem {
     pub fn describe(self) -> &'static str {
         match self {
             Problem::Unknown => "is not a field of this record",
+            Problem::UnknownReference => "names nothing this municipality has",
+            Problem::ControlCharacter => "contains a control character",
             Problem::WrongType => "has the wrong type",
             Problem::Required => "is required",
             Problem::TooLong => "is too long",

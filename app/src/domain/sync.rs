@@ -44,6 +44,48 @@ pub struct Change {
     pub made_at: DateTime<Utc>,
 }
 
+impl Change {
+    /// What is wrong with each key of a change that does not read as one: the refusal names
+    /// every field and why (missing, of the wrong type, unknown), not only the decoder's first
+    /// complaint.
+    pub fn envelope_errors(raw: &Value) -> Vec<crate::domain::FieldError> {
+        use crate::domain::{FieldError, Problem};
+        let Some(obj) = raw.as_object() else {
+            return vec![FieldError::new("change", Problem::WrongType)];
+        };
+        let uuid = |v: &Value| v.as_str().is_some_and(|s| Uuid::parse_str(s).is_ok());
+        // (key, required, what a right value looks like)
+        type Check<'a> = (&'a str, bool, &'a dyn Fn(&Value) -> bool);
+        let checks: [Check; 8] = [
+            ("change_id", true, &uuid),
+            ("device_id", true, &uuid),
+            ("kind", true, &|v| v.as_str().and_then(RecordKind::parse).is_some()),
+            ("record_id", true, &uuid),
+            ("case_id", true, &uuid),
+            ("base_version", false, &|v| v.is_null() || v.as_i64().is_some()),
+            ("fields", true, &Value::is_object),
+            ("made_at", true, &|v| {
+                v.as_str().is_some_and(|s| DateTime::parse_from_rfc3339(s).is_ok())
+            }),
+        ];
+        let mut errors = Vec::new();
+        for (key, required, ok) in checks {
+            match obj.get(key) {
+                None if required => errors.push(FieldError::new(key, Problem::Required)),
+                None => {}
+                Some(v) if !ok(v) => errors.push(FieldError::new(key, Problem::WrongType)),
+                Some(_) => {}
+            }
+        }
+        for key in obj.keys() {
+            if !checks.iter().any(|(k, ..)| k == key) {
+                errors.push(FieldError::new(key.as_str(), Problem::Unknown));
+            }
+        }
+        errors
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PushRequest {
     /// Kept as raw JSON so that one malformed item is refused alone.
@@ -429,6 +471,39 @@ mod tests {
 
     fn fields(v: Value) -> Fields {
         serde_json::from_value(v).unwrap()
+    }
+
+    #[test]
+    fn a_change_that_does_not_read_names_each_wrong_key() {
+        use crate::domain::Problem;
+        let good = json!({ "change_id": Uuid::now_v7(), "device_id": Uuid::now_v7(), "kind": "visit",
+            "record_id": Uuid::now_v7(), "case_id": Uuid::now_v7(), "base_version": null,
+            "fields": {}, "made_at": "2026-11-20T09:14:00Z" });
+        assert!(serde_json::from_value::<Change>(good.clone()).is_ok());
+        assert_eq!(Change::envelope_errors(&good), vec![]);
+        let mut bad = good.clone();
+        bad["made_at"] = json!("yesterday");
+        bad["kind"] = json!("spaceship");
+        bad.as_object_mut().unwrap().remove("case_id");
+        bad["colour"] = json!("red");
+        assert!(serde_json::from_value::<Change>(bad.clone()).is_err());
+        let named: Vec<(String, Problem)> = Change::envelope_errors(&bad)
+            .into_iter()
+            .map(|e| (e.field, e.problem))
+            .collect();
+        assert_eq!(
+            named,
+            vec![
+                ("kind".to_string(), Problem::WrongType),
+                ("case_id".to_string(), Problem::Required),
+                ("made_at".to_string(), Problem::WrongType),
+                ("colour".to_string(), Problem::Unknown),
+            ]
+        );
+        assert_eq!(
+            Change::envelope_errors(&json!([1])),
+            vec![FieldError::new("change", Problem::WrongType)]
+        );
     }
 
     #[test]

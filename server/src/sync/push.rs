@@ -55,7 +55,7 @@ impl SyncService {
                 Ok(c) => c,
                 Err(e) => {
                     let id = |k: &str| raw.get(k).and_then(Value::as_str).and_then(|s| Uuid::parse_str(s).ok());
-                    let mut outcome = Outcome::rejected(Rejection::Malformed, vec![]);
+                    let mut outcome = Outcome::rejected(Rejection::Malformed, Change::envelope_errors(&raw));
                     if let Outcome::Rejected { message, .. } = &mut outcome {
                         message.push_str(&format!(": {e}"));
                     }
@@ -407,7 +407,7 @@ impl SyncService {
             if !known {
                 return reject(
                     Rejection::Invalid,
-                    vec![FieldError::new("institution_id", Problem::Unknown)],
+                    vec![FieldError::new("institution_id", Problem::UnknownReference)],
                 );
             }
         }

@@ -844,7 +844,7 @@ fn check_text(s: &str, max: usize) -> Result<(), Problem> {
     }
     // Control characters have no place in a name or a note (tabs and new lines do).
     if s.chars().any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r') {
-        return Err(Problem::WrongType);
+        return Err(Problem::ControlCharacter);
     }
     Ok(())
 }
