@@ -41,6 +41,9 @@ pub enum ApiError {
     UsernameTaken,
     #[error("not found")]
     NotFound,
+    /// A REST path called with a method it does not take.
+    #[error("this path does not take this method")]
+    MethodNotAllowed,
     #[error("the server could not complete the request")]
     Internal,
     #[error("could not reach the server: {0}")]
@@ -65,6 +68,7 @@ impl ApiError {
             ApiError::BadRequest(_) => 400,
             ApiError::Forbidden | ApiError::DeviceLost | ApiError::KeyNotGranted => 403,
             ApiError::NotFound => 404,
+            ApiError::MethodNotAllowed => 405,
             ApiError::UsernameTaken | ApiError::WrongOffset(_) => 409,
             ApiError::TooLarge { .. } => 413,
             ApiError::Invalid(_) | ApiError::HashMismatch | ApiError::Restriction(_) => 422,
@@ -90,6 +94,7 @@ impl ApiError {
             ApiError::Busy => "busy",
             ApiError::UsernameTaken => "username_taken",
             ApiError::NotFound => "not_found",
+            ApiError::MethodNotAllowed => "method_not_allowed",
             ApiError::Internal => "internal",
             ApiError::Transport(_) => "transport",
             ApiError::Restriction(_) => "restriction",

@@ -153,7 +153,9 @@ pub(crate) fn error_text(i18n: I18nContext<Locale>, error: &ApiError) -> String 
         ApiError::NotFound => t_string!(i18n, not_found).to_string(),
         ApiError::Internal => t_string!(i18n, server_error).to_string(),
         ApiError::Transport(_) => t_string!(i18n, network_error).to_string(),
-        ApiError::BadRequest(_) | ApiError::TooLarge { .. } => t_string!(i18n, bad_request).to_string(),
+        ApiError::BadRequest(_) | ApiError::TooLarge { .. } | ApiError::MethodNotAllowed => {
+            t_string!(i18n, bad_request).to_string()
+        }
         ApiError::WrongOffset(_) | ApiError::HashMismatch | ApiError::Busy => t_string!(i18n, try_again).to_string(),
         ApiError::Restriction(r) => {
             use crate::domain::protection::RestrictionRefusal as R;

@@ -91,11 +91,19 @@ impl ApiState {
     /// own limit ([`extract::JsonBody`]), so a refusal is JSON like every other.
     pub fn routes<S: Clone + Send + Sync + 'static>(self) -> Router<S> {
         Router::new()
-            .nest(app::domain::sync::API_ROOT, sync_routes::router())
-            .nest(app::domain::sync::OFFICE_ROOT, office_routes::router())
+            .nest(app::domain::sync::API_ROOT, json_refusals(sync_routes::router()))
+            .nest(app::domain::sync::OFFICE_ROOT, json_refusals(office_routes::router()))
             .layer(axum::extract::DefaultBodyLimit::disable())
             .with_state(self)
     }
+}
+
+/// An unknown path or a wrong method under a REST tree is refused like everything else there:
+/// `{"error", "message"}` with its status, never an empty body or the app's HTML page.
+fn json_refusals(router: Router<ApiState>) -> Router<ApiState> {
+    router
+        .fallback(|| async { ApiError::NotFound })
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
 }
 
 pub fn leptos_options(settings: &Settings) -> LeptosOptions {
