@@ -172,11 +172,26 @@ async fn refusals_have_status_codes_and_json_bodies() {
     // The paths' own refusals are the documented JSON too: an ID that is not a UUID, a path
     // that does not exist, a method a path does not take.
     for (method, uri, status, code) in [
-        ("POST", "/api/sync/v1/conflicts/not-a-uuid/resolve", StatusCode::BAD_REQUEST, "bad_request"),
+        (
+            "POST",
+            "/api/sync/v1/conflicts/not-a-uuid/resolve",
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+        ),
         ("GET", "/api/v1/no-such-thing", StatusCode::NOT_FOUND, "not_found"),
         ("GET", "/api/sync/v1/no/such/thing", StatusCode::NOT_FOUND, "not_found"),
-        ("GET", "/api/sync/v1/push", StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
-        ("DELETE", "/api/v1/audit", StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
+        (
+            "GET",
+            "/api/sync/v1/push",
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+        ),
+        (
+            "DELETE",
+            "/api/v1/audit",
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+        ),
     ] {
         let res = app
             .clone()
