@@ -35,6 +35,13 @@ pub enum Command {
         #[arg(long)]
         display_name: String,
     },
+    /// Write a consistent copy of the SQLite database (live or not) to a new file, then exit.
+    /// To restore: stop the server and put the copy in the database's place.
+    Backup {
+        /// The file to write; it must not exist.
+        #[arg(long)]
+        to: PathBuf,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

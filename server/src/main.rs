@@ -34,6 +34,7 @@ async fn main() -> ExitCode {
             )
             .await
         }
+        Command::Backup { to } => backup(&cli.settings, &to).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -42,6 +43,13 @@ async fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+async fn backup(settings: &Settings, to: &std::path::Path) -> Result<(), ServerError> {
+    let (_, pool) = storage::connect(&settings.database_url).await?;
+    storage::backup(&pool, to).await?;
+    tracing::info!(to = %to.display(), "backup written");
+    Ok(())
 }
 
 fn init_tracing(format: LogFormat) {

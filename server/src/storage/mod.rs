@@ -78,6 +78,8 @@ pub enum StorageError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("creating the data directory: {0}")]
     Io(#[from] std::io::Error),
+    #[error("{0}")]
+    Backup(String),
 }
 
 pub type Result<T, E = StorageError> = std::result::Result<T, E>;
@@ -226,6 +228,27 @@ pub trait Storage:
 pub enum Pool {
     Sqlite(SqlitePool),
     Postgres(PgPool),
+}
+
+/// Writes a consistent copy of a live SQLite database to `to` (SQLite's `VACUUM INTO`: one
+/// read transaction, so writers carry on and the copy is the database at one instant). A
+/// PostgreSQL database is copied with its own tools (`pg_dump`, see the README).
+pub async fn backup(pool: &Pool, to: &std::path::Path) -> Result<()> {
+    match pool {
+        Pool::Sqlite(p) => {
+            if to.exists() {
+                return Err(StorageError::Backup(format!("{} exists already", to.display())));
+            }
+            let to = to
+                .to_str()
+                .ok_or_else(|| StorageError::Backup("the backup path is not UTF-8".into()))?;
+            sqlx::query("VACUUM INTO $1").bind(to).execute(p).await?;
+            Ok(())
+        }
+        Pool::Postgres(_) => Err(StorageError::Backup(
+            "a PostgreSQL database is backed up with pg_dump (see the README)".into(),
+        )),
+    }
 }
 
 /// Connects to `url`, applies the pending migrations of its dialect, and returns the storage.
