@@ -14,42 +14,17 @@ use app::domain::{Action, RecordKind, Role, SessionUser};
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
-use clap::Parser;
 use common::world::*;
 use http_body_util::BodyExt;
-use reintegra::config::Cli;
-use reintegra::context::Ctx;
-use reintegra::http::{self, AppState};
+use reintegra::http;
+use reintegra::seed;
 use reintegra::storage::{CaseScope, Storage};
-use reintegra::users::Users;
-use reintegra::{seed, sign_in_policy};
 use serde_json::{json, Value};
 use std::sync::Arc;
 use tower::ServiceExt;
 use uuid::Uuid;
 
 const PASSWORD: &str = "a-long-password";
-
-/// The router the binary serves, on `store`.
-fn router(store: Arc<dyn Storage>) -> Router {
-    let settings = Cli::parse_from([
-        "reintegra",
-        "--database-url",
-        "sqlite://unused",
-        "--site-root",
-        "/nonexistent",
-    ])
-    .settings;
-    let backend = Arc::new(Users::new(Ctx::new(store.clone()), sign_in_policy(&settings)));
-    let state = AppState {
-        store,
-        backend,
-        leptos: http::leptos_options(&settings),
-        settings,
-        build: "test".into(),
-    };
-    http::router(state, tower_sessions::MemoryStore::default())
-}
 
 struct Answer {
     status: StatusCode,
@@ -679,7 +654,7 @@ async fn the_matrix(store: Arc<dyn Storage>) {
         }
     }
 
-    let app = router(store.clone());
+    let app = common::app_router(store.clone());
     let actors: Vec<(Role, &SessionUser, &str)> = vec![
         (Role::FieldWorker, &w.worker, "field.a"),
         (Role::CaseManager, &manager, "manager"),

@@ -44,7 +44,7 @@ fn action_name(i18n: leptos_i18n::I18nContext<Locale>, action: &str) -> String {
     }
 }
 
-fn trail(_user: SessionUser) -> impl IntoView {
+fn trail(_user: SessionUser) -> AnyView {
     let i18n = use_i18n();
     let case_id = RwSignal::new(String::new());
     let person_id = RwSignal::new(String::new());
@@ -165,6 +165,8 @@ fn trail(_user: SessionUser) -> impl IntoView {
         <Devices />
         <p><a href="/">{t!(i18n, back_home)}</a></p>
     }
+    // Type-erased: the page's nested views otherwise outgrow the compiler's depth limit.
+    .into_any()
 }
 
 /// The devices holding the municipality's users' keys, and marking one lost.

@@ -159,6 +159,7 @@ pub fn router<S: SessionStore + Clone>(state: AppState, sessions: S) -> Router {
     let store = state.store.clone();
     let build = state.build.clone();
     let trust_proxy = state.settings.trust_proxy;
+    let public: Arc<str> = state.settings.public_url.trim_end_matches('/').into();
 
     Router::new()
         .route("/health", get(move || health(store.clone(), build.clone())))
@@ -186,6 +187,9 @@ pub fn router<S: SessionStore + Clone>(state: AppState, sessions: S) -> Router {
         }))
         .layer(middleware::from_fn(cache_headers))
         .layer(middleware::from_fn(page_redirects))
+        .layer(middleware::from_fn(move |req, next| {
+            same_origin(public.clone(), req, next)
+        }))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
@@ -304,6 +308,26 @@ async fn page_redirects(req: Request, next: Next) -> Response {
         res.headers_mut().remove("serverfnredirect");
     }
     res
+}
+
+/// A state-changing request sent from another site's page is refused (cross-site request
+/// forgery, sign-in included): its `Origin`, which browsers send with every such request, must
+/// be this server's, the host the request was sent to or the public URL. Requests without one
+/// (scripts, tests) pass; the session cookie is `SameSite=Lax` as well.
+async fn same_origin(public: Arc<str>, req: Request, next: Next) -> Response {
+    use axum::http::Method;
+    if !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        if let Some(origin) = req.headers().get(header::ORIGIN) {
+            let origin = origin.to_str().unwrap_or("null");
+            let host = req.headers().get(header::HOST).and_then(|v| v.to_str().ok());
+            let origin_host = origin.split_once("://").map(|(_, h)| h);
+            if origin != &*public && (origin_host.is_none() || origin_host != host) {
+                tracing::warn!(origin, "cross-site request refused");
+                return ApiError::Forbidden.into_response();
+            }
+        }
+    }
+    next.run(req).await
 }
 
 /// Decides the caller's address once, for sign-in throttling and the audit trail.

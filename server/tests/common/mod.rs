@@ -35,6 +35,32 @@ pub async fn postgres() -> (Arc<dyn Storage>, Pool) {
         .expect("postgres storage")
 }
 
+/// The router the binary serves (pages, server functions, REST routes and every layer), on
+/// `store`, with sessions in memory.
+pub fn app_router(store: Arc<dyn Storage>) -> axum::Router {
+    use clap::Parser;
+    use reintegra::context::Ctx;
+    use reintegra::http::{self, AppState};
+    let settings = reintegra::config::Cli::parse_from([
+        "reintegra",
+        "--database-url",
+        "sqlite://unused",
+        "--site-root",
+        "/nonexistent",
+    ])
+    .settings;
+    let policy = reintegra::sign_in_policy(&settings);
+    let backend = Arc::new(reintegra::users::Users::new(Ctx::new(store.clone()), policy));
+    let state = AppState {
+        store,
+        backend,
+        leptos: http::leptos_options(&settings),
+        settings,
+        build: "test".into(),
+    };
+    http::router(state, tower_sessions::MemoryStore::default())
+}
+
 /// Runs `$suite(store)` once on SQLite and once on PostgreSQL, as two tests.
 #[macro_export]
 macro_rules! on_both_databases {
