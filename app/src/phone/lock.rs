@@ -87,30 +87,36 @@ mod browser {
         Ok(())
     }
 
-    /// How the page opens: with the server's key right after a sign-in online (the first time
-    /// making the data key), else with the PIN, else only by signing in online.
-    pub async fn opening(store: PhoneStore, active: bool) -> Lock {
+    /// How the page opens before any network answer: already open (another screen of this
+    /// page), the PIN, or only a sign-in online. `Opening` when this device has no keyring yet
+    /// (the server's key is the only way in).
+    pub fn initial(store: PhoneStore) -> Lock {
         let user = store.user_id;
-        // Reached from another screen of this page: the data is open already.
         if sealed::is_open_for(user) {
             return Lock::Open;
         }
-        let online = web_sys::window().is_some_and(|w| w.navigator().on_line());
-        let ring = keyring(user);
-        if online && active {
-            match net::device_key(store.device_id.get_untracked()).await {
-                Ok(secret) => {
-                    if let Some(lock) = open_online(user, ring.clone(), &secret).await {
-                        return lock;
-                    }
-                }
-                Err(e) => leptos::logging::log!("no device key: {e}"),
-            }
-        }
-        match ring {
+        match keyring(user) {
             Some(k) if k.pin.is_some() => Lock::EnterPin { tries_left: None },
             Some(_) => Lock::SignInNeeded(SignInWhy::Forgotten),
-            None => Lock::SignInNeeded(SignInWhy::FirstTime),
+            None => Lock::Opening,
+        }
+    }
+
+    /// Right after a password sign-in online, the server's key opens the data (the first time
+    /// making the data key, then asking for a PIN). `None` when it cannot: offline, a weak
+    /// signal, no sign-in since the last handover, a device marked lost. The PIN screen is up
+    /// meanwhile, so a slow network never keeps a worker out.
+    pub async fn with_server_key(store: PhoneStore, active: bool) -> Option<Lock> {
+        let online = web_sys::window().is_some_and(|w| w.navigator().on_line());
+        if !online || !active {
+            return None;
+        }
+        match net::device_key(store.device_id.get_untracked()).await {
+            Ok(secret) => open_online(store.user_id, keyring(store.user_id), &secret).await,
+            Err(e) => {
+                leptos::logging::log!("no device key: {e}");
+                None
+            }
         }
     }
 

@@ -127,6 +127,10 @@ pub(crate) fn go(screen: Screen) {
     let _ = screen;
 }
 
+/// Seconds the field screen waits for the server's key before it asks for the PIN.
+#[cfg(feature = "hydrate")]
+const SERVER_KEY_WAIT_SECS: u64 = 3;
+
 #[component]
 pub fn FieldPage() -> impl IntoView {
     signed_in_or_departing(|user: SessionUser| view! { <FieldApp user /> })
@@ -159,7 +163,40 @@ fn FieldApp(user: SessionUser) -> impl IntoView {
                     store.persistent.set(crate::phone::idb::persistent_storage().await);
                 });
                 store.identify_device().await;
-                store.lock.set(crate::phone::lock::opening(store, active).await);
+                let first = crate::phone::lock::initial(store);
+                let online = web_sys::window().is_some_and(|w| w.navigator().on_line());
+                if first == Lock::Open || !online || !active {
+                    store.lock.set(match first {
+                        Lock::Opening => Lock::SignInNeeded(crate::phone::lock::SignInWhy::FirstTime),
+                        other => other,
+                    });
+                    return;
+                }
+                // Online: the server's key may open it (right after a sign-in). A weak signal
+                // never keeps a worker out: after a few seconds the PIN screen comes up anyway.
+                let fallback = match first {
+                    Lock::Opening => Lock::SignInNeeded(crate::phone::lock::SignInWhy::FirstTime),
+                    other => other,
+                };
+                store.lock.set(Lock::Opening);
+                set_timeout(
+                    move || {
+                        if store.lock.get_untracked() == Lock::Opening && first != Lock::Opening {
+                            store.lock.set(fallback);
+                        }
+                    },
+                    std::time::Duration::from_secs(SERVER_KEY_WAIT_SECS),
+                );
+                let opened = crate::phone::lock::with_server_key(store, active).await;
+                // The PIN may have opened it meanwhile: that stands.
+                if store.lock.get_untracked() == Lock::Open {
+                    return;
+                }
+                match opened {
+                    Some(next) => store.lock.set(next),
+                    None if store.lock.get_untracked() == Lock::Opening => store.lock.set(fallback),
+                    None => {}
+                }
             });
         });
         // Once open (by the server's key, a PIN, after a lock): read the data, then sync.
