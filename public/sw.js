@@ -4,6 +4,15 @@
 const BUILD = "__BUILD__";
 const SHELL = "reintegra-shell-" + BUILD; // hashed assets, icons, manifest
 const PAGES = "reintegra-pages-" + BUILD; // server-rendered pages last seen online
+// Kept in the pages cache: the language of the last page seen.
+const LANG_KEY = "/__reintegra-language";
+// The offline page for a page never seen online, in the language of the last page seen.
+const OFFLINE = {
+  sq: "Pa rrjet. Kjo faqe nuk është hapur ende me rrjet në këtë pajisje.",
+  "sr-Latn": "Nema mreže. Ova stranica još nije otvorena uz mrežu na ovom uređaju.",
+  tr: "Ağ yok. Bu sayfa bu cihazda henüz ağ ile açılmadı.",
+  en: "Offline. This page has not been opened online on this device yet.",
+};
 const STATIC = ["/manifest.webmanifest", "/icons/icon-192.png", "/icons/icon-512.png", "/register-sw.js"];
 
 self.addEventListener("install", (event) => {
@@ -75,12 +84,18 @@ async function page(req, url) {
     const res = await fetch(req);
     if (res.ok && !res.redirected && (res.headers.get("content-type") || "").startsWith("text/html")) {
       await pages.put(url.pathname, res.clone());
+      // The language of the last page seen, for the offline page below.
+      const lang = (await res.clone().text()).match(/<html[^>]*\blang="([A-Za-z-]+)"/);
+      if (lang) await pages.put(LANG_KEY, new Response(lang[1]));
     }
     return res;
   } catch (e) {
     const cached = (await pages.match(url.pathname, { ignoreVary: true })) || (await pages.match("/", { ignoreVary: true })) || (await pages.match("/login", { ignoreVary: true }));
     if (cached) return cached;
-    return new Response("<!doctype html><meta charset=utf-8><title>Reintegra</title><p>Offline.</p>", {
+    const seen = await pages.match(LANG_KEY);
+    const lang = seen ? await seen.text() : "sq";
+    const text = OFFLINE[lang] || OFFLINE.sq;
+    return new Response(`<!doctype html><html lang="${lang}"><meta charset=utf-8><meta name=viewport content="width=device-width"><title>Reintegra</title><p>${text}</p></html>`, {
       status: 503,
       headers: { "content-type": "text/html; charset=utf-8" },
     });

@@ -123,7 +123,10 @@ pub fn merge_import(
             continue;
         }
         let item = OutboxItem {
-            state: SendState::Waiting { note: None },
+            state: SendState::Waiting {
+                note: None,
+                reason: None,
+            },
             ..item.clone()
         };
         outbox.push(item.clone());
@@ -226,7 +229,13 @@ mod tests {
         let added = merge_import(&mut outbox, &e, me).unwrap();
         assert_eq!(added.len(), 1);
         assert_eq!(added[0].change.change_id, first.change.change_id);
-        assert_eq!(added[0].state, SendState::Waiting { note: None });
+        assert_eq!(
+            added[0].state,
+            SendState::Waiting {
+                note: None,
+                reason: None
+            }
+        );
         let order: Vec<_> = outbox.iter().map(|i| i.change.change_id).collect();
         assert_eq!(order, vec![first.change.change_id, second.change.change_id]);
         // Taken in again: nothing more.

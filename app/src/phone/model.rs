@@ -27,7 +27,13 @@ pub struct Draft {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum SendState {
     /// Not sent yet, or to be sent again (the server said "not yet" or could not be reached).
-    Waiting { note: Option<String> },
+    /// `reason` is the server's "not yet", put into the worker's words on screen (`note` is its
+    /// English message, all that older phones kept).
+    Waiting {
+        note: Option<String>,
+        #[serde(default)]
+        reason: Option<crate::domain::sync::Rejection>,
+    },
     /// The server refused it for good; kept until the worker deals with it. `reason` is put
     /// into the worker's words on screen (older phones kept only the server's English message).
     Refused {
@@ -166,7 +172,7 @@ pub enum AfterPush {
     /// The server has it: forget the change; later changes to the record now build on `version`.
     Done { version: i64 },
     /// Keep it and send again later.
-    Retry(String),
+    Retry(String, crate::domain::sync::Rejection),
     /// Keep it, marked, for the worker to see.
     Refused(String, crate::domain::sync::Rejection),
 }
@@ -176,7 +182,7 @@ pub fn after_push(result: &ChangeResult) -> AfterPush {
         Outcome::Applied { version } | Outcome::AlreadyApplied { version } | Outcome::Conflict { version, .. } => {
             AfterPush::Done { version: *version }
         }
-        o @ Outcome::Rejected { message, .. } if !o.is_final() => AfterPush::Retry(message.clone()),
+        o @ Outcome::Rejected { message, reason, .. } if !o.is_final() => AfterPush::Retry(message.clone(), *reason),
         Outcome::Rejected { message, reason, .. } => AfterPush::Refused(message.clone(), *reason),
     }
 }
@@ -238,10 +244,13 @@ pub fn apply_results(outbox: &mut Vec<OutboxItem>, results: &[ChangeResult]) -> 
                 }
                 done.push(change_id);
             }
-            AfterPush::Retry(note) => {
+            AfterPush::Retry(note, reason) => {
                 let item = &mut outbox[pos];
                 item.attempts += 1;
-                item.state = SendState::Waiting { note: Some(note) };
+                item.state = SendState::Waiting {
+                    note: Some(note),
+                    reason: Some(reason),
+                };
             }
             AfterPush::Refused(message, reason) => {
                 let item = &mut outbox[pos];
@@ -347,7 +356,10 @@ mod tests {
                 made_at: Utc::now(),
             },
             user_id: user,
-            state: SendState::Waiting { note: None },
+            state: SendState::Waiting {
+                note: None,
+                reason: None,
+            },
             attempts: 0,
         }
     }
@@ -397,7 +409,14 @@ mod tests {
         assert_eq!(done.len(), 1);
         assert_eq!(outbox.len(), 3);
         assert_eq!(outbox[0].change.base_version, Some(1));
-        assert!(matches!(outbox[1].state, SendState::Waiting { note: Some(_) }));
+        // "Not yet" keeps the reason, to be put into the worker's words.
+        assert!(matches!(
+            outbox[1].state,
+            SendState::Waiting {
+                note: Some(_),
+                reason: Some(crate::domain::sync::Rejection::UnknownCase)
+            }
+        ));
         assert!(matches!(outbox[2].state, SendState::Refused { .. }));
     }
 

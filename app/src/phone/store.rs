@@ -16,7 +16,9 @@ use uuid::Uuid;
 pub enum SyncProblem {
     Offline,
     SignedOut,
-    Server(String),
+    /// The server answered with this status (`None`: an answer the phone could not read).
+    Server(Option<u16>),
+    /// The phone's own storage failed; the detail is the browser's, for the console.
     Storage(String),
 }
 
@@ -195,7 +197,10 @@ impl PhoneStore {
                         made_at: Utc::now(),
                     },
                     user_id: self.user_id,
-                    state: SendState::Waiting { note: None },
+                    state: SendState::Waiting {
+                        note: None,
+                        reason: None,
+                    },
                     attempts: 0,
                 };
                 let mut kept = None;
@@ -975,7 +980,14 @@ mod browser {
         match e {
             NetError::Offline => SyncProblem::Offline,
             NetError::SignedOut => SyncProblem::SignedOut,
-            other => SyncProblem::Server(other.to_string()),
+            NetError::Http(status, message) => {
+                leptos::logging::warn!("sync refused: {status} {message}");
+                SyncProblem::Server(Some(status))
+            }
+            other => {
+                leptos::logging::warn!("sync failed: {other}");
+                SyncProblem::Server(None)
+            }
         }
     }
 }

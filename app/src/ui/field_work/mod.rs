@@ -340,7 +340,13 @@ fn SyncBar() -> impl IntoView {
             .my_outbox()
             .into_iter()
             .filter_map(|i| match i.state {
-                crate::phone::model::SendState::Waiting { note: Some(note) } => Some((i.change.kind, note)),
+                crate::phone::model::SendState::Waiting {
+                    note: Some(note),
+                    reason,
+                } => Some((
+                    i.change.kind,
+                    reason.map_or(note, |r| crate::i18n_support::rejection_text(i18n, r)),
+                )),
                 _ => None,
             })
             .collect::<Vec<_>>()
@@ -383,8 +389,22 @@ fn SyncBar() -> impl IntoView {
                                 {t!(i18n, sync_signed_out)} " " <a href="/login">{t!(i18n, sign_in)}</a>
                             </p>
                         }.into_any(),
-                        SyncProblem::Server(m) | SyncProblem::Storage(m) => view! {
-                            <p class="error" data-testid="sync-problem">{t!(i18n, sync_failed)} " " {m}</p>
+                        // Put into words here, in the user's language: never the server's English.
+                        SyncProblem::Server(status) => {
+                            let why = match status {
+                                Some(403 | 404) => crate::i18n_support::rejection_text(i18n, crate::domain::sync::Rejection::Forbidden),
+                                Some(400 | 413 | 422) => t_string!(i18n, bad_request).to_string(),
+                                Some(500..) => t_string!(i18n, server_error).to_string(),
+                                _ => t_string!(i18n, network_error).to_string(),
+                            };
+                            view! {
+                                <p class="error" data-testid="sync-problem" data-status=status.map(|s| s.to_string())>
+                                    {t!(i18n, sync_failed)} " " {why}
+                                </p>
+                            }.into_any()
+                        }
+                        SyncProblem::Storage(detail) => view! {
+                            <p class="error" data-testid="sync-problem" title=detail>{t!(i18n, sync_failed)} " " {t!(i18n, storage_failed)}</p>
                         }.into_any(),
                     })
             }}
