@@ -100,8 +100,11 @@ test("wrong PINs forget the PIN, and an online sign-in opens everything queued a
     // Back online: signing in again opens the data with the server's key, a new PIN is chosen,
     // and the change that waited goes, once.
     await ctx.setOffline(false);
-    await page.getByTestId("sign-in-again").click();
+    // Signing out loads the sign-in page as a whole document: let it settle before the next
+    // navigation.
+    await Promise.all([page.waitForEvent("load"), page.getByTestId("sign-in-again").click()]);
     await page.waitForURL(/\/login/);
+    await hydrated(page);
     await signInAs(page, "field");
     const newPin = "246801";
     assert.equal(await openField(page, "", newPin), "choose");
