@@ -5,53 +5,19 @@
 
 mod common;
 
-use app::api::ssr::{SharedBackend, KEY_GRANT, USER_KEY};
 use app::domain::device::{DeviceKey, DeviceSummary, WipeReason};
 use app::domain::sync::{ErrorBody, PushResponse};
 use axum::body::Body;
-use axum::extract::Path;
 use axum::http::{header, Request, StatusCode};
-use axum::routing::post;
 use axum::Router;
 use chrono::Utc;
 use common::world::*;
 use http_body_util::BodyExt;
-use reintegra::auth::throttle;
-use reintegra::context::Ctx;
-use reintegra::http::ApiState;
 use reintegra::storage::{AuditQuery, Storage};
-use reintegra::users::{SignInPolicy, Users};
 use serde_json::{json, Value};
 use std::sync::Arc;
 use tower::ServiceExt;
-use tower_sessions::{MemoryStore, Session, SessionManagerLayer};
 use uuid::Uuid;
-
-fn router(store: Arc<dyn Storage>) -> Router {
-    let policy = throttle::Policy {
-        max_failures: 5,
-        window: chrono::Duration::minutes(15),
-        lockout: chrono::Duration::minutes(15),
-    };
-    let backend: SharedBackend = Arc::new(Users::new(
-        Ctx::new(store.clone()),
-        SignInPolicy {
-            per_account: policy,
-            per_address: policy,
-        },
-    ));
-    Router::new()
-        .merge(ApiState::new(store, backend).routes())
-        // Test-only sign-in: what the real sign-in leaves in the session (the user, the grant).
-        .route(
-            "/test/sign-in/{id}",
-            post(|session: Session, Path(id): Path<Uuid>| async move {
-                session.insert(USER_KEY, id).await.unwrap();
-                session.insert(KEY_GRANT, true).await.unwrap();
-            }),
-        )
-        .layer(SessionManagerLayer::new(MemoryStore::default()).with_secure(false))
-}
 
 struct Client {
     app: Router,
@@ -130,7 +96,7 @@ async fn rows(w: &World, action: &str) -> Vec<reintegra::storage::AuditEvent> {
 
 async fn a_device_key_is_handed_once_per_sign_in_and_never_to_a_lost_device(store: Arc<dyn Storage>) {
     let w = world(store.clone()).await;
-    let app = router(store);
+    let app = common::api_router(store);
     let (tablet, phone) = (Uuid::now_v7(), Uuid::now_v7());
 
     let first = Client::sign_in(&app, w.worker.id).await;
@@ -208,7 +174,7 @@ async fn a_device_key_is_handed_once_per_sign_in_and_never_to_a_lost_device(stor
 
 async fn a_disabled_users_phone_sends_its_outbox_before_it_is_told_to_wipe(store: Arc<dyn Storage>) {
     let w = world(store.clone()).await;
-    let app = router(store.clone());
+    let app = common::api_router(store.clone());
     let phone = Uuid::now_v7();
     let worker = Client::sign_in(&app, w.worker.id).await;
     // Work done before the account was disabled, still in the phone's outbox.

@@ -2,22 +2,14 @@
 
 mod common;
 
-use app::api::ssr::{SharedBackend, USER_KEY};
 use app::domain::sync::{ErrorBody, PushResponse, MAX_PUSH_BYTES};
 use app::domain::Role;
 use axum::body::Body;
-use axum::extract::Path;
 use axum::http::{header, Request, StatusCode};
-use axum::routing::post;
 use axum::Router;
 use http_body_util::BodyExt;
-use reintegra::context::Ctx;
-use reintegra::http::ApiState;
-use reintegra::users::{SignInPolicy, Users};
-use reintegra::{auth::throttle, seed};
-use std::sync::Arc;
+use reintegra::seed;
 use tower::ServiceExt;
-use tower_sessions::{MemoryStore, Session, SessionManagerLayer};
 use uuid::Uuid;
 
 async fn app() -> (Router, Uuid) {
@@ -36,29 +28,7 @@ async fn app() -> (Router, Uuid) {
     )
     .await
     .unwrap();
-    let policy = throttle::Policy {
-        max_failures: 5,
-        window: chrono::Duration::minutes(15),
-        lockout: chrono::Duration::minutes(15),
-    };
-    let backend: SharedBackend = Arc::new(Users::new(
-        Ctx::new(store.clone()),
-        SignInPolicy {
-            per_account: policy,
-            per_address: policy,
-        },
-    ));
-    let router = Router::new()
-        .merge(ApiState::new(store, backend).routes())
-        // Test-only sign-in: puts a user in the session as the real sign-in does.
-        .route(
-            "/test/sign-in/{id}",
-            post(|session: Session, Path(id): Path<Uuid>| async move {
-                session.insert(USER_KEY, id).await.unwrap();
-            }),
-        )
-        .layer(SessionManagerLayer::new(MemoryStore::default()).with_secure(false));
-    (router, worker.id)
+    (common::api_router(store), worker.id)
 }
 
 async fn sign_in(app: &Router, id: Uuid) -> String {

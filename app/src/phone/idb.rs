@@ -92,10 +92,6 @@ pub async fn put_text(db: &IdbDatabase, name: &str, key: &str, text: &str) -> Re
     put(db, name, key, &JsValue::from_str(text)).await
 }
 
-pub async fn put_bytes(db: &IdbDatabase, name: &str, key: &str, bytes: &[u8]) -> Result<(), IdbError> {
-    put(db, name, key, &Uint8Array::from(bytes).into()).await
-}
-
 pub async fn get(db: &IdbDatabase, name: &str, key: &str) -> Result<Option<JsValue>, IdbError> {
     let s = store(db, name, IdbTransactionMode::Readonly)?;
     let v = done(&s.get(&JsValue::from_str(key))?).await?;

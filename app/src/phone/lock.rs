@@ -87,30 +87,29 @@ mod browser {
         Ok(())
     }
 
-    /// How the page opens before any network answer: already open (another screen of this
-    /// page), the PIN, or only a sign-in online. `Opening` when this device has no keyring yet
-    /// (the server's key is the only way in).
-    pub fn initial(store: PhoneStore) -> Lock {
-        let user = store.user_id;
-        if sealed::is_open_for(user) {
-            return Lock::Open;
-        }
+    /// What opens the data of `user` without the server: the PIN, else only a sign-in online.
+    fn without_server(user: Uuid) -> Lock {
         match keyring(user) {
             Some(k) if k.pin.is_some() => Lock::EnterPin { tries_left: None },
             Some(_) => Lock::SignInNeeded(SignInWhy::Forgotten),
-            None => Lock::Opening,
+            None => Lock::SignInNeeded(SignInWhy::FirstTime),
+        }
+    }
+
+    /// How the page opens before any network answer: already open (another screen of this
+    /// page), else as [`without_server`].
+    pub fn initial(store: PhoneStore) -> Lock {
+        if sealed::is_open_for(store.user_id) {
+            Lock::Open
+        } else {
+            without_server(store.user_id)
         }
     }
 
     /// Right after a password sign-in online, the server's key opens the data (the first time
-    /// making the data key, then asking for a PIN). `None` when it cannot: offline, a weak
-    /// signal, no sign-in since the last handover, a device marked lost. The PIN screen is up
-    /// meanwhile, so a slow network never keeps a worker out.
-    pub async fn with_server_key(store: PhoneStore, active: bool) -> Option<Lock> {
-        let online = web_sys::window().is_some_and(|w| w.navigator().on_line());
-        if !online || !active {
-            return None;
-        }
+    /// making the data key, then asking for a PIN). `None` when it cannot: a weak signal, no
+    /// sign-in since the last handover, a device marked lost.
+    pub async fn with_server_key(store: PhoneStore) -> Option<Lock> {
         match net::device_key(store.device_id.get_untracked()).await {
             Ok(secret) => open_online(store.user_id, keyring(store.user_id), &secret).await,
             Err(e) => {
@@ -234,10 +233,6 @@ mod browser {
     /// Locks now: the key and everything read leave memory; what was being written still lands.
     pub fn lock(store: PhoneStore) {
         store.lock_memory();
-        let next = match keyring(store.user_id) {
-            Some(k) if k.pin.is_some() => Lock::EnterPin { tries_left: None },
-            _ => Lock::SignInNeeded(SignInWhy::Forgotten),
-        };
-        store.lock.set(next);
+        store.lock.set(without_server(store.user_id));
     }
 }

@@ -373,14 +373,14 @@ mod browser {
     /// Carries this user's queued work from the database all users once shared into their own:
     /// outbox items, photos and reads that name them, and the drafts if they were the last to
     /// use it (drafts carry no owner). Nothing else moves: the caseload is pulled again. The
-    /// shared database goes once no one's queued work is left in it. Returns the device ID it
-    /// had, if any.
-    async fn carry_over(me: Uuid, mine: &Sealed) -> Result<Option<Uuid>, idb::IdbError> {
+    /// shared database goes once no one's queued work is left in it. (Its device ID was taken
+    /// before, by [`PhoneStore::identify_device`].)
+    async fn carry_over(me: Uuid, mine: &Sealed) -> Result<(), idb::IdbError> {
         // Where the browser cannot list its databases, the shared one is opened (created empty
         // if it never was) and removed below when nothing is in it.
         if let Some(names) = idb::names().await {
             if !names.iter().any(|x| x == idb::SHARED) {
-                return Ok(None);
+                return Ok(());
             }
         }
         let shared = idb::open(idb::SHARED).await?;
@@ -448,14 +448,11 @@ mod browser {
             || !idb::keys(&shared, idb::DRAFTS).await?.is_empty()
             || !staying.is_empty()
             || !other_reads.is_empty();
-        let device = meta_plain(&shared, "device_id")
-            .await
-            .and_then(|s| Uuid::parse_str(&s).ok());
         shared.close();
         if !anyone_left {
             idb::remove(idb::SHARED)?;
         }
-        Ok(device)
+        Ok(())
     }
 
     fn parse<T: serde::de::DeserializeOwned>(texts: Vec<String>) -> Vec<T> {
@@ -499,8 +496,7 @@ mod browser {
             if legacy > 0 {
                 leptos::logging::log!("sealed {legacy} values written before encryption");
             }
-            let from_shared_store = carry_over(self.user_id, &db).await?;
-            self.device_id.set(device_id(from_shared_store));
+            carry_over(self.user_id, &db).await?;
             db.put_text(idb::META, "user_id", &self.user_id.to_string()).await?;
             let records: Vec<RecordState> = parse(db.all_text(idb::RECORDS).await?);
             self.records.set(records.into_iter().map(|r| (r.id, r)).collect());

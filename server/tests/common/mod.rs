@@ -61,6 +61,37 @@ pub fn app_router(store: Arc<dyn Storage>) -> axum::Router {
     http::router(state, tower_sessions::MemoryStore::default())
 }
 
+/// The REST routes alone, on `store`, with a test-only sign-in (`POST /test/sign-in/{id}`)
+/// that leaves in the session what the real sign-in leaves: the user and the device-key grant.
+pub fn api_router(store: Arc<dyn Storage>) -> axum::Router {
+    use app::api::ssr::{SharedBackend, KEY_GRANT, USER_KEY};
+    use reintegra::context::Ctx;
+    let policy = reintegra::auth::throttle::Policy {
+        max_failures: 5,
+        window: chrono::Duration::minutes(15),
+        lockout: chrono::Duration::minutes(15),
+    };
+    let backend: SharedBackend = Arc::new(reintegra::users::Users::new(
+        Ctx::new(store.clone()),
+        reintegra::users::SignInPolicy {
+            per_account: policy,
+            per_address: policy,
+        },
+    ));
+    axum::Router::new()
+        .merge(reintegra::http::ApiState::new(store, backend).routes())
+        .route(
+            "/test/sign-in/{id}",
+            axum::routing::post(
+                |session: tower_sessions::Session, axum::extract::Path(id): axum::extract::Path<Uuid>| async move {
+                    session.insert(USER_KEY, id).await.unwrap();
+                    session.insert(KEY_GRANT, true).await.unwrap();
+                },
+            ),
+        )
+        .layer(tower_sessions::SessionManagerLayer::new(tower_sessions::MemoryStore::default()).with_secure(false))
+}
+
 /// Runs `$suite(store)` once on SQLite and once on PostgreSQL, as two tests.
 #[macro_export]
 macro_rules! on_both_databases {

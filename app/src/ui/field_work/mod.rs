@@ -166,35 +166,30 @@ fn FieldApp(user: SessionUser) -> impl IntoView {
                 let first = crate::phone::lock::initial(store);
                 let online = web_sys::window().is_some_and(|w| w.navigator().on_line());
                 if first == Lock::Open || !online || !active {
-                    store.lock.set(match first {
-                        Lock::Opening => Lock::SignInNeeded(crate::phone::lock::SignInWhy::FirstTime),
-                        other => other,
-                    });
+                    store.lock.set(first);
                     return;
                 }
                 // Online: the server's key may open it (right after a sign-in). A weak signal
-                // never keeps a worker out: after a few seconds the PIN screen comes up anyway.
-                let fallback = match first {
-                    Lock::Opening => Lock::SignInNeeded(crate::phone::lock::SignInWhy::FirstTime),
-                    other => other,
-                };
+                // never keeps a worker out: after a few seconds the PIN screen comes up anyway
+                // (without a keyring there is nothing else to show).
                 store.lock.set(Lock::Opening);
+                let has_keyring = first != Lock::SignInNeeded(crate::phone::lock::SignInWhy::FirstTime);
                 set_timeout(
                     move || {
-                        if store.lock.get_untracked() == Lock::Opening && first != Lock::Opening {
-                            store.lock.set(fallback);
+                        if has_keyring && store.lock.get_untracked() == Lock::Opening {
+                            store.lock.set(first);
                         }
                     },
                     std::time::Duration::from_secs(SERVER_KEY_WAIT_SECS),
                 );
-                let opened = crate::phone::lock::with_server_key(store, active).await;
+                let opened = crate::phone::lock::with_server_key(store).await;
                 // The PIN may have opened it meanwhile: that stands.
                 if store.lock.get_untracked() == Lock::Open {
                     return;
                 }
                 match opened {
                     Some(next) => store.lock.set(next),
-                    None if store.lock.get_untracked() == Lock::Opening => store.lock.set(fallback),
+                    None if store.lock.get_untracked() == Lock::Opening => store.lock.set(first),
                     None => {}
                 }
             });
