@@ -10,6 +10,7 @@ pub mod closure;
 pub mod device;
 pub mod duplicate;
 pub mod follow_up;
+pub mod indicator;
 pub mod institution;
 pub mod plan;
 pub mod problem;
