@@ -57,6 +57,9 @@ pub enum ApiError {
     /// The device key is handed over once per online sign-in, and this session used it.
     #[error("sign in again to open this phone's data")]
     KeyNotGranted,
+    /// An indicator's definition, a figure typed by hand or a report's period the rules refuse.
+    #[error("{0}")]
+    Indicator(crate::domain::indicator::IndicatorError),
 }
 
 impl ApiError {
@@ -71,7 +74,7 @@ impl ApiError {
             ApiError::MethodNotAllowed => 405,
             ApiError::UsernameTaken | ApiError::WrongOffset(_) => 409,
             ApiError::TooLarge { .. } => 413,
-            ApiError::Invalid(_) | ApiError::HashMismatch | ApiError::Restriction(_) => 422,
+            ApiError::Invalid(_) | ApiError::HashMismatch | ApiError::Restriction(_) | ApiError::Indicator(_) => 422,
             ApiError::Throttled { .. } => 429,
             ApiError::Internal => 500,
             ApiError::Transport(_) => 502,
@@ -100,6 +103,7 @@ impl ApiError {
             ApiError::Restriction(_) => "restriction",
             ApiError::DeviceLost => "device_lost",
             ApiError::KeyNotGranted => "key_not_granted",
+            ApiError::Indicator(_) => "invalid_indicator",
         }
     }
 }
@@ -129,6 +133,12 @@ impl FromServerFnError for ApiError {
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         ApiError::Transport(value.to_string())
+    }
+}
+
+impl From<crate::domain::indicator::IndicatorError> for ApiError {
+    fn from(e: crate::domain::indicator::IndicatorError) -> Self {
+        ApiError::Indicator(e)
     }
 }
 
@@ -327,9 +337,14 @@ pub mod ssr {
             if let ApiError::WrongOffset(blob) = self {
                 return (status, axum::Json(blob)).into_response();
             }
+            let reason = match &self {
+                ApiError::Indicator(e) => Some(e.code().to_string()),
+                _ => None,
+            };
             let body = crate::domain::sync::ErrorBody {
                 error: self.code().into(),
                 message: self.to_string(),
+                reason,
             };
             (status, axum::Json(body)).into_response()
         }

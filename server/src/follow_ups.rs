@@ -106,6 +106,7 @@ impl FollowUps {
         let days = self.referral_days_of(case.municipality_id).await?;
         let thresholds = self.thresholds_of(case.municipality_id).await?;
         let computed = self.computed(case_id, &records, &days, &thresholds, now);
+        crate::indicators::keep_figures(&self.ctx, case, &records, &computed, &thresholds, now).await?;
         let stored: BTreeMap<String, FollowUpRow> = self
             .ctx
             .store

@@ -1,8 +1,9 @@
 //! The Reintegra server: one module per use case over a shared [`context::Ctx`] (store, clock,
 //! audit, permission check), the HTTP boundary in [`http`], storage in [`storage`].
 //!
-//! Imports run one way: `context` and `records` ← `follow_ups` ← `duplicates`, `referrals`,
-//! `cases`, `school`, `sync` ← `http`.
+//! Imports run one way: `context` and `records` ← `indicators` (each case's figures) ←
+//! `follow_ups` ← `duplicates`, `referrals`, `cases`, `school`, `sync` ← `http`; `export` writes
+//! spreadsheets for any of them.
 
 pub mod audit;
 pub mod auth;
@@ -12,8 +13,10 @@ pub mod config;
 pub mod context;
 pub mod devices;
 pub mod duplicates;
+pub mod export;
 pub mod follow_ups;
 pub mod http;
+pub mod indicators;
 pub mod plans;
 pub mod protection;
 pub mod records;

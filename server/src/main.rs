@@ -118,7 +118,8 @@ async fn serve(settings: Settings) -> Result<(), ServerError> {
 
 /// The plans' clock: writes reschedule their own case at once; this pass first finishes what a
 /// crash left undone after a commit (duplicate checks, rescheduling), then turns what fell due
-/// into overdue and escalates it, every ten minutes (first at start-up).
+/// into overdue and escalates it, and keeps each case's indicator figures, every ten minutes
+/// (first at start-up).
 async fn keep_follow_ups(follow_ups: FollowUps, sync: reintegra::sync::SyncService) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);

@@ -510,6 +510,14 @@ async fn the_matrix(store: Arc<dyn Storage>) {
         municipality_id: obiliq,
         institution_id: Some(health_centre),
     };
+    let plan = reintegra::seed::add_plan(
+        store.as_ref(),
+        obiliq,
+        app::domain::indicator::catalogue::obiliq(),
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
     let municipal = |action, method, uri: &str, body: Option<Value>, form| Probe {
         action,
         scope: "own municipality",
@@ -575,6 +583,20 @@ async fn the_matrix(store: Arc<dyn Storage>) {
         ),
         municipal(Action::ViewAuditTrail, "GET", "/api/v1/audit?action=case", None, false),
         municipal(Action::MarkDeviceLost, "GET", "/api/v1/devices", None, false),
+        municipal(
+            Action::ViewIndicators,
+            "GET",
+            &format!("/api/v1/indicators/plans/{plan}/report?from=2026-01-01&to=2026-12-31"),
+            None,
+            false,
+        ),
+        municipal(
+            Action::EditIndicators,
+            "PUT",
+            &format!("/api/v1/indicators/plans/{plan}/by-hand"),
+            Some(json!({ "code": "curricula", "from": "2026-01-01", "to": "2026-12-31", "value": 20.0 })),
+            false,
+        ),
         municipal(
             Action::ManageSchools,
             "POST",

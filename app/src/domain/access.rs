@@ -75,6 +75,12 @@ pub enum Action {
     ViewAuditTrail,
     /// List the devices that hold the municipality's users' keys, and mark one lost.
     MarkDeviceLost,
+    /// Read the municipal plan's indicator report and download it; the cases behind a figure
+    /// are listed only as far as the user may see each case.
+    ViewIndicators,
+    /// Change an indicator's definition (numerator, denominator, baseline, targets) and type the
+    /// figures the records cannot give.
+    EditIndicators,
 }
 
 /// How far a grant reaches inside the user's own municipality (no grant crosses municipalities:
@@ -122,7 +128,7 @@ const CASE_MANAGEMENT: &[(Role, Scope)] = &[(CaseManager, OwnCases), (Supervisor
 const MUNICIPAL_CASE_WORK: &[(Role, Scope)] = &[(CaseManager, Municipality), (Supervisor, Municipality)];
 
 impl Action {
-    pub const ALL: [Action; 31] = [
+    pub const ALL: [Action; 33] = [
         Action::ViewCase,
         Action::EditCase,
         Action::ReassignCase,
@@ -154,6 +160,8 @@ impl Action {
         Action::RestrictCase,
         Action::ViewAuditTrail,
         Action::MarkDeviceLost,
+        Action::ViewIndicators,
+        Action::EditIndicators,
     ];
 
     /// The table: which roles may do this, and how far. A role not listed may not.
@@ -164,6 +172,12 @@ impl Action {
             Action::ViewCase | Action::EditCase | Action::ResolveConflict | Action::ViewRestrictedCase => CASE_WORK,
             Action::RestrictCase => &[(Supervisor, Municipality)],
             Action::ViewAuditTrail | Action::MarkDeviceLost => &[(Supervisor, Municipality), (Admin, Municipality)],
+            Action::ViewIndicators => &[
+                (CaseManager, Municipality),
+                (Supervisor, Municipality),
+                (Admin, Municipality),
+            ],
+            Action::EditIndicators => &[(Admin, Municipality)],
             Action::ReassignCase => &[(Supervisor, Municipality)],
             Action::ViewDuplicates | Action::MergePeople | Action::DismissDuplicate => MUNICIPAL_CASE_WORK,
             // The school team answers the schooling referrals sent to its education directorate.
@@ -253,6 +267,8 @@ impl Action {
             Action::RestrictCase => "restrict_case",
             Action::ViewAuditTrail => "view_audit_trail",
             Action::MarkDeviceLost => "mark_device_lost",
+            Action::ViewIndicators => "view_indicators",
+            Action::EditIndicators => "edit_indicators",
         }
     }
 

@@ -389,6 +389,10 @@ pub struct BlobStatus {
 pub struct ErrorBody {
     pub error: String,
     pub message: String,
+    /// The precise cause where a refusal has several (`unknown_measure`, `share_out_of_range`),
+    /// for the phone to put into words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// Which device last set a field, and in which record version.

@@ -169,5 +169,6 @@ pub(crate) fn error_text(i18n: I18nContext<Locale>, error: &ApiError) -> String 
         }
         ApiError::DeviceLost => t_string!(i18n, wipe_device_lost).to_string(),
         ApiError::KeyNotGranted => t_string!(i18n, key_not_granted).to_string(),
+        ApiError::Indicator(e) => crate::i18n_support::label(i18n, &format!("ind_err_{}", e.code())),
     }
 }

@@ -66,6 +66,7 @@ pub struct ApiState {
     pub schools: Schools,
     pub audit: AuditTrail,
     pub devices: crate::devices::Devices,
+    pub indicators: crate::indicators::Indicators,
     pub backend: SharedBackend,
 }
 
@@ -82,6 +83,7 @@ impl ApiState {
             referrals: Referrals::new(ctx.clone()),
             schools: Schools::new(ctx.clone()),
             devices: crate::devices::Devices::new(ctx.clone()),
+            indicators: crate::indicators::Indicators::new(ctx.clone()),
             audit: AuditTrail::new(ctx),
             backend,
         }

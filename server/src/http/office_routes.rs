@@ -4,11 +4,13 @@
 
 use super::extract::{Actor, JsonBody, Path, Query};
 use super::ApiState;
+use crate::export::ExportFormat;
 use app::api::ApiError;
 use app::domain::audit::{AuditFilter, AuditRow};
 use app::domain::device::{DeviceKey, DeviceKeyRequest, DeviceSummary, MarkLost};
 use app::domain::duplicate::DuplicateView;
 use app::domain::follow_up::ReferralDays;
+use app::domain::indicator::{CasesBehind, IndicatorDef, PlanSummary, Report, Side};
 use app::domain::protection::RestrictionChange;
 use app::domain::referral::{self, IncomingReferral};
 use app::domain::school::{EarlyWarning, School, SchoolInput, Thresholds};
@@ -18,6 +20,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
+use chrono::NaiveDate;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -79,6 +82,38 @@ crate::body_limit!(DeviceKeyRequest, 1024, "{\"device_id\": \"…\"}");
 
 crate::body_limit!(MarkLost, 4096, "{\"reason\": \"…\"}");
 
+crate::body_limit!(
+    IndicatorDef,
+    16 * 1024,
+    "{\"code\", \"objective\", \"title\", \"unit\", \"numerator\", \"denominator\", \"baseline\", \"targets\"}"
+);
+
+/// A figure typed by hand for a period.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ByHand {
+    code: String,
+    from: NaiveDate,
+    to: NaiveDate,
+    value: f64,
+}
+
+crate::body_limit!(ByHand, 4096, "{\"code\": …, \"from\": …, \"to\": …, \"value\": …}");
+
+#[derive(Deserialize)]
+struct PeriodQuery {
+    from: NaiveDate,
+    to: NaiveDate,
+}
+
+#[derive(Deserialize)]
+struct CasesQuery {
+    code: String,
+    side: Side,
+    from: NaiveDate,
+    to: NaiveDate,
+}
+
 pub fn router() -> Router<ApiState> {
     Router::new()
         .route("/follow-ups", get(follow_ups))
@@ -103,6 +138,27 @@ pub fn router() -> Router<ApiState> {
         .route("/schools", get(schools).post(add_school))
         .route("/schools/{id}", put(change_school))
         .route("/early-warning", get(early_warning).put(set_early_warning))
+        .route("/indicators/plans", get(indicator_plans))
+        .route("/indicators/plans/{id}/report", get(indicator_report))
+        .route(
+            "/indicators/plans/{id}/report.csv",
+            get(|s, a, p, q| indicator_export(s, a, p, q, ExportFormat::Csv)),
+        )
+        .route(
+            "/indicators/plans/{id}/report.xlsx",
+            get(|s, a, p, q| indicator_export(s, a, p, q, ExportFormat::Xlsx)),
+        )
+        .route("/indicators/plans/{id}/cases", get(indicator_cases))
+        .route(
+            "/indicators/plans/{id}/cases.csv",
+            get(|s, a, p, q| indicator_cases_export(s, a, p, q, ExportFormat::Csv)),
+        )
+        .route(
+            "/indicators/plans/{id}/cases.xlsx",
+            get(|s, a, p, q| indicator_cases_export(s, a, p, q, ExportFormat::Xlsx)),
+        )
+        .route("/indicators/plans/{id}/indicators/{code}", put(edit_indicator))
+        .route("/indicators/plans/{id}/by-hand", put(type_by_hand))
 }
 
 async fn follow_ups(State(s): State<ApiState>, Actor(a): Actor) -> Answer<Vec<FollowUpView>> {
@@ -322,4 +378,93 @@ async fn set_early_warning(
         thresholds,
         defaults: false,
     }))
+}
+
+async fn indicator_plans(State(s): State<ApiState>, Actor(a): Actor) -> Answer<Vec<PlanSummary>> {
+    Ok(Json(s.indicators.plans(&a).await?))
+}
+
+async fn indicator_report(
+    State(s): State<ApiState>,
+    Actor(a): Actor,
+    Path(id): Path<Uuid>,
+    Query(q): Query<PeriodQuery>,
+) -> Answer<Report> {
+    Ok(Json(s.indicators.report(&a, id, q.from, q.to).await?))
+}
+
+/// A spreadsheet download: its type, its name, never cached.
+fn download(format: ExportFormat, name: &str, bytes: Vec<u8>) -> impl axum::response::IntoResponse {
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, format.content_type().to_string()),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+            (axum::http::header::CACHE_CONTROL, "no-store".to_string()),
+        ],
+        bytes,
+    )
+}
+
+async fn indicator_export(
+    State(s): State<ApiState>,
+    Actor(a): Actor,
+    Path(id): Path<Uuid>,
+    Query(q): Query<PeriodQuery>,
+    format: ExportFormat,
+) -> Result<impl axum::response::IntoResponse, ApiError> {
+    let (name, bytes) = s.indicators.export_report(&a, id, q.from, q.to, format).await?;
+    Ok(download(format, &name, bytes))
+}
+
+async fn indicator_cases(
+    State(s): State<ApiState>,
+    Actor(a): Actor,
+    Path(id): Path<Uuid>,
+    Query(q): Query<CasesQuery>,
+) -> Answer<CasesBehind> {
+    Ok(Json(
+        s.indicators.cases_behind(&a, id, &q.code, q.side, q.from, q.to).await?,
+    ))
+}
+
+async fn indicator_cases_export(
+    State(s): State<ApiState>,
+    Actor(a): Actor,
+    Path(id): Path<Uuid>,
+    Query(q): Query<CasesQuery>,
+    format: ExportFormat,
+) -> Result<impl axum::response::IntoResponse, ApiError> {
+    let (name, bytes) = s
+        .indicators
+        .export_cases(&a, id, &q.code, q.side, q.from, q.to, format)
+        .await?;
+    Ok(download(format, &name, bytes))
+}
+
+async fn edit_indicator(
+    State(s): State<ApiState>,
+    Actor(a): Actor,
+    Path((id, code)): Path<(Uuid, String)>,
+    JsonBody(def): JsonBody<IndicatorDef>,
+) -> Result<StatusCode, ApiError> {
+    if def.code != code {
+        return Err(ApiError::BadRequest("the body's code must be the path's".into()));
+    }
+    s.indicators.edit(&a, id, &def).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn type_by_hand(
+    State(s): State<ApiState>,
+    Actor(a): Actor,
+    Path(id): Path<Uuid>,
+    JsonBody(b): JsonBody<ByHand>,
+) -> Result<StatusCode, ApiError> {
+    s.indicators
+        .type_by_hand(&a, id, &b.code, b.from, b.to, b.value)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -420,6 +420,9 @@ pub async fn load_demo(store: &dyn Storage) -> Result<bool, SeedError> {
         services: store.services(obiliq.id).await?,
     };
     load_households(store, &world, DEMO_HOUSEHOLDS, DEMO_SEED, Utc::now()).await?;
+    add_plan(store, obiliq.id, app::domain::indicator::catalogue::obiliq(), now).await?;
+    let prizren = ensure_municipality(store, "prizren", "Prizren").await?;
+    add_plan(store, prizren.id, app::domain::indicator::catalogue::prizren(), now).await?;
     let gjilan = ensure_municipality(store, "gjilan", "Gjilan / Gnjilane").await?;
     create_user(
         store,
@@ -432,6 +435,26 @@ pub async fn load_demo(store: &dyn Storage) -> Result<bool, SeedError> {
     )
     .await?;
     Ok(true)
+}
+
+/// Gives the municipality a plan with its indicators (nothing if it has one with that code).
+pub async fn add_plan(
+    store: &dyn Storage,
+    municipality_id: Uuid,
+    plan: app::domain::indicator::catalogue::PlanTemplate,
+    now: chrono::DateTime<Utc>,
+) -> Result<Uuid, SeedError> {
+    let row = crate::storage::PlanRow {
+        id: Uuid::now_v7(),
+        municipality_id,
+        code: plan.code.into(),
+        name: plan.name.into(),
+        starts_year: plan.starts,
+        ends_year: plan.ends,
+    };
+    store.add_plan(&row, &plan.indicators, now).await?;
+    let kept = store.plans(Some(municipality_id)).await?;
+    Ok(kept.iter().find(|p| p.code == plan.code).map_or(row.id, |p| p.id))
 }
 
 /// How many households the demo municipality has, and the seed that makes them.

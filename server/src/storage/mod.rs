@@ -39,6 +39,7 @@ macro_rules! insert_audits {
 mod blob;
 mod device;
 mod follow_up;
+mod indicator;
 mod record;
 mod school;
 mod service;
@@ -57,6 +58,7 @@ use uuid::Uuid;
 pub use blob::{BlobRow, BlobStore};
 pub use device::{DeviceStore, LostDevice};
 pub use follow_up::{FollowUpRow, FollowUpStore};
+pub use indicator::{FiguresRow, IndicatorStore, PlanRow};
 pub use record::{
     AfterWrite, AppliedChange, CaseScope, Commit, CommitResult, ConflictRow, DuplicateRow, RecordStore, StoredRecord,
 };
@@ -180,7 +182,16 @@ pub struct AuditQuery {
 
 #[async_trait::async_trait]
 pub trait Storage:
-    RecordStore + FollowUpStore + BlobStore + ServiceStore + SchoolStore + DeviceStore + Send + Sync + 'static
+    RecordStore
+    + FollowUpStore
+    + BlobStore
+    + ServiceStore
+    + SchoolStore
+    + DeviceStore
+    + IndicatorStore
+    + Send
+    + Sync
+    + 'static
 {
     async fn ping(&self) -> Result<()>;
     /// True once any user exists: demo data never goes into a database in use.

@@ -97,7 +97,7 @@ pub struct Measure {
 }
 
 /// Why a measure's code was refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]
 pub enum MeasureError {
     #[error("no measure is called {0:?}")]
     Unknown(String),

@@ -94,7 +94,7 @@ pub struct IndicatorDef {
 }
 
 /// Why an indicator's definition or a report's request was refused.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
 pub enum IndicatorError {
     #[error("the period ends before it starts")]
     PeriodEndsBeforeStart,
@@ -108,7 +108,12 @@ pub enum IndicatorError {
     NegativeCount(f64),
     #[error("a target's year must be within 2000–2100: {0}")]
     TargetYear(i32),
+    #[error("this indicator is computed from the records, not typed by hand")]
+    ComputedFromRecords,
 }
+
+/// The figures an error carries came as JSON, which has no NaN: equality is total.
+impl Eq for IndicatorError {}
 
 impl IndicatorError {
     /// The code the phone and the office put into words.
@@ -121,6 +126,7 @@ impl IndicatorError {
             IndicatorError::ShareOutOfRange(_) => "share_out_of_range",
             IndicatorError::NegativeCount(_) => "negative_count",
             IndicatorError::TargetYear(_) => "target_year",
+            IndicatorError::ComputedFromRecords => "computed_from_records",
         }
     }
 }
@@ -247,6 +253,53 @@ pub fn report(
             }
         })
         .collect()
+}
+
+/// A municipal plan, as listed for choosing one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanSummary {
+    pub id: Uuid,
+    pub code: String,
+    pub name: String,
+    pub starts_year: i32,
+    pub ends_year: i32,
+}
+
+/// The indicator report of a plan for a period.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub plan: PlanSummary,
+    pub municipality: String,
+    pub period: Period,
+    pub rows: Vec<IndicatorResult>,
+}
+
+/// Which side of a figure the cases behind it come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Side {
+    Numerator,
+    Denominator,
+}
+
+/// One case behind a figure, as far as the reader may see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseBehind {
+    pub case_id: Uuid,
+    /// The first person registered in the case, as typed.
+    pub name: String,
+    pub village: String,
+    pub field_worker: String,
+    pub returned_on: Option<NaiveDate>,
+    pub closed_on: Option<NaiveDate>,
+}
+
+/// The cases behind a figure: those the reader may see, and how many others there are.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CasesBehind {
+    pub cases: Vec<CaseBehind>,
+    /// Cases counted in the figure that the reader may not open (another worker's, restricted).
+    pub hidden: u64,
 }
 
 #[cfg(test)]

@@ -1,0 +1,483 @@
+//! The municipal plans' indicators. Each case's figures are kept beside it
+//! ([`keep_figures`], run with every rescheduling of the case, so after every write and on the
+//! plans' clock): a report reads one small row per case and runs the domain's one engine
+//! ([`app::domain::indicator::report`]) over them, never every record. The cases behind a figure
+//! are listed as far as the reader may see each case; every report, list and export is audited.
+
+use crate::context::Ctx;
+use crate::export::{Cell, ExportFormat, Table};
+use crate::records::typed;
+use crate::storage::{FiguresRow, PlanRow, StoredRecord};
+use app::api::ApiError;
+use app::domain::follow_up::{local_today, FollowUp};
+use app::domain::indicator::{
+    self, check_value, CaseBehind, CaseFigures, CasesBehind, IndicatorDef, IndicatorError, IndicatorResult,
+    LiteracyFigure, Period, PlanSummary, Report, Side, Unit,
+};
+use app::domain::record::{Case, Household, Literacy, Member, TypedRecord};
+use app::domain::school::Thresholds;
+use app::domain::{Action, RecordKind, SessionUser, Target};
+use chrono::{DateTime, NaiveDate, Utc};
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+/// Keeps the figures of the case `records` belong to, from the follow-ups just computed for it.
+/// A case merged into another counts only there.
+pub async fn keep_figures(
+    ctx: &Ctx,
+    case: &StoredRecord,
+    records: &[StoredRecord],
+    follow_ups: &[FollowUp],
+    thresholds: &Thresholds,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    if case.kind != RecordKind::Case {
+        return Ok(());
+    }
+    let c: Case = typed(case)?;
+    if c.merged_into.is_some() {
+        return Ok(ctx.store.remove_case_figures(case.id).await?);
+    }
+    let inputs: Vec<_> = records
+        .iter()
+        .filter(|r| r.case_id == case.id)
+        .map(|r| (r.kind, r.id, &r.fields, local_today(r.created_at)))
+        .collect();
+    let figures = CaseFigures::of(case.id, &inputs, follow_ups, thresholds, local_today(now));
+    let row = FiguresRow {
+        case_id: case.id,
+        municipality_id: case.municipality_id,
+        restricted: c.is_restricted(),
+        figures: serde_json::to_string(&figures).map_err(|_| ApiError::Internal)?,
+    };
+    ctx.store.save_case_figures(&row, now).await?;
+    Ok(())
+}
+
+fn summary(p: &PlanRow) -> PlanSummary {
+    PlanSummary {
+        id: p.id,
+        code: p.code.clone(),
+        name: p.name.clone(),
+        starts_year: p.starts_year,
+        ends_year: p.ends_year,
+    }
+}
+
+/// Every case's figures of the municipality (or all), read off their rows.
+async fn figures_in(ctx: &Ctx, municipality_id: Option<Uuid>) -> Result<Vec<CaseFigures>, ApiError> {
+    ctx.store
+        .case_figures(municipality_id)
+        .await?
+        .iter()
+        .map(|r| {
+            serde_json::from_str(&r.figures).map_err(|e| {
+                tracing::error!(case = %r.case_id, error = %e, "case figures do not read");
+                ApiError::Internal
+            })
+        })
+        .collect()
+}
+
+async fn literacy_in(ctx: &Ctx, municipality_id: Option<Uuid>) -> Result<Vec<LiteracyFigure>, ApiError> {
+    let mut out = Vec::new();
+    for (id, _, fields, created_at) in ctx.store.literacy_list(municipality_id).await? {
+        let fields = serde_json::from_str(&fields).map_err(|_| ApiError::Internal)?;
+        let l = Literacy::from_fields(&fields)?;
+        out.push(LiteracyFigure::of(id, &l, local_today(created_at)));
+    }
+    Ok(out)
+}
+
+#[derive(Clone)]
+pub struct Indicators {
+    ctx: Ctx,
+}
+
+impl Indicators {
+    pub fn new(ctx: Ctx) -> Self {
+        Self { ctx }
+    }
+
+    /// The plans of the reader's municipality.
+    pub async fn plans(&self, actor: &SessionUser) -> Result<Vec<PlanSummary>, ApiError> {
+        let home = Target::Municipality(actor.municipality_id);
+        self.ctx.require(actor, Action::ViewIndicators, home).await?;
+        Ok(self
+            .ctx
+            .store
+            .plans(Some(actor.municipality_id))
+            .await?
+            .iter()
+            .map(summary)
+            .collect())
+    }
+
+    /// A plan of the actor's municipality (another's does not exist for them).
+    async fn plan_of(&self, actor: &SessionUser, plan_id: Uuid, action: Action) -> Result<PlanRow, ApiError> {
+        let plan = self.ctx.store.plan(plan_id).await?.ok_or(ApiError::NotFound)?;
+        self.ctx
+            .require(actor, action, Target::Municipality(plan.municipality_id))
+            .await?;
+        Ok(plan)
+    }
+
+    fn period(&self, from: NaiveDate, to: NaiveDate) -> Result<Period, ApiError> {
+        Ok(Period::new(from, to, local_today(self.ctx.now()))?)
+    }
+
+    async fn compute(&self, plan: &PlanRow, period: &Period) -> Result<Vec<IndicatorResult>, ApiError> {
+        let defs = self.ctx.store.indicators(plan.id).await?;
+        let cases = figures_in(&self.ctx, Some(plan.municipality_id)).await?;
+        let literacy = literacy_in(&self.ctx, Some(plan.municipality_id)).await?;
+        let typed: BTreeMap<String, f64> = self
+            .ctx
+            .store
+            .by_hand(plan.id, period.from, period.to)
+            .await?
+            .into_iter()
+            .collect();
+        Ok(indicator::report(
+            &defs,
+            &cases,
+            &literacy,
+            |code| typed.get(code).copied(),
+            period,
+        ))
+    }
+
+    /// The plan's report for the period, audited as read.
+    pub async fn report(
+        &self,
+        actor: &SessionUser,
+        plan_id: Uuid,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Report, ApiError> {
+        let plan = self.plan_of(actor, plan_id, Action::ViewIndicators).await?;
+        let period = self.period(from, to)?;
+        let rows = self.compute(&plan, &period).await?;
+        let municipality = self
+            .ctx
+            .store
+            .municipalities()
+            .await?
+            .into_iter()
+            .find(|m| m.id == plan.municipality_id)
+            .map(|m| m.name)
+            .unwrap_or_default();
+        self.ctx
+            .audit_by(
+                actor,
+                "indicators.report",
+                "indicator_plan",
+                Some(plan.id.to_string()),
+                format!("{} {from}–{to}", plan.code),
+            )
+            .await?;
+        Ok(Report {
+            plan: summary(&plan),
+            municipality,
+            period,
+            rows,
+        })
+    }
+
+    /// The cases behind one side of one figure: those the reader may see, named; the others
+    /// only counted.
+    pub async fn cases_behind(
+        &self,
+        actor: &SessionUser,
+        plan_id: Uuid,
+        code: &str,
+        side: Side,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<CasesBehind, ApiError> {
+        let plan = self.plan_of(actor, plan_id, Action::ViewIndicators).await?;
+        let period = self.period(from, to)?;
+        let rows = self.compute(&plan, &period).await?;
+        let row = rows.into_iter().find(|r| r.code == code).ok_or(ApiError::NotFound)?;
+        let ids = match side {
+            Side::Numerator => row.numerator_cases,
+            Side::Denominator => row.denominator_cases,
+        };
+        let mut out = CasesBehind {
+            cases: Vec::new(),
+            hidden: 0,
+        };
+        for id in ids {
+            match self.case_line(actor, id).await? {
+                Some(line) => out.cases.push(line),
+                None => out.hidden += 1,
+            }
+        }
+        out.cases
+            .sort_by(|a, b| a.name.cmp(&b.name).then(a.case_id.cmp(&b.case_id)));
+        self.ctx
+            .audit_by(
+                actor,
+                "indicators.cases",
+                "indicator_plan",
+                Some(plan.id.to_string()),
+                format!(
+                    "{code} {side:?} {from}–{to}: {} shown, {} hidden",
+                    out.cases.len(),
+                    out.hidden
+                ),
+            )
+            .await?;
+        Ok(out)
+    }
+
+    /// One case as a line of the drill-down, if the reader may see it (not audited as a
+    /// refusal: the list says how many it leaves out).
+    async fn case_line(&self, actor: &SessionUser, case_id: Uuid) -> Result<Option<CaseBehind>, ApiError> {
+        let records = self.ctx.store.records_of_case(case_id).await?;
+        let Some(case) = records.iter().find(|r| r.id == case_id && r.kind == RecordKind::Case) else {
+            return Ok(None);
+        };
+        let c: Case = typed(case)?;
+        let target = c.target(case.municipality_id, case.field_worker_id);
+        if app::domain::access::require(actor, Action::ViewCase, target).is_err() {
+            return Ok(None);
+        }
+        let mut members: Vec<&StoredRecord> = records.iter().filter(|r| r.kind == RecordKind::Member).collect();
+        members.sort_by_key(|r| (r.created_at, r.id));
+        let name = members
+            .iter()
+            .find_map(|r| {
+                let m: Member = typed(r).ok()?;
+                m.merged_into
+                    .is_none()
+                    .then(|| format!("{} {}", m.first_name, m.last_name))
+            })
+            .unwrap_or_default();
+        let village = records
+            .iter()
+            .find(|r| r.kind == RecordKind::Household)
+            .and_then(|r| typed::<Household>(r).ok())
+            .map(|h| h.village)
+            .unwrap_or_default();
+        let field_worker = match case.field_worker_id {
+            Some(id) => self
+                .ctx
+                .store
+                .user_by_id(id)
+                .await?
+                .map(|u| u.display_name)
+                .unwrap_or_default(),
+            None => String::new(),
+        };
+        let figures =
+            app::domain::follow_up::facts_from_records(case_id, records.iter().map(|r| (r.kind, r.id, &r.fields)));
+        Ok(Some(CaseBehind {
+            case_id,
+            name,
+            village,
+            field_worker,
+            returned_on: figures.returned_on,
+            closed_on: figures.closed_on,
+        }))
+    }
+
+    /// The administrator changes an indicator's definition; refused with its reason when a
+    /// measure is unknown or a target out of range. The code and the plan stay.
+    pub async fn edit(&self, actor: &SessionUser, plan_id: Uuid, def: &IndicatorDef) -> Result<(), ApiError> {
+        let plan = self.plan_of(actor, plan_id, Action::EditIndicators).await?;
+        def.check()?;
+        let now = self.ctx.now();
+        let audit = self.ctx.event(
+            Some(actor),
+            None,
+            "indicators.edit",
+            "indicator",
+            Some(format!("{}/{}", plan.code, def.code)),
+            format!(
+                "numerator {} denominator {} baseline {:?} targets {:?}",
+                def.numerator.as_deref().unwrap_or("by hand"),
+                def.denominator.as_deref().unwrap_or("-"),
+                def.baseline,
+                def.targets
+            ),
+        );
+        if !self
+            .ctx
+            .store
+            .save_indicator(plan.id, def, actor.id, now, &[audit])
+            .await?
+        {
+            return Err(ApiError::NotFound);
+        }
+        Ok(())
+    }
+
+    /// The administrator types the figure of an indicator the records cannot give, for a period.
+    pub async fn type_by_hand(
+        &self,
+        actor: &SessionUser,
+        plan_id: Uuid,
+        code: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+        value: f64,
+    ) -> Result<(), ApiError> {
+        let plan = self.plan_of(actor, plan_id, Action::EditIndicators).await?;
+        let period = self.period(from, to)?;
+        let defs = self.ctx.store.indicators(plan.id).await?;
+        let def = defs.iter().find(|d| d.code == code).ok_or(ApiError::NotFound)?;
+        if def.numerator.is_some() {
+            return Err(IndicatorError::ComputedFromRecords.into());
+        }
+        check_value(def.unit, value)?;
+        let audit = self.ctx.event(
+            Some(actor),
+            None,
+            "indicators.by_hand",
+            "indicator",
+            Some(format!("{}/{code}", plan.code)),
+            format!("{value} for {}–{}", period.from, period.to),
+        );
+        self.ctx
+            .store
+            .save_by_hand(
+                plan.id,
+                code,
+                period.from,
+                period.to,
+                value,
+                actor.id,
+                self.ctx.now(),
+                &[audit],
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// The report as a spreadsheet in the reader's language, audited as an export.
+    pub async fn export_report(
+        &self,
+        actor: &SessionUser,
+        plan_id: Uuid,
+        from: NaiveDate,
+        to: NaiveDate,
+        format: ExportFormat,
+    ) -> Result<(String, Vec<u8>), ApiError> {
+        let report = self.report(actor, plan_id, from, to).await?;
+        let w = app::i18n_support::ExportWords::of(&actor.locale);
+        let mut table = Table {
+            sheet: w.indicators.clone(),
+            title: vec![
+                report.plan.name.clone(),
+                format!(
+                    "{} · {} – {}",
+                    report.municipality, report.period.from, report.period.to
+                ),
+            ],
+            headers: vec![
+                w.objective.clone(),
+                w.indicator.clone(),
+                w.numerator.clone(),
+                w.denominator.clone(),
+                w.actual.clone(),
+                w.baseline.clone(),
+                w.target.clone(),
+                w.target_year.clone(),
+                w.gap.clone(),
+                w.definition.clone(),
+            ],
+            rows: Vec::new(),
+        };
+        for r in &report.rows {
+            let definition = match (&r.numerator_code, &r.denominator_code) {
+                (None, _) => w.by_hand.clone(),
+                (Some(n), Some(d)) => format!("{} / {}", w.measure(n), w.measure(d)),
+                (Some(n), None) => w.measure(n),
+            };
+            table.rows.push(vec![
+                r.objective.get(&actor.locale).into(),
+                r.title.get(&actor.locale).into(),
+                r.numerator.into(),
+                r.denominator.into(),
+                r.actual.into(),
+                r.baseline.into(),
+                r.target.map(|(_, t)| t).into(),
+                r.target.map(|(y, _)| f64::from(y)).into(),
+                r.gap.into(),
+                Cell::Text(format!(
+                    "{definition}{}",
+                    if r.unit == Unit::Share { " (%)" } else { "" }
+                )),
+            ]);
+        }
+        let bytes = table.write(format)?;
+        self.ctx
+            .audit_by(
+                actor,
+                "indicators.export",
+                "indicator_plan",
+                Some(report.plan.id.to_string()),
+                format!("{} {}–{} as {}", report.plan.code, from, to, format.ext()),
+            )
+            .await?;
+        let name = format!("{}-{from}-{to}.{}", report.plan.code, format.ext());
+        Ok((name, bytes))
+    }
+
+    /// The cases behind a figure as a spreadsheet (a case list), audited as an export.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn export_cases(
+        &self,
+        actor: &SessionUser,
+        plan_id: Uuid,
+        code: &str,
+        side: Side,
+        from: NaiveDate,
+        to: NaiveDate,
+        format: ExportFormat,
+    ) -> Result<(String, Vec<u8>), ApiError> {
+        let list = self.cases_behind(actor, plan_id, code, side, from, to).await?;
+        let w = app::i18n_support::ExportWords::of(&actor.locale);
+        let table = Table {
+            sheet: w.cases.clone(),
+            title: vec![format!("{code} · {from} – {to}")],
+            headers: vec![
+                w.name.clone(),
+                w.village.clone(),
+                w.field_worker.clone(),
+                w.returned_on.clone(),
+                w.closed_on.clone(),
+                w.case_id.clone(),
+            ],
+            rows: list
+                .cases
+                .iter()
+                .map(|c| {
+                    vec![
+                        c.name.clone().into(),
+                        c.village.clone().into(),
+                        c.field_worker.clone().into(),
+                        c.returned_on.into(),
+                        c.closed_on.into(),
+                        c.case_id.to_string().into(),
+                    ]
+                })
+                .collect(),
+        };
+        let bytes = table.write(format)?;
+        self.ctx
+            .audit_by(
+                actor,
+                "indicators.export_cases",
+                "indicator_plan",
+                Some(plan_id.to_string()),
+                format!(
+                    "{code} {side:?} {from}–{to}: {} cases as {}",
+                    list.cases.len(),
+                    format.ext()
+                ),
+            )
+            .await?;
+        Ok((format!("{code}-{from}-{to}.{}", format.ext()), bytes))
+    }
+}

@@ -1,0 +1,347 @@
+//! The municipal plan's indicators, on SQLite and PostgreSQL: a municipality seeded with the demo
+//! generator reports what a count made here from the raw records says; the cases behind a figure
+//! are listed only as far as the reader may see each (a restricted case only for its own workers
+//! and the supervisors), another municipality's plan does not exist for a reader, exports are
+//! spreadsheets with the names byte-exact and are audited; bad definitions and figures are
+//! refused with their reason and change nothing.
+
+mod common;
+
+use app::api::ApiError;
+use app::domain::follow_up::local_today;
+use app::domain::indicator::{catalogue, IndicatorError, MeasureError, Side};
+use app::domain::sync::RecordState;
+use app::domain::{RecordKind, Role, SessionUser};
+use chrono::{Duration, NaiveDate, Utc};
+use common::world::*;
+use reintegra::context::Ctx;
+use reintegra::export::ExportFormat;
+use reintegra::indicators::Indicators;
+use reintegra::seed;
+use reintegra::storage::{AuditQuery, Storage};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use uuid::Uuid;
+
+async fn admin(w: &World) -> SessionUser {
+    let obiliq = seed::ensure_municipality(w.store.as_ref(), "obiliq", "Obiliq / Obilić")
+        .await
+        .unwrap();
+    let u = seed::create_user(
+        w.store.as_ref(),
+        &obiliq,
+        "admin",
+        "Luan Gashi",
+        &[Role::Admin],
+        None,
+        "a-long-password",
+    )
+    .await
+    .unwrap();
+    SessionUser::from(&u)
+}
+
+async fn plan(w: &World) -> Uuid {
+    seed::add_plan(
+        w.store.as_ref(),
+        w.worker.municipality_id,
+        catalogue::obiliq(),
+        Utc::now(),
+    )
+    .await
+    .unwrap()
+}
+
+fn date(v: &Value) -> Option<NaiveDate> {
+    v.as_str().and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+}
+
+fn row<'a>(report: &'a app::domain::indicator::Report, code: &str) -> &'a app::domain::indicator::IndicatorResult {
+    report.rows.iter().find(|r| r.code == code).unwrap()
+}
+
+async fn the_report_equals_a_count_made_from_the_raw_records(store: Arc<dyn Storage>) {
+    let w = world(store.clone()).await;
+    let now = Utc::now();
+    let cases = seed::cases::CaseWorld {
+        municipality_id: w.worker.municipality_id,
+        field_workers: vec![w.worker.id, w.colleague.id],
+        case_manager: w.manager.id,
+        supervisor: w.supervisor.id,
+        institutions: store.institutions(w.worker.municipality_id).await.unwrap(),
+        services: store.services(w.worker.municipality_id).await.unwrap(),
+    };
+    seed::load_households(store.as_ref(), &cases, 60, 7, now).await.unwrap();
+    w.follow_ups.schedule_all(now).await.unwrap();
+    let plan = plan(&w).await;
+    let to = local_today(now);
+    let from = to - Duration::days(365);
+    let indicators = Indicators::new(Ctx::new(store.clone()));
+    let report = indicators.report(&w.supervisor, plan, from, to).await.unwrap();
+
+    // Counted here from the records as pulled, by the definitions in words.
+    let records = pull_all(&w, &w.supervisor).await.records;
+    let of = |kind: RecordKind| records.iter().filter(move |r| r.kind == kind);
+    let field = |r: &RecordState, f: &str| r.fields.get(f).cloned().unwrap_or(Value::Null);
+    let mut returned: BTreeMap<Uuid, NaiveDate> = BTreeMap::new();
+    for r in of(RecordKind::ReturnEvent) {
+        if let Some(d) = date(&field(r, "event_date")) {
+            let e = returned.entry(r.case_id).or_insert(d);
+            *e = (*e).min(d);
+        }
+    }
+    let in_period = |d: NaiveDate| from <= d && d <= to;
+    let returns: Vec<(Uuid, NaiveDate)> = returned
+        .iter()
+        .filter(|(_, d)| in_period(**d))
+        .map(|(c, d)| (*c, *d))
+        .collect();
+    let visited_in_time = returns
+        .iter()
+        .filter(|(case, back)| {
+            of(RecordKind::Visit)
+                .filter(|v| v.case_id == *case)
+                .filter_map(|v| {
+                    field(v, "visited_at")
+                        .as_str()
+                        .and_then(|s| s.parse::<chrono::DateTime<Utc>>().ok())
+                })
+                .map(local_today)
+                .filter(|day| day >= back)
+                .min()
+                .is_some_and(|first| first <= *back + Duration::days(3))
+        })
+        .count() as u64;
+    assert!(
+        returns.len() >= 5,
+        "the generator gives returns within the year: {}",
+        returns.len()
+    );
+    let first = row(&report, "first_visit_72h");
+    assert_eq!(first.denominator, Some(returns.len() as u64));
+    assert_eq!(first.numerator, Some(visited_in_time));
+    assert_eq!(row(&report, "returns").numerator, Some(returns.len() as u64));
+
+    let sent: Vec<&RecordState> = of(RecordKind::Referral)
+        .filter(|r| date(&field(r, "sent_on")).is_some_and(in_period))
+        .collect();
+    let answered = sent
+        .iter()
+        .filter(|r| {
+            !field(r, "answered_on").is_null()
+                || matches!(
+                    field(r, "state").as_str(),
+                    Some("accepted" | "declined" | "service_given")
+                )
+        })
+        .count() as u64;
+    let referrals = row(&report, "referrals_answered");
+    assert!(!sent.is_empty());
+    assert_eq!(referrals.denominator, Some(sent.len() as u64));
+    assert_eq!(referrals.numerator, Some(answered));
+
+    let claims: Vec<&RecordState> = of(RecordKind::Benefit)
+        .filter(|r| field(r, "scheme") == json!("social_assistance"))
+        .filter(|r| date(&field(r, "applied_on")).is_some_and(in_period))
+        .collect();
+    let approved = claims
+        .iter()
+        .filter(|r| field(r, "outcome") == json!("approved"))
+        .count() as u64;
+    let assistance = row(&report, "social_assistance");
+    assert_eq!(assistance.denominator, Some(claims.len() as u64));
+    assert_eq!(assistance.numerator, Some(approved));
+
+    let closed = of(RecordKind::Case)
+        .filter(|c| field(c, "status") == json!("closed") && date(&field(c, "closed_on")).is_some_and(in_period))
+        .count() as u64;
+    assert_eq!(row(&report, "closures").numerator, Some(closed));
+
+    // The baseline and targets are the plan's, the gap the actual's distance to the target.
+    let served = row(&report, "needs_served");
+    assert_eq!(served.baseline, Some(40.0));
+    if let (Some(a), Some((_, t))) = (served.actual, served.target) {
+        assert_eq!(served.gap, Some(((a - t) * 10.0).round() / 10.0));
+    }
+    // Reading the report is audited.
+    let rows = store
+        .audit_trail(&AuditQuery {
+            municipality_id: w.supervisor.municipality_id,
+            action: Some("indicators.report".into()),
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 1);
+}
+
+async fn the_cases_behind_a_figure_are_only_those_the_reader_may_see(store: Arc<dyn Storage>) {
+    let w = world(store.clone()).await;
+    let device = Uuid::now_v7();
+    let victim = family(device);
+    let other = family(device);
+    assert!(push(&w, &w.worker, victim.changes.clone()).await.iter().all(applied));
+    assert!(push(&w, &w.colleague, other.changes.clone()).await.iter().all(applied));
+    let noted = change(
+        RecordKind::Vulnerability,
+        Uuid::now_v7(),
+        victim.case,
+        None,
+        device,
+        json!({ "member_id": victim.adult, "category": "trafficking", "noted_on": today() }),
+    );
+    assert!(applied(&push(&w, &w.worker, vec![noted]).await[0]));
+    let plan = plan(&w).await;
+    let indicators = Indicators::new(Ctx::new(store.clone()));
+    let (from, to) = (today() - Duration::days(30), today());
+
+    // Both returns count in the municipality's figure, the restricted one too.
+    let report = indicators.report(&w.supervisor, plan, from, to).await.unwrap();
+    assert_eq!(row(&report, "returns").numerator, Some(2));
+    let behind = |actor: SessionUser| {
+        let indicators = indicators.clone();
+        async move {
+            indicators
+                .cases_behind(&actor, plan, "returns", Side::Numerator, from, to)
+                .await
+        }
+    };
+    let all = behind(w.supervisor.clone()).await.unwrap();
+    assert_eq!((all.cases.len(), all.hidden), (2, 0));
+    assert!(all
+        .cases
+        .iter()
+        .all(|c| c.name == "Şükrije Gashi-Đurić" && c.village == "Plemetin / Племетина"));
+    // The colleague's case manager rights reach no case here: nothing named, both counted.
+    let manager = behind(w.manager.clone()).await.unwrap();
+    assert_eq!((manager.cases.len(), manager.hidden), (0, 2));
+    // A partner institution reads no report; another municipality's reader finds no plan.
+    assert_eq!(
+        indicators.report(&w.employment, plan, from, to).await.unwrap_err(),
+        ApiError::Forbidden
+    );
+    assert_eq!(
+        indicators.report(&w.elsewhere, plan, from, to).await.unwrap_err(),
+        ApiError::NotFound
+    );
+
+    // The case list as CSV (with its byte-order mark) and XLSX, names byte-exact; audited.
+    let (_, csv) = indicators
+        .export_cases(
+            &w.supervisor,
+            plan,
+            "returns",
+            Side::Numerator,
+            from,
+            to,
+            ExportFormat::Csv,
+        )
+        .await
+        .unwrap();
+    assert!(csv.starts_with(b"\xEF\xBB\xBF"));
+    let text = String::from_utf8(csv).unwrap();
+    assert_eq!(text.matches("Şükrije Gashi-Đurić").count(), 2);
+    assert!(text.contains("Plemetin / Племетина"));
+    let (name, xlsx) = indicators
+        .export_report(&w.supervisor, plan, from, to, ExportFormat::Xlsx)
+        .await
+        .unwrap();
+    assert!(name.ends_with(".xlsx"));
+    assert!(xlsx.starts_with(b"PK"), "an XLSX is a zip");
+    for action in ["indicators.export_cases", "indicators.export"] {
+        let rows = store
+            .audit_trail(&AuditQuery {
+                municipality_id: w.supervisor.municipality_id,
+                action: Some(action.into()),
+                limit: 10,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(rows.iter().filter(|r| r.action == action).count(), 1, "{action}");
+    }
+}
+
+async fn bad_definitions_and_figures_are_refused_with_their_reason(store: Arc<dyn Storage>) {
+    let w = world(store.clone()).await;
+    let admin = admin(&w).await;
+    let plan = plan(&w).await;
+    let indicators = Indicators::new(Ctx::new(store.clone()));
+    let before = store.indicators(plan).await.unwrap();
+    let served = before.iter().find(|d| d.code == "needs_served").unwrap().clone();
+    let (from, to) = (
+        NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+        NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(),
+    );
+
+    assert_eq!(
+        indicators.report(&w.supervisor, plan, to, from).await.unwrap_err(),
+        ApiError::Indicator(IndicatorError::PeriodEndsBeforeStart)
+    );
+    let mut bad = served.clone();
+    bad.targets.push((2028, 120.0));
+    assert_eq!(
+        indicators.edit(&admin, plan, &bad).await.unwrap_err(),
+        ApiError::Indicator(IndicatorError::ShareOutOfRange(120.0))
+    );
+    let mut bad = served.clone();
+    bad.denominator = Some("households_with_goats".into());
+    assert_eq!(
+        indicators.edit(&admin, plan, &bad).await.unwrap_err(),
+        ApiError::Indicator(IndicatorError::Measure(MeasureError::Unknown(
+            "households_with_goats".into()
+        )))
+    );
+    // Only the administrator edits; a supervisor is refused.
+    let mut fine = served.clone();
+    fine.denominator = Some("needs".into());
+    fine.targets = vec![(2026, 75.0), (2028, 95.0)];
+    assert_eq!(
+        indicators.edit(&w.supervisor, plan, &fine).await.unwrap_err(),
+        ApiError::Forbidden
+    );
+    assert_eq!(store.indicators(plan).await.unwrap(), before, "nothing changed");
+
+    indicators.edit(&admin, plan, &fine).await.unwrap();
+    let report = indicators.report(&admin, plan, from, to).await.unwrap();
+    assert_eq!(row(&report, "needs_served").target, Some((2026, 75.0)));
+
+    // A computed indicator takes no figure by hand; a hand-typed share stays within 0–100.
+    assert_eq!(
+        indicators
+            .type_by_hand(&admin, plan, "needs_served", from, to, 50.0)
+            .await
+            .unwrap_err(),
+        ApiError::Indicator(IndicatorError::ComputedFromRecords)
+    );
+    assert_eq!(
+        indicators
+            .type_by_hand(&admin, plan, "curricula", from, to, 150.0)
+            .await
+            .unwrap_err(),
+        ApiError::Indicator(IndicatorError::ShareOutOfRange(150.0))
+    );
+    indicators
+        .type_by_hand(&admin, plan, "curricula", from, to, 20.0)
+        .await
+        .unwrap();
+    let report = indicators.report(&admin, plan, from, to).await.unwrap();
+    let curricula = row(&report, "curricula");
+    assert!(curricula.by_hand);
+    assert_eq!(curricula.actual, Some(20.0));
+    assert_eq!(curricula.gap, Some(-30.0), "the 2026 target is 50 %");
+    // Another period has no figure typed for it.
+    let next = indicators
+        .report(&admin, plan, from + Duration::days(365), to + Duration::days(365))
+        .await
+        .unwrap();
+    assert_eq!(row(&next, "curricula").actual, None);
+}
+
+on_both_databases!(
+    the_report_equals_a_count_made_from_the_raw_records,
+    the_cases_behind_a_figure_are_only_those_the_reader_may_see,
+    bad_definitions_and_figures_are_refused_with_their_reason,
+);
