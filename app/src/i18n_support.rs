@@ -66,6 +66,7 @@ macro_rules! dynamic_labels {
 }
 
 dynamic_labels!(
+    ind_err_not_a_number,
     exp_indicators,
     exp_objective,
     exp_indicator,

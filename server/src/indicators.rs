@@ -43,7 +43,8 @@ pub async fn keep_figures(
         .filter(|r| r.case_id == case.id)
         .map(|r| (r.kind, r.id, &r.fields, local_today(r.created_at)))
         .collect();
-    let figures = CaseFigures::of(case.id, &inputs, follow_ups, thresholds, local_today(now));
+    let mut figures = CaseFigures::of(case.id, &inputs, follow_ups, thresholds, local_today(now));
+    figures.field_worker_id = case.field_worker_id;
     let row = FiguresRow {
         case_id: case.id,
         municipality_id: case.municipality_id,

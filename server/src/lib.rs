@@ -11,6 +11,7 @@ pub mod case_end;
 pub mod cases;
 pub mod config;
 pub mod context;
+pub mod dashboard;
 pub mod devices;
 pub mod duplicates;
 pub mod export;

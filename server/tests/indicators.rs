@@ -340,7 +340,43 @@ async fn bad_definitions_and_figures_are_refused_with_their_reason(store: Arc<dy
     assert_eq!(row(&next, "curricula").actual, None);
 }
 
+async fn the_dashboard_counts_the_municipality_and_draws_it_in_the_readers_language(store: Arc<dyn Storage>) {
+    let w = world(store.clone()).await;
+    let device = Uuid::now_v7();
+    let recent = family(device);
+    let mut late = family(device);
+    // The second family came back ten days ago and was never visited: its first visit is overdue.
+    for c in late.changes.iter_mut() {
+        if c["kind"] == json!("return_event") {
+            c["fields"]["event_date"] = json!((today() - Duration::days(10)).to_string());
+        }
+    }
+    assert!(push(&w, &w.worker, recent.changes.clone()).await.iter().all(applied));
+    assert!(push(&w, &w.colleague, late.changes.clone()).await.iter().all(applied));
+    let dashboards = reintegra::dashboard::Dashboards::new(Ctx::new(store.clone()));
+    let (d, overdue) = dashboards.counts(&w.supervisor).await.unwrap();
+    let mut load = d.caseload.clone();
+    load.sort();
+    let mut expected = vec![(Some(w.worker.id), 1), (Some(w.colleague.id), 1)];
+    expected.sort();
+    assert_eq!(load, expected);
+    assert_eq!(overdue, vec![("first_visit".to_string(), 1)]);
+    let returns: u64 = d.first_visits.iter().map(|m| m.returns).sum();
+    assert_eq!(returns, 2);
+    assert_eq!(d.first_visits.iter().map(|m| m.visited_in_72_hours).sum::<u64>(), 0);
+    // Drawn in the reader's language (the supervisor's stored choice), names as typed.
+    let mut reader = w.supervisor.clone();
+    reader.locale = "sr-Latn".into();
+    let html = dashboards.html(&reader).await.unwrap();
+    assert!(html.contains("Otvoreni slučajevi po radniku"), "{html}");
+    assert!(html.contains("field.a") && html.contains("field.b"));
+    assert!(html.matches("<svg").count() >= 5);
+    // A partner institution has no dashboard.
+    assert_eq!(dashboards.counts(&w.employment).await.unwrap_err(), ApiError::Forbidden);
+}
+
 on_both_databases!(
+    the_dashboard_counts_the_municipality_and_draws_it_in_the_readers_language,
     the_report_equals_a_count_made_from_the_raw_records,
     the_cases_behind_a_figure_are_only_those_the_reader_may_see,
     bad_definitions_and_figures_are_refused_with_their_reason,

@@ -23,6 +23,9 @@ pub enum NetError {
     Http(u16, String),
     #[error("unexpected answer: {0}")]
     Decode(String),
+    /// A refusal that names its precise cause (a code the screen puts into words).
+    #[error("refused: {0}")]
+    Refused(String),
 }
 
 async fn send(method: &str, url: &str, body: Option<JsValue>, content_type: &str) -> Result<Response, NetError> {
@@ -45,10 +48,11 @@ async fn send(method: &str, url: &str, body: Option<JsValue>, content_type: &str
         401 => Err(NetError::SignedOut),
         status => {
             let text = text_of(&response).await.unwrap_or_default();
-            let message = serde_json::from_str::<crate::domain::sync::ErrorBody>(&text)
-                .map(|e| e.message)
-                .unwrap_or(text);
-            Err(NetError::Http(status, message))
+            match serde_json::from_str::<crate::domain::sync::ErrorBody>(&text) {
+                Ok(crate::domain::sync::ErrorBody { reason: Some(r), .. }) => Err(NetError::Refused(r)),
+                Ok(e) => Err(NetError::Http(status, e.message)),
+                Err(_) => Err(NetError::Http(status, text)),
+            }
         }
     }
 }
@@ -355,4 +359,67 @@ pub async fn set_early_warning(
         .await?,
     )
     .await
+}
+
+/// The supervisor's dashboard, drawn by the server (an HTML fragment).
+pub async fn dashboard_html() -> Result<String, NetError> {
+    let path = format!("{OFFICE_ROOT}/dashboard.html");
+    text_of(&send("GET", &path, None, "text/html").await?).await
+}
+
+/// The indicators: the municipality's plans, a plan's report for a period, the cases behind a
+/// figure, and the administrator's edits.
+pub mod indicators {
+    use super::*;
+    use crate::domain::indicator::{CasesBehind, IndicatorDef, PlanSummary, Report, Side};
+    use chrono::NaiveDate;
+    use uuid::Uuid;
+
+    fn root(plan: Uuid) -> String {
+        format!("{OFFICE_ROOT}/indicators/plans/{plan}")
+    }
+
+    pub async fn plans() -> Result<Vec<PlanSummary>, NetError> {
+        let path = format!("{OFFICE_ROOT}/indicators/plans");
+        json(send("GET", &path, None, "application/json").await?).await
+    }
+
+    pub async fn report(plan: Uuid, from: NaiveDate, to: NaiveDate) -> Result<Report, NetError> {
+        let path = format!("{}/report?from={from}&to={to}", root(plan));
+        json(send("GET", &path, None, "application/json").await?).await
+    }
+
+    pub async fn cases(
+        plan: Uuid,
+        code: &str,
+        side: Side,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<CasesBehind, NetError> {
+        let path = format!(
+            "{}/cases?{}",
+            root(plan),
+            crate::domain::indicator::cases_query(code, side, from, to)
+        );
+        json(send("GET", &path, None, "application/json").await?).await
+    }
+
+    pub async fn edit(plan: Uuid, def: &IndicatorDef) -> Result<(), NetError> {
+        let path = format!("{}/indicators/{}", root(plan), def.code);
+        send("PUT", &path, Some(body_of(def)?), "application/json").await?;
+        Ok(())
+    }
+
+    pub async fn type_by_hand(
+        plan: Uuid,
+        code: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+        value: f64,
+    ) -> Result<(), NetError> {
+        let path = format!("{}/by-hand", root(plan));
+        let body = serde_json::json!({ "code": code, "from": from, "to": to, "value": value });
+        send("PUT", &path, Some(body_of(&body)?), "application/json").await?;
+        Ok(())
+    }
 }

@@ -61,6 +61,14 @@ fn home(user: SessionUser) -> impl IntoView {
                         " "
                         <a class="button secondary" href="/audit" data-testid="open-audit">{t!(i18n, nav_audit)}</a>
                     })}
+                    {matches!(role, Role::Supervisor | Role::Admin | Role::CaseManager).then(|| view! {
+                        " "
+                        <a class="button secondary" href="/indicators" data-testid="open-indicators">{t!(i18n, nav_indicators)}</a>
+                    })}
+                    {(role == Role::Supervisor).then(|| view! {
+                        " "
+                        <a class="button secondary" href="/dashboard" data-testid="open-dashboard">{t!(i18n, nav_dashboard)}</a>
+                    })}
                 </section>
             }
         })

@@ -5,6 +5,7 @@ mod audit;
 mod catalogue;
 pub(crate) mod field_work;
 mod home;
+mod indicators;
 mod layout;
 mod login;
 mod partner;
@@ -96,6 +97,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/services") view=catalogue::ServicesPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/schools") view=schools::SchoolsPage ssr=SsrMode::Async />
                     <Route path=path!("/audit") view=audit::AuditPage ssr=SsrMode::Async />
+                    <Route path=path!("/indicators") view=indicators::IndicatorsPage ssr=SsrMode::Async />
+                    <Route path=path!("/dashboard") view=indicators::DashboardPage ssr=SsrMode::Async />
                     <Route path=path!("/field") view=field_work::FieldPage ssr=SsrMode::Async />
                     <Route path=path!("/referrals") view=partner::PartnerPage ssr=SsrMode::Async />
                 </Routes>

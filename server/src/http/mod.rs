@@ -67,6 +67,7 @@ pub struct ApiState {
     pub audit: AuditTrail,
     pub devices: crate::devices::Devices,
     pub indicators: crate::indicators::Indicators,
+    pub dashboards: crate::dashboard::Dashboards,
     pub backend: SharedBackend,
 }
 
@@ -84,6 +85,7 @@ impl ApiState {
             schools: Schools::new(ctx.clone()),
             devices: crate::devices::Devices::new(ctx.clone()),
             indicators: crate::indicators::Indicators::new(ctx.clone()),
+            dashboards: crate::dashboard::Dashboards::new(ctx.clone()),
             audit: AuditTrail::new(ctx),
             backend,
         }

@@ -138,6 +138,7 @@ pub fn router() -> Router<ApiState> {
         .route("/schools", get(schools).post(add_school))
         .route("/schools/{id}", put(change_school))
         .route("/early-warning", get(early_warning).put(set_early_warning))
+        .route("/dashboard.html", get(dashboard_html))
         .route("/indicators/plans", get(indicator_plans))
         .route("/indicators/plans/{id}/report", get(indicator_report))
         .route(
@@ -467,4 +468,19 @@ async fn type_by_hand(
         .type_by_hand(&a, id, &b.code, b.from, b.to, b.value)
         .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The supervisor's dashboard as an HTML fragment (charts as SVG with their numbers).
+async fn dashboard_html(
+    State(s): State<ApiState>,
+    Actor(a): Actor,
+) -> Result<impl axum::response::IntoResponse, ApiError> {
+    let html = s.dashboards.html(&a).await?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (axum::http::header::CACHE_CONTROL, "no-store"),
+        ],
+        html,
+    ))
 }

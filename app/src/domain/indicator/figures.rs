@@ -2,7 +2,9 @@
 //! written (and on the plans' clock) and kept beside it, so a report reads one small row per case
 //! instead of every record.
 
+use crate::domain::closure::CaseEnd;
 use crate::domain::follow_up::{self, FollowUp, FollowUpKind};
+use crate::domain::plan::{PlanRecords, PlanState};
 use crate::domain::record::{
     Anamnesis, Assessment, Benefit, Case, CommissionDecision, FinalAssessment, Housing, HousingApplication, Literacy,
     Monitoring, Plan, Referral, TypedRecord, Vulnerability,
@@ -23,6 +25,12 @@ pub const PERMANENT_HOUSING: &[&str] = &["own_house", "social_housing", "rent_ow
 #[serde(default)]
 pub struct CaseFigures {
     pub case_id: Uuid,
+    /// Whose caseload holds the case.
+    pub field_worker_id: Option<Uuid>,
+    /// The plan's content waits for the supervisor's approval.
+    pub plan_waiting: bool,
+    /// A closure request waits for the supervisor's decision.
+    pub closure_waiting: bool,
     /// The day the case was registered.
     pub opened_on: Option<NaiveDate>,
     pub returned_on: Option<NaiveDate>,
@@ -77,6 +85,7 @@ impl DueFigure {
 pub struct ReferralFigure {
     /// The destination (a referral kind's code).
     pub kind: String,
+    pub institution_id: Option<Uuid>,
     pub sent_on: NaiveDate,
     pub due_on: NaiveDate,
     pub answered: bool,
@@ -263,6 +272,7 @@ impl CaseFigures {
                             .map_or(sent_on, |f| f.due_on);
                         out.referrals.push(ReferralFigure {
                             kind: kind.as_str().into(),
+                            institution_id: r.institution_id,
                             sent_on,
                             due_on,
                             answered: r.partner_answered(),
@@ -274,6 +284,9 @@ impl CaseFigures {
                 _ => {}
             }
         }
+        let plain = || records.iter().map(|(k, id, f, _)| (*k, *id, *f));
+        out.plan_waiting = PlanRecords::read(plain()).status().state == PlanState::WaitingForApproval;
+        out.closure_waiting = CaseEnd::read(plain()).pending().is_some();
         out.needs = items
             .iter()
             .map(|id| NeedFigure {

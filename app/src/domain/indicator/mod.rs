@@ -4,6 +4,7 @@
 //! The plans give no denominators: the product defines them and shows them next to every figure.
 
 pub mod catalogue;
+pub mod dashboard;
 pub mod figures;
 pub mod measure;
 
@@ -280,6 +281,20 @@ pub struct Report {
 pub enum Side {
     Numerator,
     Denominator,
+}
+
+impl Side {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Side::Numerator => "numerator",
+            Side::Denominator => "denominator",
+        }
+    }
+}
+
+/// The query naming the cases behind a figure (the list's route and its downloads').
+pub fn cases_query(code: &str, side: Side, from: NaiveDate, to: NaiveDate) -> String {
+    format!("code={code}&side={}&from={from}&to={to}", side.as_str())
 }
 
 /// One case behind a figure, as far as the reader may see it.

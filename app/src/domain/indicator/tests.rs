@@ -156,6 +156,7 @@ fn monitoring_and_reviews_count_once_their_day_has_come_and_on_time_when_done_by
 fn referrals_count_per_destination_and_outcome() {
     let r = |kind: &str, sent: &str, due: &str, state: &str| ReferralFigure {
         kind: kind.into(),
+        institution_id: None,
         sent_on: d(sent),
         due_on: d(due),
         answered: state != "sent" && state != "closed",

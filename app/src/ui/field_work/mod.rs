@@ -619,6 +619,7 @@ pub(crate) fn net_error_text(i18n: leptos_i18n::I18nContext<Locale>, e: &crate::
             crate::i18n_support::rejection_text(i18n, crate::domain::sync::Rejection::Forbidden)
         }
         NetError::Http(400 | 413 | 422, _) => t_string!(i18n, bad_request).to_string(),
+        NetError::Refused(reason) => crate::i18n_support::label(i18n, &format!("ind_err_{reason}")),
         _ => t_string!(i18n, try_again).to_string(),
     }
 }

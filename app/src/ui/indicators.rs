@@ -1,0 +1,437 @@
+//! The indicator report (`/indicators`): for a plan of the municipality and a period, each
+//! indicator's baseline, target and actual side by side with its numerator and denominator (in
+//! words and in numbers), the gap to the target, and the cases behind a number as far as the
+//! reader may see them. Printable; downloadable as XLSX and CSV. The administrator changes a
+//! definition and types the figures the records cannot give, here too.
+
+use super::signed_in;
+use crate::domain::indicator::{CasesBehind, IndicatorResult, PlanSummary, Report, Side, Unit};
+use crate::domain::{Role, SessionUser};
+use crate::i18n::*;
+use crate::i18n_support::{label, measure_words};
+use chrono::{Datelike, NaiveDate};
+use leptos::prelude::*;
+use uuid::Uuid;
+
+#[component]
+pub fn IndicatorsPage() -> impl IntoView {
+    signed_in(page)
+}
+
+fn day(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+}
+
+/// A figure as read: a share with one decimal and "%", a count as a whole number.
+fn figure(unit: Unit, v: Option<f64>) -> String {
+    match (unit, v) {
+        (_, None) => "—".into(),
+        (Unit::Share, Some(v)) => format!("{v:.1} %"),
+        (Unit::Count, Some(v)) => format!("{v:.0}"),
+    }
+}
+
+fn page(user: SessionUser) -> AnyView {
+    let i18n = use_i18n();
+    let locale = user.locale.clone();
+    let admin = user.has_role(Role::Admin);
+    let today = crate::domain::follow_up::local_today(chrono::Utc::now());
+    let plans = RwSignal::new(Vec::<PlanSummary>::new());
+    let plan = RwSignal::new(None::<Uuid>);
+    let from = RwSignal::new(NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today).to_string());
+    let to = RwSignal::new(today.to_string());
+    let report = RwSignal::new(None::<Report>);
+    let behind = RwSignal::new(None::<(String, Side, CasesBehind)>);
+    let message = RwSignal::new(None::<String>);
+    let period = move || Some((day(&from.get())?, day(&to.get())?));
+    let load = move || {
+        let (Some(p), Some((f, t))) = (plan.get_untracked(), period()) else {
+            return;
+        };
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            match crate::phone::net::indicators::report(p, f, t).await {
+                Ok(r) => {
+                    message.set(None);
+                    behind.set(None);
+                    report.set(Some(r));
+                }
+                Err(e) => {
+                    report.set(None);
+                    message.set(Some(crate::ui::field_work::net_error_text(i18n, &e)));
+                }
+            }
+        });
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (p, f, t);
+    };
+    #[cfg(feature = "hydrate")]
+    leptos::task::spawn_local(async move {
+        match crate::phone::net::indicators::plans().await {
+            Ok(list) => {
+                plan.set(list.first().map(|p| p.id));
+                plans.set(list);
+                load();
+            }
+            Err(e) => message.set(Some(crate::ui::field_work::net_error_text(i18n, &e))),
+        }
+    });
+    let open_cases = move |code: String, side: Side| {
+        let (Some(p), Some((f, t))) = (plan.get_untracked(), period()) else {
+            return;
+        };
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            match crate::phone::net::indicators::cases(p, &code, side, f, t).await {
+                Ok(list) => behind.set(Some((code, side, list))),
+                Err(e) => message.set(Some(crate::ui::field_work::net_error_text(i18n, &e))),
+            }
+        });
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (p, f, t, code, side);
+    };
+    let download = move |ext: &'static str| {
+        move || match (plan.get(), period()) {
+            (Some(p), Some((f, t))) => format!(
+                "{}/indicators/plans/{p}/report.{ext}?from={f}&to={t}",
+                crate::domain::sync::OFFICE_ROOT
+            ),
+            _ => String::new(),
+        }
+    };
+    let bad_period = move || matches!(period(), Some((f, t)) if t < f);
+    let words = move |code: &str| measure_words(code, |k| label(i18n, k));
+    view! {
+        <section class="card indicators" data-testid="indicators">
+            <h2>{t!(i18n, ind_title)}</h2>
+            <p class="muted small no-print">{t!(i18n, ind_body)}</p>
+            <form class="form no-print" on:submit=move |ev| { ev.prevent_default(); load(); }>
+                <label class="field">{t!(i18n, ind_plan)}
+                    <select data-testid="ind-plan" on:change=move |ev| { plan.set(Uuid::parse_str(&event_target_value(&ev)).ok()); load(); }>
+                        {move || plans.get().into_iter().map(|p| {
+                            let chosen = plan.get() == Some(p.id);
+                            view! { <option value=p.id.to_string() selected=chosen>{format!("{} ({}–{})", p.name, p.starts_year, p.ends_year)}</option> }
+                        }).collect_view()}
+                    </select>
+                </label>
+                <label class="field">{t!(i18n, audit_from)}
+                    <input type="date" data-testid="ind-from" prop:value=from on:input=move |ev| from.set(event_target_value(&ev)) />
+                </label>
+                <label class="field">{t!(i18n, audit_to)}
+                    <input type="date" data-testid="ind-to" prop:value=to on:input=move |ev| to.set(event_target_value(&ev)) />
+                </label>
+                {move || bad_period().then(|| view! { <p class="error small">{t!(i18n, ind_err_period_ends_before_start)}</p> })}
+                <div class="actions">
+                    <button type="submit" data-testid="ind-show">{t!(i18n, ind_show)}</button>
+                    <a class="button secondary" data-testid="ind-xlsx" rel="external" download href=download("xlsx")>{t!(i18n, ind_download_xlsx)}</a>
+                    <a class="button secondary" data-testid="ind-csv" rel="external" download href=download("csv")>{t!(i18n, ind_download_csv)}</a>
+                    <button type="button" class="secondary" on:click=move |_| print()>{t!(i18n, ind_print)}</button>
+                </div>
+            </form>
+            {move || message.get().map(|m| view! { <p class="error" role="alert">{m}</p> })}
+            {move || (plans.with(Vec::is_empty) && message.get().is_none()).then(|| view! { <p class="muted" data-testid="ind-no-plan">{t!(i18n, ind_no_plan)}</p> })}
+            {move || report.get().map(|r| {
+                let locale = locale.clone();
+                view! {
+                    <h3 class="print-only">{r.plan.name.clone()}</h3>
+                    <p class="muted small" data-testid="ind-period">{format!("{} · {} – {}", r.municipality, r.period.from, r.period.to)}</p>
+                    <div class="table-scroll">
+                    <table class="report" data-testid="ind-report">
+                        <thead><tr>
+                            <th>{t!(i18n, exp_indicator)}</th>
+                            <th class="num">{t!(i18n, exp_numerator)}</th>
+                            <th class="num">{t!(i18n, exp_denominator)}</th>
+                            <th class="num">{t!(i18n, exp_actual)}</th>
+                            <th class="num">{t!(i18n, exp_baseline)}</th>
+                            <th class="num">{t!(i18n, exp_target)}</th>
+                            <th class="num">{t!(i18n, exp_gap)}</th>
+                        </tr></thead>
+                        <tbody>
+                            {group(&r.rows).into_iter().map(|(objective, rows)| {
+                                let locale = locale.clone();
+                                view! {
+                                    <tr class="objective"><th colspan="7">{objective.get(&locale).to_string()}</th></tr>
+                                    {rows.into_iter().map(|row| line(i18n, &locale, row, admin, open_cases, words, plan, period, load)).collect_view()}
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                    </div>
+                }
+            })}
+            {move || behind.get().map(|(code, side, list)| cases_view(i18n, plan.get(), period(), code, side, list, behind))}
+        </section>
+    }
+    .into_any()
+}
+
+/// The rows under their objective, in the plan's order.
+fn group(rows: &[IndicatorResult]) -> Vec<(crate::domain::indicator::LocalText, Vec<IndicatorResult>)> {
+    let mut out: Vec<(crate::domain::indicator::LocalText, Vec<IndicatorResult>)> = Vec::new();
+    for r in rows {
+        match out.iter_mut().find(|(o, _)| *o == r.objective) {
+            Some((_, list)) => list.push(r.clone()),
+            None => out.push((r.objective.clone(), vec![r.clone()])),
+        }
+    }
+    out
+}
+
+fn print() {
+    #[cfg(feature = "hydrate")]
+    if let Some(w) = web_sys::window() {
+        let _ = w.print();
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn line(
+    i18n: leptos_i18n::I18nContext<Locale>,
+    locale: &str,
+    row: IndicatorResult,
+    admin: bool,
+    open_cases: impl Fn(String, Side) + Copy + Send + Sync + 'static,
+    words: impl Fn(&str) -> String + Copy + Send + Sync + 'static,
+    plan: RwSignal<Option<Uuid>>,
+    period: impl Fn() -> Option<(NaiveDate, NaiveDate)> + Copy + Send + Sync + 'static,
+    reload: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let count = |side: Side, n: Option<u64>, code: String| {
+        let indicator = row.code.clone();
+        n.map(|n| {
+            view! {
+                <button type="button" class="link" data-testid=format!("ind-{}-{}", row.code, if side == Side::Numerator { "num" } else { "den" })
+                    on:click=move |_| open_cases(indicator.clone(), side)>{n}</button>
+                <br /><span class="muted small">{words(&code)}</span>
+            }
+        })
+    };
+    let numerator = count(
+        Side::Numerator,
+        row.numerator,
+        row.numerator_code.clone().unwrap_or_default(),
+    );
+    let denominator = count(
+        Side::Denominator,
+        row.denominator,
+        row.denominator_code.clone().unwrap_or_default(),
+    );
+    let short = row.gap.is_some_and(|g| g < 0.0);
+    let target = row.target.map(|(y, t)| format!("{} ({y})", figure(row.unit, Some(t))));
+    let gap = row.gap.map(|g| format!("{g:+.1}"));
+    view! {
+        <tr data-testid=format!("ind-row-{}", row.code)>
+            <td>{row.title.get(locale).to_string()}
+                {row.by_hand.then(|| view! { <br /><span class="muted small">{t!(i18n, exp_by_hand)}</span> })}
+                {admin.then(|| editor(i18n, row.clone(), plan, period, reload))}
+            </td>
+            <td class="num">{numerator}</td>
+            <td class="num">{denominator}</td>
+            <td class="num" data-testid=format!("ind-{}-actual", row.code)><strong>{figure(row.unit, row.actual)}</strong></td>
+            <td class="num">{figure(row.unit, row.baseline)}</td>
+            <td class="num">{target.unwrap_or_else(|| "—".into())}</td>
+            <td class="num" class:short=short>{gap.unwrap_or_else(|| "—".into())}</td>
+        </tr>
+    }
+}
+
+/// The administrator's edit of one indicator: its numerator, denominator, baseline and targets,
+/// or the figure typed by hand for the period shown.
+fn editor(
+    i18n: leptos_i18n::I18nContext<Locale>,
+    row: IndicatorResult,
+    plan: RwSignal<Option<Uuid>>,
+    period: impl Fn() -> Option<(NaiveDate, NaiveDate)> + Copy + Send + Sync + 'static,
+    reload: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let numerator = RwSignal::new(row.numerator_code.clone().unwrap_or_default());
+    let denominator = RwSignal::new(row.denominator_code.clone().unwrap_or_default());
+    let baseline = RwSignal::new(row.baseline.map(|b| b.to_string()).unwrap_or_default());
+    let targets = RwSignal::new(String::new());
+    let value = RwSignal::new(
+        row.actual
+            .filter(|_| row.by_hand)
+            .map(|v| v.to_string())
+            .unwrap_or_default(),
+    );
+    let note = RwSignal::new(None::<String>);
+    let by_hand = row.by_hand;
+    let code = row.code.clone();
+    let save = move |_| {
+        let Some(p) = plan.get_untracked() else { return };
+        let row = row.clone();
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            let done = if by_hand {
+                match (period(), value.get_untracked().trim().replace(',', ".").parse::<f64>()) {
+                    (Some((f, t)), Ok(v)) => crate::phone::net::indicators::type_by_hand(p, &row.code, f, t, v).await,
+                    _ => Err(crate::phone::net::NetError::Refused("not_a_number".into())),
+                }
+            } else {
+                let def = crate::domain::indicator::IndicatorDef {
+                    code: row.code.clone(),
+                    objective: row.objective.clone(),
+                    title: row.title.clone(),
+                    unit: row.unit,
+                    numerator: Some(numerator.get_untracked().trim().to_string()),
+                    denominator: Some(denominator.get_untracked().trim().to_string()).filter(|d| !d.is_empty()),
+                    baseline: baseline.get_untracked().trim().replace(',', ".").parse().ok(),
+                    targets: parse_targets(&targets.get_untracked())
+                        .unwrap_or_else(|| row.target.into_iter().collect()),
+                };
+                crate::phone::net::indicators::edit(p, &def).await
+            };
+            match done {
+                Ok(()) => {
+                    note.set(Some(t_string!(i18n, ind_saved).to_string()));
+                    reload();
+                }
+                Err(e) => note.set(Some(crate::ui::field_work::net_error_text(i18n, &e))),
+            }
+        });
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (p, row, period, reload);
+    };
+    view! {
+        <details class="no-print edit-indicator">
+            <summary data-testid=format!("ind-edit-{code}")>{t!(i18n, ind_edit)}</summary>
+            {if by_hand {
+                view! {
+                    <label class="field">{t!(i18n, ind_by_hand_value)}
+                        <input inputmode="decimal" data-testid=format!("ind-value-{code}") prop:value=value on:input=move |ev| value.set(event_target_value(&ev)) />
+                    </label>
+                }.into_any()
+            } else {
+                view! {
+                    <label class="field">{t!(i18n, exp_numerator)}
+                        <input list="ind-measures" prop:value=numerator on:input=move |ev| numerator.set(event_target_value(&ev)) />
+                    </label>
+                    <label class="field">{t!(i18n, exp_denominator)}
+                        <input list="ind-measures" prop:value=denominator on:input=move |ev| denominator.set(event_target_value(&ev)) />
+                    </label>
+                    <label class="field">{t!(i18n, exp_baseline)}
+                        <input inputmode="decimal" prop:value=baseline on:input=move |ev| baseline.set(event_target_value(&ev)) />
+                    </label>
+                    <label class="field">{t!(i18n, ind_targets)}
+                        <input data-testid=format!("ind-targets-{code}") placeholder="2026: 70, 2028: 90" prop:value=targets on:input=move |ev| targets.set(event_target_value(&ev)) />
+                    </label>
+                    <datalist id="ind-measures">
+                        {crate::domain::indicator::Base::ALL.iter().map(|b| view! { <option value=b.code()></option> }).collect_view()}
+                    </datalist>
+                }.into_any()
+            }}
+            <button type="button" data-testid=format!("ind-save-{code}") on:click=save>{t!(i18n, ind_save)}</button>
+            {move || note.get().map(|n| view! { <p class="small" role="status">{n}</p> })}
+        </details>
+    }
+}
+
+/// "2026: 70, 2028: 90" as targets by year; `None` when empty or not in that form.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+fn parse_targets(s: &str) -> Option<Vec<(i32, f64)>> {
+    let s = s.trim();
+    if s.is_empty() {
+        return None;
+    }
+    s.split([',', ';'])
+        .map(|part| {
+            let (y, v) = part.split_once(':')?;
+            Some((
+                y.trim().parse().ok()?,
+                v.trim().trim_end_matches('%').trim().parse().ok()?,
+            ))
+        })
+        .collect()
+}
+
+fn cases_view(
+    i18n: leptos_i18n::I18nContext<Locale>,
+    plan: Option<Uuid>,
+    period: Option<(NaiveDate, NaiveDate)>,
+    code: String,
+    side: Side,
+    list: CasesBehind,
+    behind: RwSignal<Option<(String, Side, CasesBehind)>>,
+) -> impl IntoView {
+    let link = move |ext: &str| match (plan, period) {
+        (Some(p), Some((f, t))) => format!(
+            "{}/indicators/plans/{p}/cases.{ext}?{}",
+            crate::domain::sync::OFFICE_ROOT,
+            crate::domain::indicator::cases_query(&code, side, f, t)
+        ),
+        _ => String::new(),
+    };
+    let (xlsx, csv) = (link("xlsx"), link("csv"));
+    let hidden = list.hidden;
+    view! {
+        <section class="cases-behind" data-testid="ind-cases">
+            <h3>{t!(i18n, ind_cases_behind)}</h3>
+            <ul class="list">
+                {list.cases.into_iter().map(|c| view! {
+                    <li>
+                        <strong>{c.name}</strong> " · " {c.village} " · " {c.field_worker}
+                        {c.returned_on.map(|d| view! { " · " {d.to_string()} })}
+                    </li>
+                }).collect_view()}
+            </ul>
+            {(hidden > 0).then(|| view! { <p class="muted small" data-testid="ind-hidden">{hidden} " " {t!(i18n, ind_hidden)}</p> })}
+            <div class="actions no-print">
+                <a class="button secondary" data-testid="ind-cases-xlsx" rel="external" download href=xlsx>{t!(i18n, ind_download_xlsx)}</a>
+                <a class="button secondary" rel="external" download href=csv>{t!(i18n, ind_download_csv)}</a>
+                <button type="button" class="secondary" on:click=move |_| behind.set(None)>{t!(i18n, ind_close)}</button>
+            </div>
+        </section>
+    }
+}
+
+/// The supervisor's dashboard (`/dashboard`): drawn on the server (charts as SVG with their
+/// numbers beside them, in the reader's language) and shown here as it comes.
+#[component]
+pub fn DashboardPage() -> impl IntoView {
+    signed_in(dashboard)
+}
+
+fn dashboard(_user: SessionUser) -> AnyView {
+    let i18n = use_i18n();
+    let html = RwSignal::new(String::new());
+    let message = RwSignal::new(None::<String>);
+    #[cfg(feature = "hydrate")]
+    leptos::task::spawn_local(async move {
+        match crate::phone::net::dashboard_html().await {
+            Ok(h) => html.set(h),
+            Err(e) => message.set(Some(crate::ui::field_work::net_error_text(i18n, &e))),
+        }
+    });
+    view! {
+        <section class="card" data-testid="dashboard">
+            <h2>{t!(i18n, dash_title)}</h2>
+            <p class="muted small no-print">{t!(i18n, dash_body)}</p>
+            <p class="no-print"><a class="button secondary" href="/indicators" data-testid="open-indicators">{t!(i18n, nav_indicators)}</a></p>
+            {move || message.get().map(|m| view! { <p class="error" role="alert">{m}</p> })}
+            <div data-testid="dash-charts" inner_html=move || html.get()></div>
+        </section>
+    }
+    .into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets_are_typed_as_year_colon_value() {
+        assert_eq!(
+            parse_targets("2026: 70, 2028: 90 %"),
+            Some(vec![(2026, 70.0), (2028, 90.0)])
+        );
+        assert_eq!(parse_targets(""), None);
+        assert_eq!(parse_targets("seventy"), None);
+    }
+
+    #[test]
+    fn figures_read_as_shares_or_counts() {
+        assert_eq!(figure(Unit::Share, Some(66.66)), "66.7 %");
+        assert_eq!(figure(Unit::Count, Some(12.0)), "12");
+        assert_eq!(figure(Unit::Share, None), "—");
+    }
+}
