@@ -30,6 +30,7 @@ pub fn role_label(i18n: I18nContext<Locale>, role: Role) -> String {
         Role::Supervisor => t_string!(i18n, role_supervisor).to_string(),
         Role::Partner => t_string!(i18n, role_partner).to_string(),
         Role::Admin => t_string!(i18n, role_admin).to_string(),
+        Role::National => t_string!(i18n, role_national).to_string(),
     }
 }
 

@@ -34,6 +34,11 @@ pub enum Command {
         username: String,
         #[arg(long)]
         display_name: String,
+        /// Give the ministry department's national role instead (every municipality's indicators,
+        /// aggregates only); the municipality is then the ministry's own, e.g. `--municipality-code
+        /// ministry`.
+        #[arg(long)]
+        national: bool,
     },
     /// Write a consistent copy of the SQLite database (live or not) to a new file, then exit.
     /// To restore: stop the server and put the copy in the database's place.

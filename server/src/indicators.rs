@@ -12,12 +12,12 @@ use app::api::ApiError;
 use app::domain::follow_up::{local_today, FollowUp};
 use app::domain::indicator::{
     self, check_value, CaseBehind, CaseFigures, CasesBehind, IndicatorDef, IndicatorError, IndicatorResult,
-    LiteracyFigure, Period, PlanSummary, Report, Side, Unit,
+    LiteracyFigure, NationalView, Period, PlanSummary, Report, Side, Unit,
 };
 use app::domain::record::{Case, Household, Literacy, Member, TypedRecord};
 use app::domain::school::Thresholds;
 use app::domain::{Action, RecordKind, SessionUser, Target};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
@@ -182,6 +182,65 @@ impl Indicators {
             period,
             rows,
         })
+    }
+
+    /// Every municipality's indicators side by side for the period, each by its own plan:
+    /// restricted cases are not counted and small counts are hidden ([`indicator::national`]).
+    pub async fn national(
+        &self,
+        actor: &SessionUser,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<NationalView, ApiError> {
+        self.ctx
+            .require(actor, Action::ViewNationalIndicators, Target::Nation)
+            .await?;
+        let period = self.period(from, to)?;
+        let plans = self.ctx.store.plans(None).await?;
+        let mut figures: BTreeMap<Uuid, Vec<CaseFigures>> = BTreeMap::new();
+        for row in self.ctx.store.case_figures(None).await? {
+            if row.restricted {
+                continue;
+            }
+            let f = serde_json::from_str(&row.figures).map_err(|_| ApiError::Internal)?;
+            figures.entry(row.municipality_id).or_default().push(f);
+        }
+        let mut literacy: BTreeMap<Uuid, Vec<LiteracyFigure>> = BTreeMap::new();
+        for (id, municipality, fields, created_at) in self.ctx.store.literacy_list(None).await? {
+            let fields = serde_json::from_str(&fields).map_err(|_| ApiError::Internal)?;
+            let l = Literacy::from_fields(&fields)?;
+            literacy
+                .entry(municipality)
+                .or_default()
+                .push(LiteracyFigure::of(id, &l, local_today(created_at)));
+        }
+        let mut reports = Vec::new();
+        for m in self.ctx.store.municipalities().await? {
+            let own: Vec<&PlanRow> = plans.iter().filter(|p| p.municipality_id == m.id).collect();
+            let cases = figures.remove(&m.id).unwrap_or_default();
+            let Some(plan) = indicator::plan_for(&own, period.to.year(), |p| (p.starts_year, p.ends_year)) else {
+                // A municipality without a plan and without cases (the ministry's own) is left out.
+                if !cases.is_empty() {
+                    reports.push((m.name.clone(), None));
+                }
+                continue;
+            };
+            let defs = self.ctx.store.indicators(plan.id).await?;
+            let typed: BTreeMap<String, f64> = self
+                .ctx
+                .store
+                .by_hand(plan.id, period.from, period.to)
+                .await?
+                .into_iter()
+                .collect();
+            let lit = literacy.remove(&m.id).unwrap_or_default();
+            let rows = indicator::report(&defs, &cases, &lit, |c| typed.get(c).copied(), &period);
+            reports.push((m.name.clone(), Some((plan.name.clone(), rows))));
+        }
+        self.ctx
+            .audit_by(actor, "indicators.national", "nation", None, format!("{from}–{to}"))
+            .await?;
+        Ok(indicator::national(period, reports))
     }
 
     /// The cases behind one side of one figure: those the reader may see, named; the others

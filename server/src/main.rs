@@ -24,13 +24,19 @@ async fn main() -> ExitCode {
             municipality_name,
             username,
             display_name,
+            national,
         } => {
+            let role = if national {
+                app::domain::Role::National
+            } else {
+                app::domain::Role::Admin
+            };
             create_admin(
                 &cli.settings,
-                &municipality_code,
-                &municipality_name,
+                (&municipality_code, &municipality_name),
                 &username,
                 &display_name,
+                role,
             )
             .await
         }
@@ -170,10 +176,10 @@ async fn shutdown_signal() {
 
 async fn create_admin(
     settings: &Settings,
-    code: &str,
-    name: &str,
+    (code, name): (&str, &str),
     username: &str,
     display_name: &str,
+    role: app::domain::Role,
 ) -> Result<(), ServerError> {
     let password = match std::env::var("REINTEGRA_ADMIN_PASSWORD") {
         Ok(p) => p,
@@ -190,12 +196,12 @@ async fn create_admin(
         &municipality,
         username,
         display_name,
-        &[app::domain::Role::Admin],
+        &[role],
         None,
         &password,
     )
     .await?;
-    tracing::info!(username = %user.username, municipality = %municipality.name, "administrator created");
+    tracing::info!(username = %user.username, municipality = %municipality.name, role = %role, "user created");
     Ok(())
 }
 

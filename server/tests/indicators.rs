@@ -375,7 +375,96 @@ async fn the_dashboard_counts_the_municipality_and_draws_it_in_the_readers_langu
     assert_eq!(dashboards.counts(&w.employment).await.unwrap_err(), ApiError::Forbidden);
 }
 
+async fn the_national_view_shows_aggregates_without_restricted_cases_or_small_counts(store: Arc<dyn Storage>) {
+    let w = world(store.clone()).await;
+    let plan = plan(&w).await;
+    let gjilan = w.elsewhere.municipality_id;
+    seed::add_plan(store.as_ref(), gjilan, catalogue::prizren(), Utc::now())
+        .await
+        .unwrap();
+    let ministry = seed::ensure_municipality(store.as_ref(), "ministry", "Ministria")
+        .await
+        .unwrap();
+    let national = SessionUser::from(
+        &seed::create_user(
+            store.as_ref(),
+            &ministry,
+            "national",
+            "Drita Rexhepi",
+            &[Role::National],
+            None,
+            "a-long-password",
+        )
+        .await
+        .unwrap(),
+    );
+    let device = Uuid::now_v7();
+    // Obiliq: six families, one of them a victim's (restricted); Gjilan: two.
+    let mut victim = None;
+    for i in 0..6 {
+        let f = family(device);
+        assert!(push(&w, &w.worker, f.changes.clone()).await.iter().all(applied));
+        if i == 0 {
+            victim = Some(f);
+        }
+    }
+    let victim = victim.unwrap();
+    let noted = change(
+        RecordKind::Vulnerability,
+        Uuid::now_v7(),
+        victim.case,
+        None,
+        device,
+        json!({ "member_id": victim.adult, "category": "domestic_violence", "noted_on": today() }),
+    );
+    assert!(applied(&push(&w, &w.worker, vec![noted]).await[0]));
+    for _ in 0..2 {
+        assert!(push(&w, &w.elsewhere, family(device).changes).await.iter().all(applied));
+    }
+    let indicators = Indicators::new(Ctx::new(store.clone()));
+    let (from, to) = (today() - Duration::days(30), today());
+    let view = indicators.national(&national, from, to).await.unwrap();
+    let mut names: Vec<&str> = view.municipalities.iter().map(|(n, _)| n.as_str()).collect();
+    names.sort();
+    assert_eq!(
+        names,
+        vec!["Gjilan / Gnjilane", "Obiliq / Obilić"],
+        "the ministry's own has no plan and no case"
+    );
+    let at = |name: &str| view.municipalities.iter().position(|(n, _)| n == name).unwrap();
+    let (o, g) = (at("Obiliq / Obilić"), at("Gjilan / Gnjilane"));
+    let returns = view.rows.iter().find(|r| r.code == "returns").unwrap();
+    use app::domain::indicator::Shown;
+    // Obiliq: five returns counted (the restricted one is not); Gjilan: two, shown as "<5".
+    assert_eq!(returns.cells[o].as_ref().unwrap().numerator, Some(Shown::Count(5)));
+    assert_eq!(returns.cells[g].as_ref().unwrap().numerator, Some(Shown::Few));
+    assert_eq!(returns.cells[g].as_ref().unwrap().actual, None);
+    // The municipality itself counts all six.
+    let own = indicators.report(&w.supervisor, plan, from, to).await.unwrap();
+    assert_eq!(row(&own, "returns").numerator, Some(6));
+    // The national reader opens no municipality's report or case list; others get no national view.
+    assert_eq!(
+        indicators.report(&national, plan, from, to).await.unwrap_err(),
+        ApiError::NotFound
+    );
+    assert_eq!(
+        indicators
+            .cases_behind(&national, plan, "returns", Side::Numerator, from, to)
+            .await
+            .unwrap_err(),
+        ApiError::NotFound
+    );
+    assert_eq!(
+        indicators.national(&w.supervisor, from, to).await.unwrap_err(),
+        ApiError::Forbidden
+    );
+    // No case data in the answer: only names of municipalities and plans, and figures.
+    let json = serde_json::to_string(&view).unwrap();
+    assert!(!json.contains("Gashi") && !json.contains(&victim.case.to_string()));
+}
+
 on_both_databases!(
+    the_national_view_shows_aggregates_without_restricted_cases_or_small_counts,
     the_dashboard_counts_the_municipality_and_draws_it_in_the_readers_language,
     the_report_equals_a_count_made_from_the_raw_records,
     the_cases_behind_a_figure_are_only_those_the_reader_may_see,

@@ -213,6 +213,7 @@ async fn the_matrix(store: Arc<dyn Storage>) {
     };
     let manager = user("manager", Role::CaseManager).await;
     let admin = user("admin", Role::Admin).await;
+    let national = user("national", Role::National).await;
 
     // A case each for the worker, the colleague and the worker of Gjilan, each with a photo, a
     // conflict and (in Obiliq) a referral; Gjilan gets two families, so two suggestions.
@@ -590,6 +591,15 @@ async fn the_matrix(store: Arc<dyn Storage>) {
             None,
             false,
         ),
+        Probe {
+            action: Action::ViewNationalIndicators,
+            scope: "every municipality (aggregates)",
+            target: Target::Nation,
+            method: "GET",
+            uri: "/api/v1/indicators/national?from=2026-01-01&to=2026-12-31".into(),
+            body: None,
+            form: false,
+        },
         municipal(
             Action::EditIndicators,
             "PUT",
@@ -684,6 +694,7 @@ async fn the_matrix(store: Arc<dyn Storage>) {
         (Role::Supervisor, &w.supervisor, "supervisor"),
         (Role::Partner, &w.employment, "employment"),
         (Role::Admin, &admin, "admin"),
+        (Role::National, &national, "national"),
     ];
     let mut cookies = Vec::new();
     for (_, _, username) in &actors {
@@ -742,7 +753,8 @@ async fn the_matrix(store: Arc<dyn Storage>) {
         "# Who may do what\n\n\
          Written by `server/tests/permissions.rs` from the permission table\n\
          (`app/src/domain/access.rs`) and from what the real routes answered; the test fails when\n\
-         this file differs. No grant reaches another municipality.\n\n\
+         this file differs. No grant reaches another municipality's cases; the national grant reads\n\
+         every municipality's aggregates and nothing else.\n\n\
          ## The table\n\n",
     );
     doc.push_str(&table_markdown());

@@ -81,6 +81,9 @@ pub enum Action {
     /// Change an indicator's definition (numerator, denominator, baseline, targets) and type the
     /// figures the records cannot give.
     EditIndicators,
+    /// Read every municipality's indicators side by side: aggregates only, small counts hidden,
+    /// no restricted case counted, never a case.
+    ViewNationalIndicators,
 }
 
 /// How far a grant reaches inside the user's own municipality (no grant crosses municipalities:
@@ -94,6 +97,8 @@ pub enum Scope {
     OwnInstitution,
     /// Everything of the municipality.
     Municipality,
+    /// Every municipality's aggregates, never a case (the ministry's department).
+    Nation,
 }
 
 impl Scope {
@@ -102,6 +107,7 @@ impl Scope {
             Scope::OwnCases => "own cases",
             Scope::OwnInstitution => "own institution",
             Scope::Municipality => "municipality",
+            Scope::Nation => "every municipality (aggregates)",
         }
     }
 }
@@ -128,7 +134,7 @@ const CASE_MANAGEMENT: &[(Role, Scope)] = &[(CaseManager, OwnCases), (Supervisor
 const MUNICIPAL_CASE_WORK: &[(Role, Scope)] = &[(CaseManager, Municipality), (Supervisor, Municipality)];
 
 impl Action {
-    pub const ALL: [Action; 33] = [
+    pub const ALL: [Action; 34] = [
         Action::ViewCase,
         Action::EditCase,
         Action::ReassignCase,
@@ -162,6 +168,7 @@ impl Action {
         Action::MarkDeviceLost,
         Action::ViewIndicators,
         Action::EditIndicators,
+        Action::ViewNationalIndicators,
     ];
 
     /// The table: which roles may do this, and how far. A role not listed may not.
@@ -178,6 +185,7 @@ impl Action {
                 (Admin, Municipality),
             ],
             Action::EditIndicators => &[(Admin, Municipality)],
+            Action::ViewNationalIndicators => &[(National, Nation)],
             Action::ReassignCase => &[(Supervisor, Municipality)],
             Action::ViewDuplicates | Action::MergePeople | Action::DismissDuplicate => MUNICIPAL_CASE_WORK,
             // The school team answers the schooling referrals sent to its education directorate.
@@ -269,6 +277,7 @@ impl Action {
             Action::MarkDeviceLost => "mark_device_lost",
             Action::ViewIndicators => "view_indicators",
             Action::EditIndicators => "edit_indicators",
+            Action::ViewNationalIndicators => "view_national_indicators",
         }
     }
 
@@ -321,15 +330,18 @@ pub enum Target {
     /// One suggestion that two registrations are the same person; `restricted` when either is
     /// in a restricted case (then only supervisors see it).
     Duplicate { municipality_id: Uuid, restricted: bool },
+    /// Every municipality's aggregates together.
+    Nation,
 }
 
 impl Target {
-    fn municipality_id(self) -> Uuid {
+    fn municipality_id(self) -> Option<Uuid> {
         match self {
             Target::Municipality(m)
             | Target::Case { municipality_id: m, .. }
             | Target::Institution { municipality_id: m, .. }
-            | Target::Duplicate { municipality_id: m, .. } => m,
+            | Target::Duplicate { municipality_id: m, .. } => Some(m),
+            Target::Nation => None,
         }
     }
 }
@@ -357,7 +369,12 @@ pub fn scope_of(user: &SessionUser, action: Action) -> Option<Scope> {
 }
 
 fn reaches(user: &SessionUser, scope: Scope, target: Target) -> bool {
-    if target.municipality_id() != user.municipality_id {
+    // The nation's aggregates are reached by the national grant alone, and it reaches nothing
+    // else: no case, no list of one municipality.
+    if let (Nation, t) | (_, t @ Target::Nation) = (scope, target) {
+        return scope == Nation && t == Target::Nation;
+    }
+    if target.municipality_id() != Some(user.municipality_id) {
         return false;
     }
     match (scope, target) {
@@ -405,12 +422,12 @@ pub fn permits(user: &SessionUser, action: Action, target: Target) -> bool {
 /// suggestion) is "not found"; one they see but may not act on, or an action on the whole
 /// municipality their roles lack, is "not allowed".
 pub fn require(user: &SessionUser, action: Action, target: Target) -> Result<(), Refusal> {
-    if target.municipality_id() != user.municipality_id {
+    if target.municipality_id().is_some_and(|m| m != user.municipality_id) {
         return Err(Refusal::NotFound);
     }
     // One thing (a case, a referral, a suggestion) the user may not even see does not exist for
-    // them; the whole municipality always does.
-    if !matches!(target, Target::Municipality(_)) {
+    // them; the whole municipality (and the nation's aggregates) always does.
+    if !matches!(target, Target::Municipality(_) | Target::Nation) {
         let view = action.seen_through().unwrap_or(action);
         if !permits(user, view, target) {
             return Err(Refusal::NotFound);
@@ -563,6 +580,34 @@ mod tests {
         assert_eq!(require(&supervisor, Action::MergePeople, pair), Ok(()));
         // A child's schooling stays the school team's whatever the case.
         assert!(permits(&school, Action::WorkOnSchooling, case));
+    }
+
+    #[test]
+    fn the_national_role_reads_every_municipalitys_aggregates_and_nothing_else() {
+        let ministry = Uuid::now_v7();
+        let national = user(&[Role::National], ministry);
+        assert_eq!(
+            require(&national, Action::ViewNationalIndicators, Target::Nation),
+            Ok(())
+        );
+        // Not a case, not a municipality's list, not even its own municipality's report.
+        let elsewhere = Uuid::now_v7();
+        for target in [Target::Municipality(elsewhere), managed(elsewhere, None, None)] {
+            assert_eq!(require(&national, Action::ViewCase, target), Err(Refusal::NotFound));
+        }
+        assert_eq!(
+            require(&national, Action::ViewIndicators, Target::Municipality(ministry)),
+            Err(Refusal::Forbidden)
+        );
+        assert!(!permits(&national, Action::ViewCase, Target::Nation));
+        // No municipal role reaches the nation's aggregates.
+        for role in Role::MUNICIPAL {
+            assert_eq!(
+                require(&user(&[role], ministry), Action::ViewNationalIndicators, Target::Nation),
+                Err(Refusal::Forbidden),
+                "{role}"
+            );
+        }
     }
 
     #[test]

@@ -17,11 +17,26 @@ pub enum Role {
     Partner,
     /// Municipal administrator: users, institutions, form versions.
     Admin,
+    /// The ministry's department: every municipality's indicators side by side, aggregates
+    /// only, never a case.
+    National,
 }
 
 impl Role {
     /// Every role, in the order home screens show their sections.
-    pub const ALL: [Role; 6] = [
+    pub const ALL: [Role; 7] = [
+        Role::FieldWorker,
+        Role::CaseManager,
+        Role::SchoolTeam,
+        Role::Supervisor,
+        Role::Partner,
+        Role::Admin,
+        Role::National,
+    ];
+
+    /// The roles a municipality's administrator gives; the national role is given when the
+    /// ministry's users are created (`reintegra create-admin --national`).
+    pub const MUNICIPAL: [Role; 6] = [
         Role::FieldWorker,
         Role::CaseManager,
         Role::SchoolTeam,
@@ -39,6 +54,7 @@ impl Role {
             Role::Supervisor => "supervisor",
             Role::Partner => "partner",
             Role::Admin => "admin",
+            Role::National => "national",
         }
     }
 

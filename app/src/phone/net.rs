@@ -384,6 +384,11 @@ pub mod indicators {
         json(send("GET", &path, None, "application/json").await?).await
     }
 
+    pub async fn national(from: NaiveDate, to: NaiveDate) -> Result<crate::domain::indicator::NationalView, NetError> {
+        let path = format!("{OFFICE_ROOT}/indicators/national?from={from}&to={to}");
+        json(send("GET", &path, None, "application/json").await?).await
+    }
+
     pub async fn report(plan: Uuid, from: NaiveDate, to: NaiveDate) -> Result<Report, NetError> {
         let path = format!("{}/report?from={from}&to={to}", root(plan));
         json(send("GET", &path, None, "application/json").await?).await

@@ -126,7 +126,7 @@ fn RoleChoices(chosen: RwSignal<Vec<Role>>) -> impl IntoView {
     view! {
         <fieldset class="roles">
             <legend>{t!(i18n, roles)}</legend>
-            {Role::ALL.into_iter().map(|role| view! {
+            {Role::MUNICIPAL.into_iter().map(|role| view! {
                 <label class="check">
                     <input
                         type="checkbox"

@@ -24,6 +24,7 @@ fn home(user: SessionUser) -> impl IntoView {
                 Role::Supervisor => t_string!(i18n, home_supervisor).to_string(),
                 Role::Partner => t_string!(i18n, home_partner).to_string(),
                 Role::Admin => t_string!(i18n, home_admin).to_string(),
+                Role::National => t_string!(i18n, home_national).to_string(),
             };
             let body = move || match role {
                 Role::FieldWorker => t_string!(i18n, home_field_worker_body).to_string(),
@@ -32,6 +33,7 @@ fn home(user: SessionUser) -> impl IntoView {
                 Role::Supervisor => t_string!(i18n, home_supervisor_body).to_string(),
                 Role::Partner => t_string!(i18n, home_partner_body).to_string(),
                 Role::Admin => t_string!(i18n, home_admin_body).to_string(),
+                Role::National => t_string!(i18n, home_national_body).to_string(),
             };
             view! {
                 <section class="card" data-role=role.as_str()>
@@ -64,6 +66,9 @@ fn home(user: SessionUser) -> impl IntoView {
                     {matches!(role, Role::Supervisor | Role::Admin | Role::CaseManager).then(|| view! {
                         " "
                         <a class="button secondary" href="/indicators" data-testid="open-indicators">{t!(i18n, nav_indicators)}</a>
+                    })}
+                    {(role == Role::National).then(|| view! {
+                        <a class="button" href="/national" data-testid="open-national">{t!(i18n, nav_national)}</a>
                     })}
                     {(role == Role::Supervisor).then(|| view! {
                         " "

@@ -414,6 +414,110 @@ fn dashboard(_user: SessionUser) -> AnyView {
     .into_any()
 }
 
+/// The national view (`/national`): every municipality's indicators side by side, each by its
+/// own plan; counts under five show as "<5" and their shares are hidden.
+#[component]
+pub fn NationalPage() -> impl IntoView {
+    signed_in(national)
+}
+
+fn shown(s: Option<crate::domain::indicator::Shown>) -> String {
+    use crate::domain::indicator::{Shown, SMALL_NUMBER};
+    match s {
+        None => String::new(),
+        Some(Shown::Count(n)) => n.to_string(),
+        Some(Shown::Few) => format!("<{SMALL_NUMBER}"),
+    }
+}
+
+fn national(user: SessionUser) -> AnyView {
+    let i18n = use_i18n();
+    let locale = user.locale.clone();
+    let today = crate::domain::follow_up::local_today(chrono::Utc::now());
+    let from = RwSignal::new(NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today).to_string());
+    let to = RwSignal::new(today.to_string());
+    let view_ = RwSignal::new(None::<crate::domain::indicator::NationalView>);
+    let message = RwSignal::new(None::<String>);
+    let load = move || {
+        let (Some(f), Some(t)) = (day(&from.get_untracked()), day(&to.get_untracked())) else {
+            return;
+        };
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            match crate::phone::net::indicators::national(f, t).await {
+                Ok(v) => {
+                    message.set(None);
+                    view_.set(Some(v));
+                }
+                Err(e) => message.set(Some(crate::ui::field_work::net_error_text(i18n, &e))),
+            }
+        });
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (f, t);
+    };
+    load();
+    view! {
+        <section class="card indicators" data-testid="national">
+            <h2>{t!(i18n, nat_title)}</h2>
+            <p class="muted small">{t!(i18n, nat_body)}</p>
+            <form class="form no-print" on:submit=move |ev| { ev.prevent_default(); load(); }>
+                <label class="field">{t!(i18n, audit_from)}
+                    <input type="date" prop:value=from on:input=move |ev| from.set(event_target_value(&ev)) />
+                </label>
+                <label class="field">{t!(i18n, audit_to)}
+                    <input type="date" prop:value=to on:input=move |ev| to.set(event_target_value(&ev)) />
+                </label>
+                <div class="actions">
+                    <button type="submit" data-testid="nat-show">{t!(i18n, ind_show)}</button>
+                    <button type="button" class="secondary" on:click=move |_| print()>{t!(i18n, ind_print)}</button>
+                </div>
+            </form>
+            {move || message.get().map(|m| view! { <p class="error" role="alert">{m}</p> })}
+            {move || view_.get().map(|v| {
+                let locale = locale.clone();
+                view! {
+                    <div class="table-scroll">
+                    <table class="report" data-testid="nat-table">
+                        <thead><tr>
+                            <th>{t!(i18n, exp_indicator)}</th>
+                            {v.municipalities.iter().map(|(name, plan)| view! {
+                                <th class="num">{name.clone()}
+                                    {plan.is_none().then(|| view! { <br /><span class="muted small">{t!(i18n, nat_no_plan)}</span> })}
+                                </th>
+                            }).collect_view()}
+                        </tr></thead>
+                        <tbody>
+                            {v.rows.iter().map(|row| {
+                                let unit = row.unit;
+                                view! {
+                                    <tr data-testid=format!("nat-row-{}", row.code)>
+                                        <td>{row.title.get(&locale).to_string()}</td>
+                                        {row.cells.iter().map(|c| match c {
+                                            None => view! { <td class="num">"—"</td> }.into_any(),
+                                            Some(c) => {
+                                                let counts = match (c.numerator, c.denominator) {
+                                                    (Some(n), Some(d)) => format!("{} / {}", shown(Some(n)), shown(Some(d))),
+                                                    (n, _) => shown(n),
+                                                };
+                                                view! {
+                                                    <td class="num"><strong>{figure(unit, c.actual)}</strong>
+                                                        <br /><span class="muted small">{counts}</span></td>
+                                                }.into_any()
+                                            }
+                                        }).collect_view()}
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                    </div>
+                }
+            })}
+        </section>
+    }
+    .into_any()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -99,6 +99,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/audit") view=audit::AuditPage ssr=SsrMode::Async />
                     <Route path=path!("/indicators") view=indicators::IndicatorsPage ssr=SsrMode::Async />
                     <Route path=path!("/dashboard") view=indicators::DashboardPage ssr=SsrMode::Async />
+                    <Route path=path!("/national") view=indicators::NationalPage ssr=SsrMode::Async />
                     <Route path=path!("/field") view=field_work::FieldPage ssr=SsrMode::Async />
                     <Route path=path!("/referrals") view=partner::PartnerPage ssr=SsrMode::Async />
                 </Routes>

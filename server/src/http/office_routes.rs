@@ -10,7 +10,7 @@ use app::domain::audit::{AuditFilter, AuditRow};
 use app::domain::device::{DeviceKey, DeviceKeyRequest, DeviceSummary, MarkLost};
 use app::domain::duplicate::DuplicateView;
 use app::domain::follow_up::ReferralDays;
-use app::domain::indicator::{CasesBehind, IndicatorDef, PlanSummary, Report, Side};
+use app::domain::indicator::{CasesBehind, IndicatorDef, NationalView, PlanSummary, Report, Side};
 use app::domain::protection::RestrictionChange;
 use app::domain::referral::{self, IncomingReferral};
 use app::domain::school::{EarlyWarning, School, SchoolInput, Thresholds};
@@ -140,6 +140,7 @@ pub fn router() -> Router<ApiState> {
         .route("/early-warning", get(early_warning).put(set_early_warning))
         .route("/dashboard.html", get(dashboard_html))
         .route("/indicators/plans", get(indicator_plans))
+        .route("/indicators/national", get(national_indicators))
         .route("/indicators/plans/{id}/report", get(indicator_report))
         .route(
             "/indicators/plans/{id}/report.csv",
@@ -483,4 +484,12 @@ async fn dashboard_html(
         ],
         html,
     ))
+}
+
+async fn national_indicators(
+    State(s): State<ApiState>,
+    Actor(a): Actor,
+    Query(q): Query<PeriodQuery>,
+) -> Answer<NationalView> {
+    Ok(Json(s.indicators.national(&a, q.from, q.to).await?))
 }

@@ -423,6 +423,39 @@ pub async fn load_demo(store: &dyn Storage) -> Result<bool, SeedError> {
     add_plan(store, obiliq.id, app::domain::indicator::catalogue::obiliq(), now).await?;
     let prizren = ensure_municipality(store, "prizren", "Prizren").await?;
     add_plan(store, prizren.id, app::domain::indicator::catalogue::prizren(), now).await?;
+    // A field worker and families in Prizren too, so the national view compares two
+    // municipalities with cases.
+    let emine = create_user(
+        store,
+        &prizren,
+        "field.prizren",
+        "Emine Kaya",
+        &[Role::FieldWorker],
+        None,
+        DEMO_PASSWORD,
+    )
+    .await?;
+    let prizren_world = cases::CaseWorld {
+        municipality_id: prizren.id,
+        field_workers: vec![emine.id],
+        case_manager: emine.id,
+        supervisor: emine.id,
+        institutions: Vec::new(),
+        services: Vec::new(),
+    };
+    load_households(store, &prizren_world, DEMO_HOUSEHOLDS / 2, DEMO_SEED + 1, Utc::now()).await?;
+    // The ministry's department, which reads every municipality's aggregates.
+    let ministry = ensure_municipality(store, "ministry", "Ministria / Ministarstvo").await?;
+    create_user(
+        store,
+        &ministry,
+        "national",
+        "Drita Rexhepi",
+        &[Role::National],
+        None,
+        DEMO_PASSWORD,
+    )
+    .await?;
     let gjilan = ensure_municipality(store, "gjilan", "Gjilan / Gnjilane").await?;
     create_user(
         store,

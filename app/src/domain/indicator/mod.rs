@@ -317,5 +317,114 @@ pub struct CasesBehind {
     pub hidden: u64,
 }
 
+/// Below this, a count is not shown outside its municipality ("<5"): a handful of cases in a
+/// village can name a family.
+pub const SMALL_NUMBER: u64 = 5;
+
+/// A count as shown outside the municipality.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Shown {
+    Count(u64),
+    /// 1 to [`SMALL_NUMBER`] − 1.
+    Few,
+}
+
+impl Shown {
+    pub fn of(n: u64) -> Self {
+        if n > 0 && n < SMALL_NUMBER {
+            Shown::Few
+        } else {
+            Shown::Count(n)
+        }
+    }
+}
+
+/// One municipality's figure in the national view.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NationalCell {
+    pub numerator: Option<Shown>,
+    pub denominator: Option<Shown>,
+    /// Hidden when either count is few (the share would give it away).
+    pub actual: Option<f64>,
+    pub target: Option<(i32, f64)>,
+}
+
+impl NationalCell {
+    pub fn of(r: &IndicatorResult) -> Self {
+        let numerator = r.numerator.map(Shown::of);
+        let denominator = r.denominator.map(Shown::of);
+        let few = numerator == Some(Shown::Few) || denominator == Some(Shown::Few);
+        Self {
+            numerator,
+            denominator,
+            actual: if few { None } else { r.actual },
+            target: r.target,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NationalRow {
+    pub code: String,
+    pub title: LocalText,
+    pub unit: Unit,
+    /// One per municipality, in the view's order; `None` where its plan lacks the indicator.
+    pub cells: Vec<Option<NationalCell>>,
+}
+
+/// Every municipality's indicators side by side: aggregates only, no case.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NationalView {
+    pub period: Period,
+    /// Each municipality's name and the plan its figures follow (`None`: it has none).
+    pub municipalities: Vec<(String, Option<String>)>,
+    pub rows: Vec<NationalRow>,
+}
+
+/// The plan a period is reported against: the one whose years hold the period's end, else the
+/// latest that started before it, else the first.
+pub fn plan_for<'a, P>(plans: &'a [P], year: i32, years: impl Fn(&P) -> (i32, i32)) -> Option<&'a P> {
+    plans
+        .iter()
+        .find(|p| {
+            let (a, b) = years(p);
+            a <= year && year <= b
+        })
+        .or_else(|| plans.iter().filter(|p| years(p).0 <= year).max_by_key(|p| years(p).0))
+        .or(plans.first())
+}
+
+/// The national view from each municipality's report (`None`: no plan), in that order.
+pub fn national(period: Period, reports: Vec<(String, Option<(String, Vec<IndicatorResult>)>)>) -> NationalView {
+    let mut rows: Vec<NationalRow> = Vec::new();
+    let n = reports.len();
+    for (i, (_, report)) in reports.iter().enumerate() {
+        for r in report.iter().flat_map(|(_, rows)| rows) {
+            let at = match rows.iter().position(|x| x.code == r.code) {
+                Some(at) => at,
+                None => {
+                    rows.push(NationalRow {
+                        code: r.code.clone(),
+                        title: r.title.clone(),
+                        unit: r.unit,
+                        cells: vec![None; n],
+                    });
+                    rows.len() - 1
+                }
+            };
+            rows[at].cells[i] = Some(NationalCell::of(r));
+        }
+    }
+    NationalView {
+        period,
+        municipalities: reports
+            .into_iter()
+            .map(|(name, r)| (name, r.map(|(plan, _)| plan)))
+            .collect(),
+        rows,
+    }
+}
+
 #[cfg(test)]
 mod tests;

@@ -523,3 +523,62 @@ fn the_figures_of_a_case_are_read_from_its_records() {
     assert_eq!(f.categories, vec!["elderly_without_care".to_string()]);
     assert!(f.permanent_housing);
 }
+
+#[test]
+fn outside_the_municipality_small_counts_are_hidden_and_so_is_the_share_they_would_give_away() {
+    let p = year();
+    let defs = catalogue::obiliq().indicators;
+    let mut cases = Vec::new();
+    // 3 returns, 2 visited in time: both counts are small.
+    for n in 0..3 {
+        let mut c = case(n);
+        c.returned_on = Some(d("2026-05-01"));
+        c.first_visit_on = (n < 2).then(|| d("2026-05-02"));
+        cases.push(c);
+    }
+    let small = report(&defs, &cases, &[], |_| None, &p);
+    // 12 returns, 9 visited in time.
+    let mut more = Vec::new();
+    for n in 0..12 {
+        let mut c = case(100 + n);
+        c.returned_on = Some(d("2026-05-01"));
+        c.first_visit_on = (n < 9).then(|| d("2026-05-02"));
+        more.push(c);
+    }
+    let big = report(&defs, &more, &[], |_| None, &p);
+    let view = national(
+        p,
+        vec![
+            ("Obiliq".into(), Some(("obiliq-2026".into(), small))),
+            ("Prizren".into(), Some(("prizren-2026".into(), big))),
+            ("Gjilan".into(), None),
+        ],
+    );
+    assert_eq!(view.municipalities[2], ("Gjilan".to_string(), None));
+    let row = view.rows.iter().find(|r| r.code == "first_visit_72h").unwrap();
+    let obiliq = row.cells[0].clone().unwrap();
+    assert_eq!(
+        (obiliq.numerator, obiliq.denominator, obiliq.actual),
+        (Some(Shown::Few), Some(Shown::Few), None)
+    );
+    let prizren = row.cells[1].clone().unwrap();
+    assert_eq!(
+        (prizren.numerator, prizren.denominator, prizren.actual),
+        (Some(Shown::Count(9)), Some(Shown::Count(12)), Some(75.0))
+    );
+    assert_eq!(row.cells[2], None);
+    // Zero is not a small number: nothing to give away.
+    assert_eq!(Shown::of(0), Shown::Count(0));
+    assert_eq!(Shown::of(4), Shown::Few);
+    assert_eq!(Shown::of(5), Shown::Count(5));
+}
+
+#[test]
+fn a_period_is_reported_against_the_plan_whose_years_hold_it() {
+    let plans = [(2019, 2022), (2023, 2025), (2026, 2028)];
+    let years = |p: &(i32, i32)| *p;
+    assert_eq!(plan_for(&plans, 2024, years), Some(&(2023, 2025)));
+    assert_eq!(plan_for(&plans, 2030, years), Some(&(2026, 2028)));
+    assert_eq!(plan_for(&plans, 2010, years), Some(&(2019, 2022)));
+    assert_eq!(plan_for(&[] as &[(i32, i32)], 2026, years), None);
+}
