@@ -67,6 +67,10 @@ macro_rules! dynamic_labels {
 }
 
 dynamic_labels!(
+    exp_list_cases,
+    exp_list_follow_ups,
+    exp_list_referrals,
+    exp_list_plans,
     ind_err_not_a_number,
     exp_indicators,
     exp_objective,

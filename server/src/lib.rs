@@ -15,6 +15,7 @@ pub mod dashboard;
 pub mod devices;
 pub mod duplicates;
 pub mod export;
+pub mod exports;
 pub mod follow_ups;
 pub mod http;
 pub mod indicators;

@@ -463,7 +463,78 @@ async fn the_national_view_shows_aggregates_without_restricted_cases_or_small_co
     assert!(!json.contains("Gashi") && !json.contains(&victim.case.to_string()));
 }
 
+async fn the_office_lists_export_what_the_reader_may_see_in_their_language(store: Arc<dyn Storage>) {
+    use reintegra::exports::{Exports, List};
+    let w = world(store.clone()).await;
+    let device = Uuid::now_v7();
+    let mine = family(device);
+    let theirs = family(device);
+    assert!(push(&w, &w.worker, mine.changes.clone()).await.iter().all(applied));
+    assert!(push(&w, &w.colleague, theirs.changes.clone()).await.iter().all(applied));
+    let referral = change(
+        RecordKind::Referral,
+        Uuid::now_v7(),
+        mine.case,
+        None,
+        device,
+        json!({ "kind": "employment", "institution_id": w.employment_office.id, "sent_on": today() }),
+    );
+    assert!(applied(&push(&w, &w.worker, vec![referral]).await[0]));
+    let exports = Exports::new(Ctx::new(store.clone()));
+    let csv = |actor: SessionUser, list| {
+        let exports = exports.clone();
+        async move {
+            let (_, bytes) = exports.export(&actor, list, ExportFormat::Csv).await.unwrap();
+            assert!(bytes.starts_with(b"\xEF\xBB\xBF"));
+            String::from_utf8(bytes).unwrap()
+        }
+    };
+    // The supervisor's list has both families, the worker's only their own.
+    let all = csv(w.supervisor.clone(), List::Cases).await;
+    assert_eq!(all.matches("Şükrije Gashi-Đurić").count(), 2);
+    assert!(all.contains("Plemetin / Племетина"));
+    let own = csv(w.worker.clone(), List::Cases).await;
+    assert_eq!(own.matches("Şükrije Gashi-Đurić").count(), 1);
+    assert!(own.contains(&mine.case.to_string()) && !own.contains(&theirs.case.to_string()));
+    // Headers and values in the reader's language.
+    let mut serbian = w.supervisor.clone();
+    serbian.locale = "sr-Latn".into();
+    let referrals = csv(serbian, List::Referrals).await;
+    assert!(referrals.starts_with("\u{feff}Ime,Selo,ID slučaja"), "{referrals}");
+    assert!(referrals.contains("Zyra e Punësimit Obiliq") && referrals.contains("Poslato"));
+    let follow_ups = csv(w.supervisor.clone(), List::FollowUps).await;
+    assert!(
+        follow_ups.lines().count() >= 3,
+        "a first visit each and the referral: {follow_ups}"
+    );
+    // XLSX too; a partner has no case list; each export is audited.
+    let (name, xlsx) = exports
+        .export(&w.supervisor, List::Plans, ExportFormat::Xlsx)
+        .await
+        .unwrap();
+    assert!(name.starts_with("plans-") && xlsx.starts_with(b"PK"));
+    assert_eq!(
+        exports
+            .export(&w.employment, List::Cases, ExportFormat::Csv)
+            .await
+            .unwrap_err(),
+        ApiError::Forbidden
+    );
+    let audited = store
+        .audit_trail(&AuditQuery {
+            municipality_id: w.supervisor.municipality_id,
+            action: Some("export.".into()),
+            limit: 20,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    // Two case lists, referrals, follow-ups, plans: five; the refusal is audited as one.
+    assert_eq!(audited.iter().filter(|r| r.action.starts_with("export.")).count(), 5);
+}
+
 on_both_databases!(
+    the_office_lists_export_what_the_reader_may_see_in_their_language,
     the_national_view_shows_aggregates_without_restricted_cases_or_small_counts,
     the_dashboard_counts_the_municipality_and_draws_it_in_the_readers_language,
     the_report_equals_a_count_made_from_the_raw_records,

@@ -409,6 +409,21 @@ fn dashboard(_user: SessionUser) -> AnyView {
             <p class="no-print"><a class="button secondary" href="/indicators" data-testid="open-indicators">{t!(i18n, nav_indicators)}</a></p>
             {move || message.get().map(|m| view! { <p class="error" role="alert">{m}</p> })}
             <div data-testid="dash-charts" inner_html=move || html.get()></div>
+            <h3 class="no-print">{t!(i18n, exp_downloads)}</h3>
+            <ul class="list no-print" data-testid="dash-exports">
+                {[("cases", "exp_list_cases"), ("follow-ups", "exp_list_follow_ups"), ("referrals", "exp_list_referrals"), ("plans", "exp_list_plans")]
+                    .into_iter()
+                    .map(|(file, key)| {
+                        let root = crate::domain::sync::OFFICE_ROOT;
+                        view! {
+                            <li>{label(i18n, key)} " · "
+                                <a rel="external" download href=format!("{root}/exports/{file}.xlsx") data-testid=format!("export-{file}-xlsx")>"XLSX"</a> " · "
+                                <a rel="external" download href=format!("{root}/exports/{file}.csv")>"CSV"</a>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
         </section>
     }
     .into_any()

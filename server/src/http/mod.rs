@@ -68,6 +68,7 @@ pub struct ApiState {
     pub devices: crate::devices::Devices,
     pub indicators: crate::indicators::Indicators,
     pub dashboards: crate::dashboard::Dashboards,
+    pub exports: crate::exports::Exports,
     pub backend: SharedBackend,
 }
 
@@ -86,6 +87,7 @@ impl ApiState {
             devices: crate::devices::Devices::new(ctx.clone()),
             indicators: crate::indicators::Indicators::new(ctx.clone()),
             dashboards: crate::dashboard::Dashboards::new(ctx.clone()),
+            exports: crate::exports::Exports::new(ctx.clone()),
             audit: AuditTrail::new(ctx),
             backend,
         }

@@ -139,6 +139,7 @@ pub fn router() -> Router<ApiState> {
         .route("/schools/{id}", put(change_school))
         .route("/early-warning", get(early_warning).put(set_early_warning))
         .route("/dashboard.html", get(dashboard_html))
+        .route("/exports/{file}", get(export_list))
         .route("/indicators/plans", get(indicator_plans))
         .route("/indicators/national", get(national_indicators))
         .route("/indicators/plans/{id}/report", get(indicator_report))
@@ -492,4 +493,15 @@ async fn national_indicators(
     Query(q): Query<PeriodQuery>,
 ) -> Answer<NationalView> {
     Ok(Json(s.indicators.national(&a, q.from, q.to).await?))
+}
+
+/// A list as a spreadsheet: `cases`, `follow-ups`, `referrals` or `plans`, `.xlsx` or `.csv`.
+async fn export_list(
+    State(s): State<ApiState>,
+    Actor(a): Actor,
+    Path(file): Path<String>,
+) -> Result<impl axum::response::IntoResponse, ApiError> {
+    let (list, format) = crate::exports::List::parse(&file).ok_or(ApiError::NotFound)?;
+    let (name, bytes) = s.exports.export(&a, list, format).await?;
+    Ok(download(format, &name, bytes))
 }
