@@ -35,7 +35,10 @@ impl Cases {
         case_id: Uuid,
         change: &app::domain::protection::RestrictionChange,
     ) -> Result<(), ApiError> {
-        crate::protection::change_restriction(&self.ctx, actor, case_id, change).await
+        crate::protection::change_restriction(&self.ctx, actor, case_id, change).await?;
+        // Its figures say whether the national view may count it.
+        self.follow_ups.schedule_case(case_id, self.ctx.now()).await?;
+        Ok(())
     }
 
     /// Gives the case to another field worker of the municipality (supervisors). The new
@@ -93,6 +96,8 @@ impl Cases {
                 format!("from {from} to {to}"),
             );
             if self.ctx.store.rewrite(&rewrite, &[audit]).await? == CommitResult::Done {
+                // Its figures name the worker whose load it is.
+                self.follow_ups.schedule_case(case_id, self.ctx.now()).await?;
                 return Ok(());
             }
         }

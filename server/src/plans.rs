@@ -176,6 +176,10 @@ impl Plans {
                 format!("{} by decision {decision} of {}", a.case_manager_id, a.decided_on),
             );
             if self.ctx.store.rewrite(&rewrite, &[audit]).await? == CommitResult::Done {
+                // The decision counts among the case-manager decisions of its period.
+                crate::follow_ups::FollowUps::new(self.ctx.clone())
+                    .schedule_case(case_id, self.ctx.now())
+                    .await?;
                 return Ok(());
             }
         }

@@ -373,6 +373,13 @@ async fn the_dashboard_counts_the_municipality_and_draws_it_in_the_readers_langu
     assert!(html.matches("<svg").count() >= 5);
     // A partner institution has no dashboard.
     assert_eq!(dashboards.counts(&w.employment).await.unwrap_err(), ApiError::Forbidden);
+    // The supervisor gives the colleague's case to the worker: the load follows at once.
+    w.cases
+        .reassign(&w.supervisor, late.case, w.worker.id, Utc::now())
+        .await
+        .unwrap();
+    let (d, _) = dashboards.counts(&w.supervisor).await.unwrap();
+    assert_eq!(d.caseload, vec![(Some(w.worker.id), 2)]);
 }
 
 async fn the_national_view_shows_aggregates_without_restricted_cases_or_small_counts(store: Arc<dyn Storage>) {
