@@ -42,7 +42,7 @@ if [ "${1:-}" = "--test" ]; then
   command -v chromium >/dev/null || need_apt+=(chromium)
   command -v psql >/dev/null || need_apt+=(postgresql)
   # The browser tests open the downloaded spreadsheets with it.
-  python3 -c "import openpyxl" 2>/dev/null || need_apt+=(python3-openpyxl)
+  /usr/bin/python3 -c "import openpyxl" 2>/dev/null || need_apt+=(python3-openpyxl)
 fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   say "installing ${need_apt[*]} from Debian"

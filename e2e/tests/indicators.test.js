@@ -14,7 +14,8 @@ let browser;
 before(async () => { browser = await launch(); mkdirSync("screenshots", { recursive: true }); });
 after(async () => { await browser?.close(); });
 
-/** Every row of a sheet of an XLSX file, as openpyxl reads it (dates as ISO days). */
+/** Every row of a sheet of an XLSX file, as openpyxl reads it (dates as ISO days): Debian's
+ * Python, where scripts/setup.sh installs python3-openpyxl. */
 function xlsxRows(file) {
   const script = `
 import json, sys, datetime, openpyxl
@@ -24,7 +25,7 @@ def cell(v):
     return v
 print(json.dumps([[cell(v) for v in row] for row in ws.iter_rows(values_only=True)], ensure_ascii=False))
 `;
-  return JSON.parse(execFileSync("python3", ["-c", script, file], { encoding: "utf8" }));
+  return JSON.parse(execFileSync(process.env.PYTHON || "/usr/bin/python3", ["-c", script, file], { encoding: "utf8" }));
 }
 
 /** Everything the signed-in user's pull holds. */
@@ -89,6 +90,7 @@ test("the supervisor reads the dashboard and the report, and the XLSX downloads 
 
     // The cases behind the figure: named on the screen, as far as the supervisor may open them.
     await page.getByTestId("ind-returns-num").click();
+    await page.getByTestId("ind-cases").locator("li").first().waitFor();
     assert.equal(await page.getByTestId("ind-cases").locator("li").count(), expected);
 
     // The case list of the whole municipality: names byte-exact in both scripts.

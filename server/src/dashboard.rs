@@ -53,7 +53,12 @@ fn bars(title: &str, rows: &[Bar], max: f64) -> String {
         } else {
             0.0
         };
-        let label: String = b.label.chars().take(18).collect();
+        // The full label is in the table beside the chart.
+        let label: String = if b.label.chars().count() > 18 {
+            b.label.chars().take(17).chain(['…']).collect()
+        } else {
+            b.label.clone()
+        };
         let _ = write!(
             svg,
             "<text x=\"0\" y=\"{ty}\" font-size=\"11\">{label}</text>\

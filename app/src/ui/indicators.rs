@@ -136,7 +136,7 @@ fn page(user: SessionUser) -> AnyView {
                     <h3 class="print-only">{r.plan.name.clone()}</h3>
                     <p class="muted small" data-testid="ind-period">{format!("{} · {} – {}", r.municipality, r.period.from, r.period.to)}</p>
                     <div class="table-scroll">
-                    <table class="report" data-testid="ind-report">
+                    <table class="report cards" data-testid="ind-report">
                         <thead><tr>
                             <th>{t!(i18n, exp_indicator)}</th>
                             <th class="num">{t!(i18n, exp_numerator)}</th>
@@ -225,12 +225,12 @@ fn line(
                 {row.by_hand.then(|| view! { <br /><span class="muted small">{t!(i18n, exp_by_hand)}</span> })}
                 {admin.then(|| editor(i18n, row.clone(), plan, period, reload))}
             </td>
-            <td class="num">{numerator}</td>
-            <td class="num">{denominator}</td>
-            <td class="num" data-testid=format!("ind-{}-actual", row.code)><strong>{figure(row.unit, row.actual)}</strong></td>
-            <td class="num">{figure(row.unit, row.baseline)}</td>
-            <td class="num">{target.unwrap_or_else(|| "—".into())}</td>
-            <td class="num" class:short=short>{gap.unwrap_or_else(|| "—".into())}</td>
+            <td class="num" data-label=t_string!(i18n, exp_numerator)>{numerator}</td>
+            <td class="num" data-label=t_string!(i18n, exp_denominator)>{denominator}</td>
+            <td class="num" data-label=t_string!(i18n, exp_actual) data-testid=format!("ind-{}-actual", row.code)><strong>{figure(row.unit, row.actual)}</strong></td>
+            <td class="num" data-label=t_string!(i18n, exp_baseline)>{figure(row.unit, row.baseline)}</td>
+            <td class="num" data-label=t_string!(i18n, exp_target)>{target.unwrap_or_else(|| "—".into())}</td>
+            <td class="num" data-label=t_string!(i18n, exp_gap) class:short=short>{gap.unwrap_or_else(|| "—".into())}</td>
         </tr>
     }
 }
