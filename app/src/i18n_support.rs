@@ -595,6 +595,100 @@ pub fn rejection_text(i18n: I18nContext<Locale>, reason: crate::domain::sync::Re
     .to_string()
 }
 
+/// A measure's code in words: `referrals_served:employment` is "referrals with the service
+/// given (employment)". `look` finds a label by key (on a page or in a named language).
+pub fn measure_words(code: &str, look: impl Fn(&str) -> String) -> String {
+    match code.split_once(':') {
+        Some((head, narrow)) => format!("{} ({})", look(&format!("m_{head}")), look(&format!("c_{narrow}"))),
+        None => look(&format!("m_{code}")),
+    }
+}
+
+/// A text in a language named outright, read from the same locale files the pages use (the
+/// server's exports, written for a reader who has no page open). An unknown key is itself.
+#[cfg(feature = "ssr")]
+pub fn label_in(locale: Locale, key: &str) -> String {
+    use std::collections::HashMap;
+    use std::sync::OnceLock;
+    static TEXTS: OnceLock<HashMap<&'static str, HashMap<String, String>>> = OnceLock::new();
+    let texts = TEXTS.get_or_init(|| {
+        [
+            ("sq", include_str!("../locales/sq.json")),
+            ("sr-Latn", include_str!("../locales/sr-Latn.json")),
+            ("tr", include_str!("../locales/tr.json")),
+            ("en", include_str!("../locales/en.json")),
+        ]
+        .into_iter()
+        .map(|(tag, json)| (tag, serde_json::from_str(json).unwrap_or_default()))
+        .collect()
+    });
+    texts
+        .get(locale.as_str())
+        .and_then(|t| t.get(key))
+        .cloned()
+        .unwrap_or_else(|| key.to_string())
+}
+
+/// The words of an export's headers in the reader's language.
+#[cfg(feature = "ssr")]
+pub struct ExportWords {
+    locale: Locale,
+    pub indicators: String,
+    pub objective: String,
+    pub indicator: String,
+    pub numerator: String,
+    pub denominator: String,
+    pub actual: String,
+    pub baseline: String,
+    pub target: String,
+    pub target_year: String,
+    pub gap: String,
+    pub definition: String,
+    pub by_hand: String,
+    pub cases: String,
+    pub name: String,
+    pub village: String,
+    pub field_worker: String,
+    pub returned_on: String,
+    pub closed_on: String,
+    pub case_id: String,
+}
+
+#[cfg(feature = "ssr")]
+impl ExportWords {
+    /// In the language `tag` (a user's stored choice), else Albanian.
+    pub fn of(tag: &str) -> Self {
+        let locale = parse_locale(tag).unwrap_or(Locale::sq);
+        let w = |k: &str| label_in(locale, k);
+        Self {
+            locale,
+            indicators: w("exp_indicators"),
+            objective: w("exp_objective"),
+            indicator: w("exp_indicator"),
+            numerator: w("exp_numerator"),
+            denominator: w("exp_denominator"),
+            actual: w("exp_actual"),
+            baseline: w("exp_baseline"),
+            target: w("exp_target"),
+            target_year: w("exp_target_year"),
+            gap: w("exp_gap"),
+            definition: w("exp_definition"),
+            by_hand: w("exp_by_hand"),
+            cases: w("exp_cases"),
+            name: w("exp_name"),
+            village: w("exp_village"),
+            field_worker: w("exp_field_worker"),
+            returned_on: w("exp_returned_on"),
+            closed_on: w("exp_closed_on"),
+            case_id: w("exp_case_id"),
+        }
+    }
+
+    pub fn measure(&self, code: &str) -> String {
+        measure_words(code, |k| label_in(self.locale, k))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -705,99 +799,5 @@ mod tests {
         [WipeReason::AccountDisabled, WipeReason::DeviceLost]
             .iter()
             .for_each(|r| has(r.key().into()));
-    }
-}
-
-/// A measure's code in words: `referrals_served:employment` is "referrals with the service
-/// given (employment)". `look` finds a label by key (on a page or in a named language).
-pub fn measure_words(code: &str, look: impl Fn(&str) -> String) -> String {
-    match code.split_once(':') {
-        Some((head, narrow)) => format!("{} ({})", look(&format!("m_{head}")), look(&format!("c_{narrow}"))),
-        None => look(&format!("m_{code}")),
-    }
-}
-
-/// A text in a language named outright, read from the same locale files the pages use (the
-/// server's exports, written for a reader who has no page open). An unknown key is itself.
-#[cfg(feature = "ssr")]
-pub fn label_in(locale: Locale, key: &str) -> String {
-    use std::collections::HashMap;
-    use std::sync::OnceLock;
-    static TEXTS: OnceLock<HashMap<&'static str, HashMap<String, String>>> = OnceLock::new();
-    let texts = TEXTS.get_or_init(|| {
-        [
-            ("sq", include_str!("../locales/sq.json")),
-            ("sr-Latn", include_str!("../locales/sr-Latn.json")),
-            ("tr", include_str!("../locales/tr.json")),
-            ("en", include_str!("../locales/en.json")),
-        ]
-        .into_iter()
-        .map(|(tag, json)| (tag, serde_json::from_str(json).unwrap_or_default()))
-        .collect()
-    });
-    texts
-        .get(locale.as_str())
-        .and_then(|t| t.get(key))
-        .cloned()
-        .unwrap_or_else(|| key.to_string())
-}
-
-/// The words of an export's headers in the reader's language.
-#[cfg(feature = "ssr")]
-pub struct ExportWords {
-    locale: Locale,
-    pub indicators: String,
-    pub objective: String,
-    pub indicator: String,
-    pub numerator: String,
-    pub denominator: String,
-    pub actual: String,
-    pub baseline: String,
-    pub target: String,
-    pub target_year: String,
-    pub gap: String,
-    pub definition: String,
-    pub by_hand: String,
-    pub cases: String,
-    pub name: String,
-    pub village: String,
-    pub field_worker: String,
-    pub returned_on: String,
-    pub closed_on: String,
-    pub case_id: String,
-}
-
-#[cfg(feature = "ssr")]
-impl ExportWords {
-    /// In the language `tag` (a user's stored choice), else Albanian.
-    pub fn of(tag: &str) -> Self {
-        let locale = parse_locale(tag).unwrap_or(Locale::sq);
-        let w = |k: &str| label_in(locale, k);
-        Self {
-            locale,
-            indicators: w("exp_indicators"),
-            objective: w("exp_objective"),
-            indicator: w("exp_indicator"),
-            numerator: w("exp_numerator"),
-            denominator: w("exp_denominator"),
-            actual: w("exp_actual"),
-            baseline: w("exp_baseline"),
-            target: w("exp_target"),
-            target_year: w("exp_target_year"),
-            gap: w("exp_gap"),
-            definition: w("exp_definition"),
-            by_hand: w("exp_by_hand"),
-            cases: w("exp_cases"),
-            name: w("exp_name"),
-            village: w("exp_village"),
-            field_worker: w("exp_field_worker"),
-            returned_on: w("exp_returned_on"),
-            closed_on: w("exp_closed_on"),
-            case_id: w("exp_case_id"),
-        }
-    }
-
-    pub fn measure(&self, code: &str) -> String {
-        measure_words(code, |k| label_in(self.locale, k))
     }
 }

@@ -139,7 +139,7 @@ impl Dashboards {
             }
         }
         let mut overdue: Vec<(String, u64)> = overdue.into_iter().collect();
-        overdue.sort_by(|a, b| b.1.cmp(&a.1));
+        overdue.sort_by_key(|x| std::cmp::Reverse(x.1));
         self.ctx
             .audit_by(actor, "dashboard.read", "municipality", None, String::new())
             .await?;

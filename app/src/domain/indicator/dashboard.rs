@@ -42,7 +42,7 @@ fn first_of_month(d: NaiveDate) -> NaiveDate {
 fn ranked<K: Ord>(counts: BTreeMap<K, u64>) -> Vec<(K, u64)> {
     let mut v: Vec<(K, u64)> = counts.into_iter().collect();
     // Most first; the keys' order breaks ties, so the same data always draws the same chart.
-    v.sort_by(|a, b| b.1.cmp(&a.1));
+    v.sort_by_key(|x| std::cmp::Reverse(x.1));
     v
 }
 

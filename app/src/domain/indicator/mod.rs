@@ -384,7 +384,7 @@ pub struct NationalView {
 
 /// The plan a period is reported against: the one whose years hold the period's end, else the
 /// latest that started before it, else the first.
-pub fn plan_for<'a, P>(plans: &'a [P], year: i32, years: impl Fn(&P) -> (i32, i32)) -> Option<&'a P> {
+pub fn plan_for<P>(plans: &[P], year: i32, years: impl Fn(&P) -> (i32, i32)) -> Option<&P> {
     plans
         .iter()
         .find(|p| {
@@ -395,8 +395,11 @@ pub fn plan_for<'a, P>(plans: &'a [P], year: i32, years: impl Fn(&P) -> (i32, i3
         .or(plans.first())
 }
 
+/// A municipality's name with its plan's name and report, if it has a plan.
+pub type MunicipalityReport = (String, Option<(String, Vec<IndicatorResult>)>);
+
 /// The national view from each municipality's report (`None`: no plan), in that order.
-pub fn national(period: Period, reports: Vec<(String, Option<(String, Vec<IndicatorResult>)>)>) -> NationalView {
+pub fn national(period: Period, reports: Vec<MunicipalityReport>) -> NationalView {
     let mut rows: Vec<NationalRow> = Vec::new();
     let n = reports.len();
     for (i, (_, report)) in reports.iter().enumerate() {
