@@ -12,7 +12,7 @@ use app::api::ApiError;
 use app::domain::follow_up::{local_today, FollowUp};
 use app::domain::indicator::{
     self, check_value, CaseBehind, CaseFigures, CasesBehind, IndicatorDef, IndicatorError, IndicatorResult,
-    LiteracyFigure, NationalView, Period, PlanSummary, Report, Side, Unit,
+    LiteracyFigure, NationalView, Period, PlanSummary, Report, Side, TemplateSummary, Unit,
 };
 use app::domain::record::{Case, Household, Literacy, Member, TypedRecord};
 use app::domain::school::Thresholds;
@@ -112,6 +112,60 @@ impl Indicators {
             .iter()
             .map(summary)
             .collect())
+    }
+
+    /// The plans a municipality may start from (administrators).
+    pub async fn templates(&self, actor: &SessionUser) -> Result<Vec<TemplateSummary>, ApiError> {
+        let home = Target::Municipality(actor.municipality_id);
+        self.ctx.require(actor, Action::EditIndicators, home).await?;
+        Ok(indicator::catalogue::templates()
+            .into_iter()
+            .map(|t| TemplateSummary {
+                code: t.code.into(),
+                name: t.name.into(),
+                starts_year: t.starts,
+                ends_year: t.ends,
+            })
+            .collect())
+    }
+
+    /// The administrator gives the municipality a plan with the template's indicators, which
+    /// they then change as their own plan says. Adopting the same template twice changes
+    /// nothing and answers the plan already there.
+    pub async fn adopt(&self, actor: &SessionUser, template: &str) -> Result<PlanSummary, ApiError> {
+        let home = Target::Municipality(actor.municipality_id);
+        self.ctx.require(actor, Action::EditIndicators, home).await?;
+        let t = indicator::catalogue::templates()
+            .into_iter()
+            .find(|t| t.code == template)
+            .ok_or(ApiError::NotFound)?;
+        let row = PlanRow {
+            id: Uuid::now_v7(),
+            municipality_id: actor.municipality_id,
+            code: t.code.into(),
+            name: t.name.into(),
+            starts_year: t.starts,
+            ends_year: t.ends,
+        };
+        self.ctx.store.add_plan(&row, &t.indicators, self.ctx.now()).await?;
+        let plan = self
+            .ctx
+            .store
+            .plans(Some(actor.municipality_id))
+            .await?
+            .into_iter()
+            .find(|p| p.code == row.code)
+            .ok_or(ApiError::Internal)?;
+        self.ctx
+            .audit_by(
+                actor,
+                "indicators.adopt",
+                "indicator_plan",
+                Some(plan.id.to_string()),
+                plan.code.clone(),
+            )
+            .await?;
+        Ok(summary(&plan))
     }
 
     /// A plan of the actor's municipality (another's does not exist for them).

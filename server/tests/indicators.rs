@@ -540,7 +540,56 @@ async fn the_office_lists_export_what_the_reader_may_see_in_their_language(store
     assert_eq!(audited.iter().filter(|r| r.action.starts_with("export.")).count(), 5);
 }
 
+async fn an_administrator_gives_the_municipality_a_plan_from_a_template(store: Arc<dyn Storage>) {
+    let w = world(store.clone()).await;
+    let gjilan = seed::ensure_municipality(store.as_ref(), "gjilan", "Gjilan / Gnjilane")
+        .await
+        .unwrap();
+    let admin = SessionUser::from(
+        &seed::create_user(
+            store.as_ref(),
+            &gjilan,
+            "admin.gjilan",
+            "Admin",
+            &[Role::Admin],
+            None,
+            "a-long-password",
+        )
+        .await
+        .unwrap(),
+    );
+    let indicators = Indicators::new(Ctx::new(store.clone()));
+    assert!(indicators.plans(&admin).await.unwrap().is_empty());
+    let codes: Vec<String> = indicators
+        .templates(&admin)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|t| t.code)
+        .collect();
+    assert_eq!(codes, vec!["obiliq-2026".to_string(), "prizren-2026".to_string()]);
+    let plan = indicators.adopt(&admin, "prizren-2026").await.unwrap();
+    assert_eq!((plan.starts_year, plan.ends_year), (2026, 2028));
+    // Twice is once; an unknown template does not exist; only the administrator adopts.
+    assert_eq!(indicators.adopt(&admin, "prizren-2026").await.unwrap().id, plan.id);
+    assert_eq!(indicators.plans(&admin).await.unwrap().len(), 1);
+    assert_eq!(
+        indicators.adopt(&admin, "atlantis").await.unwrap_err(),
+        ApiError::NotFound
+    );
+    assert_eq!(
+        indicators.adopt(&w.elsewhere, "obiliq-2026").await.unwrap_err(),
+        ApiError::Forbidden
+    );
+    // The plan holds the template's indicators, ready for the municipality's own figures.
+    let defs = store.indicators(plan.id).await.unwrap();
+    assert_eq!(defs, catalogue::prizren().indicators);
+    // Obiliq's plans are untouched.
+    assert!(store.plans(Some(w.worker.municipality_id)).await.unwrap().is_empty());
+}
+
 on_both_databases!(
+    an_administrator_gives_the_municipality_a_plan_from_a_template,
     the_office_lists_export_what_the_reader_may_see_in_their_language,
     the_national_view_shows_aggregates_without_restricted_cases_or_small_counts,
     the_dashboard_counts_the_municipality_and_draws_it_in_the_readers_language,

@@ -384,6 +384,19 @@ pub mod indicators {
         json(send("GET", &path, None, "application/json").await?).await
     }
 
+    pub async fn templates() -> Result<Vec<crate::domain::indicator::TemplateSummary>, NetError> {
+        let path = format!("{OFFICE_ROOT}/indicators/templates");
+        json(send("GET", &path, None, "application/json").await?).await
+    }
+
+    pub async fn adopt(template: &str) -> Result<PlanSummary, NetError> {
+        let path = format!("{OFFICE_ROOT}/indicators/plans");
+        let body = crate::domain::indicator::Adopt {
+            template: template.into(),
+        };
+        json(send("POST", &path, Some(body_of(&body)?), "application/json").await?).await
+    }
+
     pub async fn national(from: NaiveDate, to: NaiveDate) -> Result<crate::domain::indicator::NationalView, NetError> {
         let path = format!("{OFFICE_ROOT}/indicators/national?from={from}&to={to}");
         json(send("GET", &path, None, "application/json").await?).await

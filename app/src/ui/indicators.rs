@@ -130,6 +130,7 @@ fn page(user: SessionUser) -> AnyView {
             </form>
             {move || message.get().map(|m| view! { <p class="error" role="alert">{m}</p> })}
             {move || (plans.with(Vec::is_empty) && message.get().is_none()).then(|| view! { <p class="muted" data-testid="ind-no-plan">{t!(i18n, ind_no_plan)}</p> })}
+            {admin.then(|| adopt_form(i18n, plans, plan, load))}
             {move || report.get().map(|r| {
                 let locale = locale.clone();
                 view! {
@@ -163,6 +164,62 @@ fn page(user: SessionUser) -> AnyView {
         </section>
     }
     .into_any()
+}
+
+/// The administrator gives the municipality a plan from a template (Obiliq's objectives,
+/// Prizren's plan), to change afterwards indicator by indicator.
+fn adopt_form(
+    i18n: leptos_i18n::I18nContext<Locale>,
+    plans: RwSignal<Vec<PlanSummary>>,
+    plan: RwSignal<Option<Uuid>>,
+    load: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let templates = RwSignal::new(Vec::<crate::domain::indicator::TemplateSummary>::new());
+    let chosen = RwSignal::new(String::new());
+    let note = RwSignal::new(None::<String>);
+    #[cfg(feature = "hydrate")]
+    leptos::task::spawn_local(async move {
+        if let Ok(list) = crate::phone::net::indicators::templates().await {
+            chosen.set(list.first().map(|t| t.code.clone()).unwrap_or_default());
+            templates.set(list);
+        }
+    });
+    let add = move |_| {
+        let code = chosen.get_untracked();
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            match crate::phone::net::indicators::adopt(&code).await {
+                Ok(p) => {
+                    let id = p.id;
+                    plans.update(|list| {
+                        if !list.iter().any(|x| x.id == id) {
+                            list.push(p);
+                        }
+                    });
+                    plan.set(Some(id));
+                    note.set(Some(t_string!(i18n, ind_saved).to_string()));
+                    load();
+                }
+                Err(e) => note.set(Some(crate::ui::field_work::net_error_text(i18n, &e))),
+            }
+        });
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (code, plans, plan, load);
+    };
+    view! {
+        <details class="no-print" data-testid="ind-adopt">
+            <summary>{t!(i18n, ind_adopt)}</summary>
+            <p class="muted small">{t!(i18n, ind_adopt_body)}</p>
+            <select prop:value=chosen on:change=move |ev| chosen.set(event_target_value(&ev))>
+                {move || templates.get().into_iter().map(|t| view! {
+                    <option value=t.code.clone()>{format!("{} ({}–{})", t.name, t.starts_year, t.ends_year)}</option>
+                }).collect_view()}
+            </select>
+            " "
+            <button type="button" data-testid="ind-adopt-add" on:click=add>{t!(i18n, ind_adopt_add)}</button>
+            {move || note.get().map(|n| view! { <p class="small" role="status">{n}</p> })}
+        </details>
+    }
 }
 
 /// The rows under their objective, in the plan's order.

@@ -10,7 +10,9 @@ use app::domain::audit::{AuditFilter, AuditRow};
 use app::domain::device::{DeviceKey, DeviceKeyRequest, DeviceSummary, MarkLost};
 use app::domain::duplicate::DuplicateView;
 use app::domain::follow_up::ReferralDays;
-use app::domain::indicator::{CasesBehind, IndicatorDef, NationalView, PlanSummary, Report, Side};
+use app::domain::indicator::{
+    Adopt, CasesBehind, IndicatorDef, NationalView, PlanSummary, Report, Side, TemplateSummary,
+};
 use app::domain::protection::RestrictionChange;
 use app::domain::referral::{self, IncomingReferral};
 use app::domain::school::{EarlyWarning, School, SchoolInput, Thresholds};
@@ -88,6 +90,8 @@ crate::body_limit!(
     "{\"code\", \"objective\", \"title\", \"unit\", \"numerator\", \"denominator\", \"baseline\", \"targets\"}"
 );
 
+crate::body_limit!(Adopt, 1024, "{\"template\": \"obiliq-2026\"}");
+
 /// A figure typed by hand for a period.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -140,7 +144,8 @@ pub fn router() -> Router<ApiState> {
         .route("/early-warning", get(early_warning).put(set_early_warning))
         .route("/dashboard.html", get(dashboard_html))
         .route("/exports/{file}", get(export_list))
-        .route("/indicators/plans", get(indicator_plans))
+        .route("/indicators/plans", get(indicator_plans).post(adopt_plan))
+        .route("/indicators/templates", get(indicator_templates))
         .route("/indicators/national", get(national_indicators))
         .route("/indicators/plans/{id}/report", get(indicator_report))
         .route(
@@ -504,4 +509,12 @@ async fn export_list(
     let (list, format) = crate::exports::List::parse(&file).ok_or(ApiError::NotFound)?;
     let (name, bytes) = s.exports.export(&a, list, format).await?;
     Ok(download(format, &name, bytes))
+}
+
+async fn indicator_templates(State(s): State<ApiState>, Actor(a): Actor) -> Answer<Vec<TemplateSummary>> {
+    Ok(Json(s.indicators.templates(&a).await?))
+}
+
+async fn adopt_plan(State(s): State<ApiState>, Actor(a): Actor, JsonBody(b): JsonBody<Adopt>) -> Answer<PlanSummary> {
+    Ok(Json(s.indicators.adopt(&a, &b.template).await?))
 }

@@ -736,3 +736,8 @@ pub fn prizren() -> PlanTemplate {
         indicators,
     }
 }
+
+/// Every plan a municipality may start from.
+pub fn templates() -> Vec<PlanTemplate> {
+    vec![obiliq(), prizren()]
+}

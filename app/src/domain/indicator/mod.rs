@@ -266,6 +266,22 @@ pub struct PlanSummary {
     pub ends_year: i32,
 }
 
+/// A plan to start from: Obiliq's objectives or Prizren's plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TemplateSummary {
+    pub code: String,
+    pub name: String,
+    pub starts_year: i32,
+    pub ends_year: i32,
+}
+
+/// The administrator gives the municipality a plan from a template.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Adopt {
+    pub template: String,
+}
+
 /// The indicator report of a plan for a period.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
