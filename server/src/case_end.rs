@@ -143,7 +143,7 @@ async fn check_request(
     }
     let c = typed::<Closure>(record).map_err(ApiError::from)?;
     if let Some(to) = c.to_municipality_id {
-        let known = ctx.store.municipalities().await?.iter().any(|m| m.id == to);
+        let known = receiving_municipalities(ctx).await?.iter().any(|m| m.id == to);
         if !known || to == record.municipality_id {
             return invalid("to_municipality_id", Problem::UnknownReference);
         }
@@ -337,4 +337,13 @@ async fn reopen(ctx: &Ctx, actor: &SessionUser, case_id: Uuid, r: &Reopen) -> Re
         }
     }
     Err(ApiError::Busy)
+}
+
+/// The municipalities a family can be handed to: every one but the ministry's own (whose users
+/// hold the national role only).
+pub async fn receiving_municipalities(ctx: &Ctx) -> Result<Vec<crate::storage::Municipality>, ApiError> {
+    let ministries = ctx.store.national_offices().await?;
+    let mut all = ctx.store.municipalities().await?;
+    all.retain(|m| !ministries.contains(&m.id));
+    Ok(all)
 }

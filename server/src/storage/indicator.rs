@@ -38,6 +38,9 @@ pub trait IndicatorStore: Send + Sync {
     async fn case_figures(&self, municipality_id: Option<Uuid>) -> Result<Vec<FiguresRow>>;
     /// The municipality's literacy list: ID, fields as JSON, the day each entry was made.
     async fn literacy_list(&self, municipality_id: Option<Uuid>) -> Result<Vec<(Uuid, Uuid, String, DateTime<Utc>)>>;
+    /// The municipalities whose users all hold the national role only: the ministry's own,
+    /// which takes no families.
+    async fn national_offices(&self) -> Result<Vec<Uuid>>;
     /// Adds a plan with its indicators in this order (a plan already there is left as it is).
     async fn add_plan(&self, plan: &PlanRow, indicators: &[IndicatorDef], at: DateTime<Utc>) -> Result<()>;
     async fn plans(&self, municipality_id: Option<Uuid>) -> Result<Vec<PlanRow>>;
@@ -159,6 +162,17 @@ macro_rules! indicator_store {
                         ))
                     })
                     .collect()
+            }
+
+            async fn national_offices(&self) -> Result<Vec<Uuid>> {
+                let rows = sqlx::query(
+                    "SELECT u.municipality_id FROM app_user u JOIN user_role r ON r.user_id = u.id \
+                     GROUP BY u.municipality_id \
+                     HAVING SUM(CASE WHEN r.role = 'national' THEN 0 ELSE 1 END) = 0",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter().map(|r| Ok(r.try_get("municipality_id")?)).collect()
             }
 
             async fn add_plan(&self, plan: &PlanRow, indicators: &[IndicatorDef], at: DateTime<Utc>) -> Result<()> {

@@ -135,7 +135,7 @@ impl SyncService {
             Target::Municipality(actor.municipality_id),
         );
         let municipalities = if !more && may_close {
-            let all = self.ctx.store.municipalities().await?;
+            let all = crate::case_end::receiving_municipalities(&self.ctx).await?;
             all.into_iter()
                 .filter(|m| m.id != actor.municipality_id)
                 .map(|m| sync::MunicipalityRef { id: m.id, name: m.name })
