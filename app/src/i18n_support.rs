@@ -629,66 +629,6 @@ pub fn label_in(locale: Locale, key: &str) -> String {
         .unwrap_or_else(|| key.to_string())
 }
 
-/// The words of an export's headers in the reader's language.
-#[cfg(feature = "ssr")]
-pub struct ExportWords {
-    locale: Locale,
-    pub indicators: String,
-    pub objective: String,
-    pub indicator: String,
-    pub numerator: String,
-    pub denominator: String,
-    pub actual: String,
-    pub baseline: String,
-    pub target: String,
-    pub target_year: String,
-    pub gap: String,
-    pub definition: String,
-    pub by_hand: String,
-    pub cases: String,
-    pub name: String,
-    pub village: String,
-    pub field_worker: String,
-    pub returned_on: String,
-    pub closed_on: String,
-    pub case_id: String,
-}
-
-#[cfg(feature = "ssr")]
-impl ExportWords {
-    /// In the language `tag` (a user's stored choice), else Albanian.
-    pub fn of(tag: &str) -> Self {
-        let locale = parse_locale(tag).unwrap_or(Locale::sq);
-        let w = |k: &str| label_in(locale, k);
-        Self {
-            locale,
-            indicators: w("exp_indicators"),
-            objective: w("exp_objective"),
-            indicator: w("exp_indicator"),
-            numerator: w("exp_numerator"),
-            denominator: w("exp_denominator"),
-            actual: w("exp_actual"),
-            baseline: w("exp_baseline"),
-            target: w("exp_target"),
-            target_year: w("exp_target_year"),
-            gap: w("exp_gap"),
-            definition: w("exp_definition"),
-            by_hand: w("exp_by_hand"),
-            cases: w("exp_cases"),
-            name: w("exp_name"),
-            village: w("exp_village"),
-            field_worker: w("exp_field_worker"),
-            returned_on: w("exp_returned_on"),
-            closed_on: w("exp_closed_on"),
-            case_id: w("exp_case_id"),
-        }
-    }
-
-    pub fn measure(&self, code: &str) -> String {
-        measure_words(code, |k| label_in(self.locale, k))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

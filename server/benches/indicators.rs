@@ -136,37 +136,27 @@ async fn copy_figures(pool: &Pool, rows: &[storage::FiguresRow], municipality: U
     const INSERT: &str = "INSERT INTO case_figures (case_id, municipality_id, restricted, figures, updated_at) \
                           VALUES ($1, $2, $3, $4, $5)";
     let now = Utc::now();
+    // The same inserts in one transaction, on either pool.
+    macro_rules! copy {
+        ($p:expr) => {{
+            let mut tx = $p.begin().await.unwrap();
+            for r in rows {
+                sqlx::query(INSERT)
+                    .bind(Uuid::now_v7())
+                    .bind(municipality)
+                    .bind(r.restricted)
+                    .bind(&r.figures)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await
+                    .unwrap();
+            }
+            tx.commit().await.unwrap();
+        }};
+    }
     match pool {
-        Pool::Sqlite(p) => {
-            let mut tx = p.begin().await.unwrap();
-            for r in rows {
-                sqlx::query(INSERT)
-                    .bind(Uuid::now_v7())
-                    .bind(municipality)
-                    .bind(r.restricted)
-                    .bind(&r.figures)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await
-                    .unwrap();
-            }
-            tx.commit().await.unwrap();
-        }
-        Pool::Postgres(p) => {
-            let mut tx = p.begin().await.unwrap();
-            for r in rows {
-                sqlx::query(INSERT)
-                    .bind(Uuid::now_v7())
-                    .bind(municipality)
-                    .bind(r.restricted)
-                    .bind(&r.figures)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await
-                    .unwrap();
-            }
-            tx.commit().await.unwrap();
-        }
+        Pool::Sqlite(p) => copy!(p),
+        Pool::Postgres(p) => copy!(p),
     }
 }
 

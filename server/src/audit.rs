@@ -3,6 +3,7 @@
 //! anywhere in this crate) changes or removes a row.
 
 use crate::context::Ctx;
+use crate::export::{Cell, ExportFormat, Table};
 use crate::storage::{AuditEvent, AuditQuery};
 use app::api::ApiError;
 use app::domain::audit::{AuditFilter, AuditRow, MAX_ROWS};
@@ -27,9 +28,11 @@ impl AuditTrail {
     /// The same rows as CSV (UTF-8 with a byte-order mark, so spreadsheets read the letters).
     pub async fn export_csv(&self, actor: &SessionUser, filter: &AuditFilter) -> Result<Vec<u8>, ApiError> {
         let rows = self.read(actor, filter, "audit.export").await?;
-        let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
-        let written = (|| -> Result<Vec<u8>, csv::Error> {
-            out.write_record([
+        let id = |u: Option<uuid::Uuid>| u.map(|u| u.to_string()).unwrap_or_default();
+        let table = Table {
+            sheet: "audit".into(),
+            title: Vec::new(),
+            headers: [
                 "at",
                 "user",
                 "action",
@@ -40,28 +43,30 @@ impl AuditTrail {
                 "device",
                 "reason",
                 "detail",
-            ])?;
-            for r in &rows {
-                let id = |u: Option<uuid::Uuid>| u.map(|u| u.to_string()).unwrap_or_default();
-                out.write_record([
-                    r.at.to_rfc3339(),
-                    r.user_name.clone(),
-                    r.action.clone(),
-                    r.entity.clone(),
-                    r.entity_id.clone().unwrap_or_default(),
-                    id(r.case_id),
-                    id(r.person_id),
-                    id(r.device_id),
-                    r.reason.clone().unwrap_or_default(),
-                    r.detail.clone(),
-                ])?;
-            }
-            out.into_inner().map_err(|e| e.into_error().into())
-        })();
-        written.map_err(|e| {
-            tracing::error!(error = %e, "audit export failed");
-            ApiError::Internal
-        })
+            ]
+            .map(String::from)
+            .to_vec(),
+            rows: rows
+                .iter()
+                .map(|r| {
+                    [
+                        r.at.to_rfc3339(),
+                        r.user_name.clone(),
+                        r.action.clone(),
+                        r.entity.clone(),
+                        r.entity_id.clone().unwrap_or_default(),
+                        id(r.case_id),
+                        id(r.person_id),
+                        id(r.device_id),
+                        r.reason.clone().unwrap_or_default(),
+                        r.detail.clone(),
+                    ]
+                    .map(Cell::Text)
+                    .to_vec()
+                })
+                .collect(),
+        };
+        table.write(ExportFormat::Csv)
     }
 
     async fn read(&self, actor: &SessionUser, filter: &AuditFilter, what: &str) -> Result<Vec<AuditRow>, ApiError> {

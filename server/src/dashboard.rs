@@ -4,12 +4,12 @@
 //! and from the stored follow-ups; reading it is audited.
 
 use crate::context::Ctx;
+use crate::follow_ups::as_of;
 use app::api::ApiError;
-use app::domain::follow_up::{local_today, FollowUpKind, Status};
+use app::domain::follow_up::{local_today, Status};
 use app::domain::indicator::dashboard::{dashboard, Dashboard};
-use app::domain::indicator::{share, CaseFigures};
+use app::domain::indicator::share;
 use app::domain::{Action, SessionUser, Target};
-use app::i18n_support::{label_in, parse_locale};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 use uuid::Uuid;
@@ -114,11 +114,7 @@ impl Dashboards {
         let home = Target::Municipality(actor.municipality_id);
         self.ctx.require(actor, Action::ViewIndicators, home).await?;
         let now = self.ctx.now();
-        let mut cases = Vec::new();
-        for row in self.ctx.store.case_figures(Some(actor.municipality_id)).await? {
-            let f: CaseFigures = serde_json::from_str(&row.figures).map_err(|_| ApiError::Internal)?;
-            cases.push(f);
-        }
+        let cases = crate::indicators::figures_in(&self.ctx, Some(actor.municipality_id)).await?;
         let dash = dashboard(&cases, local_today(now));
         // Overdue follow-ups by kind: the stored list of the whole municipality.
         let mut overdue: BTreeMap<String, u64> = BTreeMap::new();
@@ -127,15 +123,9 @@ impl Dashboards {
             own_cases_of: None,
         };
         let stored = self.ctx.store.follow_ups_in(scope).await?;
-        for f in stored {
-            let due = app::domain::follow_up::overdue_from(f.due_on) <= now;
-            let open = Status::parse(&f.status).is_some_and(|s| matches!(s, Status::Due | Status::Overdue));
-            if due && open {
-                let kind = FollowUpKind::parse(&f.kind).map_or(f.kind.clone(), |k| match k {
-                    FollowUpKind::Referral(_) => "referral".into(),
-                    k => k.code(),
-                });
-                *overdue.entry(kind).or_default() += 1;
+        for f in stored.iter().filter_map(|row| as_of(row, now)) {
+            if f.status == Status::Overdue {
+                *overdue.entry(f.kind.family().to_string()).or_default() += 1;
             }
         }
         let mut overdue: Vec<(String, u64)> = overdue.into_iter().collect();
@@ -149,8 +139,8 @@ impl Dashboards {
     /// The dashboard as an HTML fragment in the reader's language.
     pub async fn html(&self, actor: &SessionUser) -> Result<String, ApiError> {
         let (d, overdue) = self.counts(actor).await?;
-        let locale = parse_locale(&actor.locale).unwrap_or(app::i18n::Locale::sq);
-        let w = |k: &str| label_in(locale, k);
+        let words = crate::export::Words::of(&actor.locale);
+        let w = |k: &str| words.get(k);
         let names: BTreeMap<Uuid, String> = self
             .ctx
             .store

@@ -6,6 +6,24 @@ use app::api::ApiError;
 use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 
+/// The texts of a page or file the server writes, in the reader's language (their stored
+/// choice, else Albanian), from the locale files the screens use.
+pub struct Words(app::i18n::Locale);
+
+impl Words {
+    pub fn of(tag: &str) -> Self {
+        Self(app::i18n_support::parse_locale(tag).unwrap_or(app::i18n::Locale::sq))
+    }
+
+    pub fn get(&self, key: &str) -> String {
+        app::i18n_support::label_in(self.0, key)
+    }
+
+    pub fn measure(&self, code: &str) -> String {
+        app::i18n_support::measure_words(code, |k| self.get(k))
+    }
+}
+
 /// One cell.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {

@@ -5,14 +5,12 @@
 
 use crate::context::Ctx;
 use crate::export::{Cell, ExportFormat, Table};
-use crate::follow_ups::{case_filter, FollowUps};
-use crate::records::{case_target, typed};
-use crate::storage::StoredRecord;
+use crate::follow_ups::FollowUps;
+use crate::indicators::CaseBook;
+use crate::records::typed;
 use app::api::ApiError;
-use app::domain::indicator::CaseFigures;
-use app::domain::record::{Household, Member, Plan, Referral};
+use app::domain::record::{Plan, Referral};
 use app::domain::{Action, RecordKind, SessionUser, Target};
-use app::i18n_support::{label_in, parse_locale};
 use std::collections::{BTreeMap, BTreeSet};
 use uuid::Uuid;
 
@@ -49,32 +47,6 @@ impl List {
     }
 }
 
-/// What every list needs to name a case: its first person, village, worker and figures.
-struct Cases {
-    visible: BTreeMap<Uuid, StoredRecord>,
-    names: BTreeMap<Uuid, String>,
-    villages: BTreeMap<Uuid, String>,
-    figures: BTreeMap<Uuid, CaseFigures>,
-    workers: BTreeMap<Uuid, String>,
-}
-
-impl Cases {
-    fn line(&self, case_id: Uuid) -> [Cell; 3] {
-        [
-            self.names.get(&case_id).cloned().unwrap_or_default().into(),
-            self.villages.get(&case_id).cloned().unwrap_or_default().into(),
-            case_id.to_string().into(),
-        ]
-    }
-
-    fn worker(&self, case: &StoredRecord) -> Cell {
-        case.field_worker_id
-            .and_then(|w| self.workers.get(&w).cloned())
-            .unwrap_or_default()
-            .into()
-    }
-}
-
 #[derive(Clone)]
 pub struct Exports {
     ctx: Ctx,
@@ -85,62 +57,6 @@ impl Exports {
         Self { ctx }
     }
 
-    async fn cases(&self, actor: &SessionUser) -> Result<Cases, ApiError> {
-        let m = actor.municipality_id;
-        self.ctx
-            .require(actor, Action::ViewCase, Target::Municipality(m))
-            .await?;
-        let mut visible = BTreeMap::new();
-        for c in self.ctx.store.cases_in(case_filter(actor)?).await? {
-            let merged = typed::<app::domain::record::Case>(&c)
-                .ok()
-                .and_then(|c| c.merged_into)
-                .is_some();
-            if !merged && app::domain::access::permits(actor, Action::ViewCase, case_target(&c)) {
-                visible.insert(c.id, c);
-            }
-        }
-        let mut members: Vec<StoredRecord> = self.ctx.store.records_of_kind(m, RecordKind::Member).await?;
-        members.sort_by_key(|r| (r.created_at, r.id));
-        let mut names = BTreeMap::new();
-        for r in &members {
-            if let Ok(p) = typed::<Member>(r) {
-                if p.merged_into.is_none() && !names.contains_key(&r.case_id) {
-                    names.insert(r.case_id, format!("{} {}", p.first_name, p.last_name));
-                }
-            }
-        }
-        let villages = self
-            .ctx
-            .store
-            .records_of_kind(m, RecordKind::Household)
-            .await?
-            .iter()
-            .filter_map(|r| Some((r.case_id, typed::<Household>(r).ok()?.village)))
-            .collect();
-        let mut figures = BTreeMap::new();
-        for row in self.ctx.store.case_figures(Some(m)).await? {
-            if let Ok(f) = serde_json::from_str::<CaseFigures>(&row.figures) {
-                figures.insert(row.case_id, f);
-            }
-        }
-        let workers = self
-            .ctx
-            .store
-            .users_in(m)
-            .await?
-            .into_iter()
-            .map(|u| (u.id, u.display_name))
-            .collect();
-        Ok(Cases {
-            visible,
-            names,
-            villages,
-            figures,
-            workers,
-        })
-    }
-
     /// The list as a spreadsheet named for the download.
     pub async fn export(
         &self,
@@ -148,9 +64,12 @@ impl Exports {
         list: List,
         format: ExportFormat,
     ) -> Result<(String, Vec<u8>), ApiError> {
-        let locale = parse_locale(&actor.locale).unwrap_or(app::i18n::Locale::sq);
-        let w = |k: &str| label_in(locale, k);
-        let cases = self.cases(actor).await?;
+        let words = crate::export::Words::of(&actor.locale);
+        let w = |k: &str| words.get(k);
+        self.ctx
+            .require(actor, Action::ViewCase, Target::Municipality(actor.municipality_id))
+            .await?;
+        let cases = CaseBook::load(&self.ctx, actor).await?;
         let person = [w("exp_name"), w("exp_village"), w("exp_case_id")];
         let mut table = Table::default();
         match list {
@@ -172,7 +91,7 @@ impl Exports {
                     let f = cases.figures.get(id).cloned().unwrap_or_default();
                     let mut row = cases.line(*id).to_vec();
                     row.extend([
-                        cases.worker(case),
+                        cases.worker(case).into(),
                         f.returned_on.into(),
                         f.first_visit_on.into(),
                         w(if f.visited_in_72_hours() { "yes" } else { "no" }).into(),
@@ -191,16 +110,12 @@ impl Exports {
                 .concat();
                 let all = FollowUps::new(self.ctx.clone()).list(actor, self.ctx.now()).await?;
                 for f in all.iter().filter(|f| cases.visible.contains_key(&f.follow_up.case_id)) {
-                    let kind = match f.follow_up.kind {
-                        app::domain::follow_up::FollowUpKind::Referral(_) => "referral".to_string(),
-                        k => k.code(),
-                    };
                     let mut row = cases.line(f.follow_up.case_id).to_vec();
                     row.extend([
-                        w(&format!("fu_{kind}")).into(),
+                        w(f.follow_up.kind.label_key()).into(),
                         f.follow_up.due_on.into(),
                         w(&format!("exp_status_{}", f.follow_up.status.as_str())).into(),
-                        cases.worker(&cases.visible[&f.follow_up.case_id]),
+                        cases.worker(&cases.visible[&f.follow_up.case_id]).into(),
                     ]);
                     table.rows.push(row);
                 }

@@ -4,9 +4,9 @@
 //! supervisor. Rebuilding from the records at the same instant gives exactly what is stored.
 
 use crate::context::Ctx;
-use crate::storage::{CaseScope, FollowUpRow, StoredRecord};
+pub use crate::records::case_filter;
+use crate::storage::{FollowUpRow, StoredRecord};
 use app::api::ApiError;
-use app::domain::access::{case_scope, Scope};
 use app::domain::follow_up::{self, FollowUp, FollowUpKind, ReferralDays, ReferralKind, Status};
 use app::domain::school::Thresholds;
 use app::domain::sync::FollowUpView;
@@ -14,21 +14,6 @@ use app::domain::{Action, SessionUser, Target};
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
 use uuid::Uuid;
-
-/// The cases `actor` sees, as a storage filter (the permission table's scope of `view_case`).
-pub fn case_filter(actor: &SessionUser) -> Result<CaseScope, ApiError> {
-    match case_scope(actor) {
-        Some(Scope::OwnCases) => Ok(CaseScope {
-            municipality_id: actor.municipality_id,
-            own_cases_of: Some(actor.id),
-        }),
-        Some(_) => Ok(CaseScope {
-            municipality_id: actor.municipality_id,
-            own_cases_of: None,
-        }),
-        None => Err(ApiError::Forbidden),
-    }
-}
 
 /// What one pass of the scheduler did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -60,6 +45,16 @@ fn to_row(f: &FollowUp, municipality_id: Uuid, escalated_at: Option<DateTime<Utc
         escalated_at,
         updated_at: at,
     }
+}
+
+/// A stored follow-up as it stands at `now`: one whose day passed since the last pass of the
+/// clock is overdue already. `None` when the row is not understood.
+pub fn as_of(r: &FollowUpRow, now: DateTime<Utc>) -> Option<FollowUp> {
+    let mut f = from_row(r)?;
+    if f.status == Status::Due && now >= follow_up::overdue_from(f.due_on) {
+        f.status = Status::Overdue;
+    }
+    Some(f)
 }
 
 fn from_row(r: &FollowUpRow) -> Option<FollowUp> {
@@ -220,13 +215,10 @@ impl FollowUps {
         let mut workers: BTreeMap<Uuid, Option<Uuid>> = BTreeMap::new();
         let mut out = Vec::with_capacity(rows.len());
         for row in &rows {
-            let Some(mut f) = from_row(row) else {
+            let Some(f) = as_of(row, now) else {
                 tracing::warn!(case = %row.case_id, key = %row.key, "stored follow-up not understood");
                 continue;
             };
-            if f.status == Status::Due && now >= follow_up::overdue_from(f.due_on) {
-                f.status = Status::Overdue;
-            }
             let worker = match workers.get(&row.case_id) {
                 Some(w) => *w,
                 None => {

@@ -5,8 +5,8 @@
 //! are listed as far as the reader may see each case; every report, list and export is audited.
 
 use crate::context::Ctx;
-use crate::export::{Cell, ExportFormat, Table};
-use crate::records::typed;
+use crate::export::{Cell, ExportFormat, Table, Words};
+use crate::records::{case_target, typed};
 use crate::storage::{FiguresRow, PlanRow, StoredRecord};
 use app::api::ApiError;
 use app::domain::follow_up::{local_today, FollowUp};
@@ -66,7 +66,7 @@ fn summary(p: &PlanRow) -> PlanSummary {
 }
 
 /// Every case's figures of the municipality (or all), read off their rows.
-async fn figures_in(ctx: &Ctx, municipality_id: Option<Uuid>) -> Result<Vec<CaseFigures>, ApiError> {
+pub(crate) async fn figures_in(ctx: &Ctx, municipality_id: Option<Uuid>) -> Result<Vec<CaseFigures>, ApiError> {
     ctx.store
         .case_figures(municipality_id)
         .await?
@@ -88,6 +88,108 @@ async fn literacy_in(ctx: &Ctx, municipality_id: Option<Uuid>) -> Result<Vec<Lit
         out.push(LiteracyFigure::of(id, &l, local_today(created_at)));
     }
     Ok(out)
+}
+
+/// The cases a reader may see, with what names them in a list: the first person registered,
+/// the village, the field worker and the figures. Read in a few queries for the whole
+/// municipality, not one per case.
+#[derive(Default)]
+pub(crate) struct CaseBook {
+    pub visible: BTreeMap<Uuid, StoredRecord>,
+    names: BTreeMap<Uuid, String>,
+    villages: BTreeMap<Uuid, String>,
+    pub figures: BTreeMap<Uuid, CaseFigures>,
+    workers: BTreeMap<Uuid, String>,
+}
+
+impl CaseBook {
+    /// The reader's cases (none for a role that sees no case: its drill-downs only count them).
+    pub async fn load(ctx: &Ctx, actor: &SessionUser) -> Result<Self, ApiError> {
+        let Ok(scope) = crate::records::case_filter(actor) else {
+            return Ok(Self::default());
+        };
+        let m = actor.municipality_id;
+        let mut visible = BTreeMap::new();
+        for c in ctx.store.cases_in(scope).await? {
+            let merged = typed::<Case>(&c).ok().and_then(|c| c.merged_into).is_some();
+            if !merged && app::domain::access::permits(actor, Action::ViewCase, case_target(&c)) {
+                visible.insert(c.id, c);
+            }
+        }
+        let mut members: Vec<StoredRecord> = ctx.store.records_of_kind(m, RecordKind::Member).await?;
+        members.sort_by_key(|r| (r.created_at, r.id));
+        let mut names = BTreeMap::new();
+        for r in &members {
+            if let Ok(p) = typed::<Member>(r) {
+                if p.merged_into.is_none() && !names.contains_key(&r.case_id) {
+                    names.insert(r.case_id, format!("{} {}", p.first_name, p.last_name));
+                }
+            }
+        }
+        let villages = ctx
+            .store
+            .records_of_kind(m, RecordKind::Household)
+            .await?
+            .iter()
+            .filter_map(|r| Some((r.case_id, typed::<Household>(r).ok()?.village)))
+            .collect();
+        let figures = figures_in(ctx, Some(m))
+            .await?
+            .into_iter()
+            .map(|f| (f.case_id, f))
+            .collect();
+        let workers = ctx
+            .store
+            .users_in(m)
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u.display_name))
+            .collect();
+        Ok(Self {
+            visible,
+            names,
+            villages,
+            figures,
+            workers,
+        })
+    }
+
+    /// Name, village and ID: the first cells of every list's line.
+    pub fn line(&self, case_id: Uuid) -> [Cell; 3] {
+        [
+            self.name(case_id).into(),
+            self.village(case_id).into(),
+            case_id.to_string().into(),
+        ]
+    }
+
+    fn name(&self, case_id: Uuid) -> String {
+        self.names.get(&case_id).cloned().unwrap_or_default()
+    }
+
+    fn village(&self, case_id: Uuid) -> String {
+        self.villages.get(&case_id).cloned().unwrap_or_default()
+    }
+
+    pub fn worker(&self, case: &StoredRecord) -> String {
+        case.field_worker_id
+            .and_then(|w| self.workers.get(&w).cloned())
+            .unwrap_or_default()
+    }
+
+    /// The case as a line of a figure's drill-down, if the reader may see it.
+    fn behind(&self, case_id: Uuid) -> Option<CaseBehind> {
+        let case = self.visible.get(&case_id)?;
+        let f = self.figures.get(&case_id);
+        Some(CaseBehind {
+            case_id,
+            name: self.name(case_id),
+            village: self.village(case_id),
+            field_worker: self.worker(case),
+            returned_on: f.and_then(|f| f.returned_on),
+            closed_on: f.and_then(|f| f.closed_on),
+        })
+    }
 }
 
 #[derive(Clone)]
@@ -316,12 +418,13 @@ impl Indicators {
             Side::Numerator => row.numerator_cases,
             Side::Denominator => row.denominator_cases,
         };
+        let book = CaseBook::load(&self.ctx, actor).await?;
         let mut out = CasesBehind {
             cases: Vec::new(),
             hidden: 0,
         };
         for id in ids {
-            match self.case_line(actor, id).await? {
+            match book.behind(id) {
                 Some(line) => out.cases.push(line),
                 None => out.hidden += 1,
             }
@@ -342,57 +445,6 @@ impl Indicators {
             )
             .await?;
         Ok(out)
-    }
-
-    /// One case as a line of the drill-down, if the reader may see it (not audited as a
-    /// refusal: the list says how many it leaves out).
-    async fn case_line(&self, actor: &SessionUser, case_id: Uuid) -> Result<Option<CaseBehind>, ApiError> {
-        let records = self.ctx.store.records_of_case(case_id).await?;
-        let Some(case) = records.iter().find(|r| r.id == case_id && r.kind == RecordKind::Case) else {
-            return Ok(None);
-        };
-        let c: Case = typed(case)?;
-        let target = c.target(case.municipality_id, case.field_worker_id);
-        if app::domain::access::require(actor, Action::ViewCase, target).is_err() {
-            return Ok(None);
-        }
-        let mut members: Vec<&StoredRecord> = records.iter().filter(|r| r.kind == RecordKind::Member).collect();
-        members.sort_by_key(|r| (r.created_at, r.id));
-        let name = members
-            .iter()
-            .find_map(|r| {
-                let m: Member = typed(r).ok()?;
-                m.merged_into
-                    .is_none()
-                    .then(|| format!("{} {}", m.first_name, m.last_name))
-            })
-            .unwrap_or_default();
-        let village = records
-            .iter()
-            .find(|r| r.kind == RecordKind::Household)
-            .and_then(|r| typed::<Household>(r).ok())
-            .map(|h| h.village)
-            .unwrap_or_default();
-        let field_worker = match case.field_worker_id {
-            Some(id) => self
-                .ctx
-                .store
-                .user_by_id(id)
-                .await?
-                .map(|u| u.display_name)
-                .unwrap_or_default(),
-            None => String::new(),
-        };
-        let figures =
-            app::domain::follow_up::facts_from_records(case_id, records.iter().map(|r| (r.kind, r.id, &r.fields)));
-        Ok(Some(CaseBehind {
-            case_id,
-            name,
-            village,
-            field_worker,
-            returned_on: figures.returned_on,
-            closed_on: figures.closed_on,
-        }))
     }
 
     /// The administrator changes an indicator's definition; refused with its reason when a
@@ -478,9 +530,9 @@ impl Indicators {
         format: ExportFormat,
     ) -> Result<(String, Vec<u8>), ApiError> {
         let report = self.report(actor, plan_id, from, to).await?;
-        let w = app::i18n_support::ExportWords::of(&actor.locale);
+        let w = Words::of(&actor.locale);
         let mut table = Table {
-            sheet: w.indicators.clone(),
+            sheet: w.get("exp_indicators"),
             title: vec![
                 report.plan.name.clone(),
                 format!(
@@ -489,22 +541,22 @@ impl Indicators {
                 ),
             ],
             headers: vec![
-                w.objective.clone(),
-                w.indicator.clone(),
-                w.numerator.clone(),
-                w.denominator.clone(),
-                w.actual.clone(),
-                w.baseline.clone(),
-                w.target.clone(),
-                w.target_year.clone(),
-                w.gap.clone(),
-                w.definition.clone(),
+                w.get("exp_objective"),
+                w.get("exp_indicator"),
+                w.get("exp_numerator"),
+                w.get("exp_denominator"),
+                w.get("exp_actual"),
+                w.get("exp_baseline"),
+                w.get("exp_target"),
+                w.get("exp_target_year"),
+                w.get("exp_gap"),
+                w.get("exp_definition"),
             ],
             rows: Vec::new(),
         };
         for r in &report.rows {
             let definition = match (&r.numerator_code, &r.denominator_code) {
-                (None, _) => w.by_hand.clone(),
+                (None, _) => w.get("exp_by_hand"),
                 (Some(n), Some(d)) => format!("{} / {}", w.measure(n), w.measure(d)),
                 (Some(n), None) => w.measure(n),
             };
@@ -551,17 +603,17 @@ impl Indicators {
         format: ExportFormat,
     ) -> Result<(String, Vec<u8>), ApiError> {
         let list = self.cases_behind(actor, plan_id, code, side, from, to).await?;
-        let w = app::i18n_support::ExportWords::of(&actor.locale);
+        let w = Words::of(&actor.locale);
         let table = Table {
-            sheet: w.cases.clone(),
+            sheet: w.get("exp_cases"),
             title: vec![format!("{code} · {from} – {to}")],
             headers: vec![
-                w.name.clone(),
-                w.village.clone(),
-                w.field_worker.clone(),
-                w.returned_on.clone(),
-                w.closed_on.clone(),
-                w.case_id.clone(),
+                w.get("exp_name"),
+                w.get("exp_village"),
+                w.get("exp_field_worker"),
+                w.get("exp_returned_on"),
+                w.get("exp_closed_on"),
+                w.get("exp_case_id"),
             ],
             rows: list
                 .cases

@@ -1,12 +1,15 @@
 //! What the server's use cases read off a stored record (through its kind's typed struct), and
 //! the office's own edit of one.
 
-use crate::storage::StoredRecord;
+use crate::storage::{CaseScope, StoredRecord};
+use app::api::ApiError;
 use app::domain::access::Target;
+use app::domain::access::{case_scope, Scope};
 use app::domain::assessment::MemberFacts;
 use app::domain::duplicate::{MatchFacts, MemberSummary};
 use app::domain::record::{Case, Member, RecordError, TypedRecord};
 use app::domain::sync;
+use app::domain::SessionUser;
 use app::domain::{Fields, RecordKind};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
@@ -95,4 +98,19 @@ pub fn person_of(record: &StoredRecord) -> Option<Uuid> {
         .get("member_id")
         .and_then(|v| v.as_str())
         .and_then(|s| Uuid::parse_str(s).ok())
+}
+
+/// The cases `actor` sees, as a storage filter (the permission table's scope of `view_case`).
+pub fn case_filter(actor: &SessionUser) -> Result<CaseScope, ApiError> {
+    match case_scope(actor) {
+        Some(Scope::OwnCases) => Ok(CaseScope {
+            municipality_id: actor.municipality_id,
+            own_cases_of: Some(actor.id),
+        }),
+        Some(_) => Ok(CaseScope {
+            municipality_id: actor.municipality_id,
+            own_cases_of: None,
+        }),
+        None => Err(ApiError::Forbidden),
+    }
 }

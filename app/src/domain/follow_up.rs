@@ -113,6 +113,27 @@ impl FollowUpKind {
 }
 
 impl FollowUpKind {
+    /// The key of its name in the locale files: one per kind, a referral's whatever its
+    /// destination.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            FollowUpKind::FirstVisit => "fu_first_visit",
+            FollowUpKind::Monitoring => "fu_monitoring",
+            FollowUpKind::QuarterlyReview => "fu_quarterly_review",
+            FollowUpKind::HousingReview => "fu_housing_review",
+            FollowUpKind::RentEnd => "fu_rent_end",
+            FollowUpKind::FinalAssessment => "fu_final_assessment",
+            FollowUpKind::SchoolRisk => "fu_school_risk",
+            FollowUpKind::SchoolAction => "fu_school_action",
+            FollowUpKind::Referral(_) => "fu_referral",
+        }
+    }
+
+    /// The kind as people count it: [`Self::code`] without a referral's destination.
+    pub fn family(self) -> &'static str {
+        self.label_key().trim_start_matches("fu_")
+    }
+
     /// The school team's own follow-ups; the others are the case workers'.
     pub fn is_school_teams(self) -> bool {
         self == FollowUpKind::SchoolAction

@@ -87,20 +87,6 @@ struct AgendaLine {
     due_on: chrono::NaiveDate,
 }
 
-fn kind_key(kind: FollowUpKind) -> &'static str {
-    match kind {
-        FollowUpKind::FirstVisit => "fu_first_visit",
-        FollowUpKind::Monitoring => "fu_monitoring",
-        FollowUpKind::QuarterlyReview => "fu_quarterly_review",
-        FollowUpKind::HousingReview => "fu_housing_review",
-        FollowUpKind::RentEnd => "fu_rent_end",
-        FollowUpKind::FinalAssessment => "fu_final_assessment",
-        FollowUpKind::SchoolRisk => "fu_school_risk",
-        FollowUpKind::SchoolAction => "fu_school_action",
-        FollowUpKind::Referral(_) => "fu_referral",
-    }
-}
-
 /// What is overdue, due today and due this week, from the phone's own copy and the same rules
 /// the server runs: a record saved offline moves the agenda at once.
 #[component]
@@ -168,7 +154,7 @@ fn AgendaView(lines: Memo<Vec<CaseLine>>) -> impl IntoView {
                                     village = l.village.clone();
                                     view! { <li class="eyebrow">{l.village.clone()}</li> }
                                 });
-                                let key = kind_key(l.kind);
+                                let key = l.kind.label_key();
                                 view! {
                                     {heading}
                                     <li data-testid="agenda-item" data-kind=key data-due=l.due_on.to_string()>
