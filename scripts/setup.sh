@@ -43,9 +43,20 @@ if [ "${1:-}" = "--test" ]; then
   command -v psql >/dev/null || need_apt+=(postgresql)
   # The browser tests open the downloaded spreadsheets with it.
   /usr/bin/python3 -c "import openpyxl" 2>/dev/null || need_apt+=(python3-openpyxl)
+  # Two server instances behind a real load balancer (server/tests/instances.rs).
+  command -v haproxy >/dev/null || need_apt+=(haproxy)
 fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   say "installing ${need_apt[*]} from Debian"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"
+fi
+
+# The schema-driven fuzzer of the sync API (scripts/fuzz-api.sh), from PyPI, pinned, in its
+# own environment.
+SCHEMATHESIS_VERSION=4.32.5
+if [ "${1:-}" = "--test" ] && ! tools/.venv/bin/schemathesis --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION"; then
+  say "installing schemathesis $SCHEMATHESIS_VERSION (PyPI)"
+  python3 -m venv tools/.venv
+  tools/.venv/bin/pip install --quiet "schemathesis==$SCHEMATHESIS_VERSION"
 fi

@@ -266,6 +266,7 @@ dynamic_labels!(
     f_category,
     f_country,
     f_event_date,
+    f_event_time,
     f_airport_registration,
     f_members,
     f_visited_at,

@@ -40,8 +40,10 @@ fn to_row(f: &FollowUp, municipality_id: Uuid, escalated_at: Option<DateTime<Utc
         municipality_id,
         kind: f.kind.code(),
         due_on: f.due_on,
+        due_at: f.due_at,
         status: f.status.as_str().into(),
         done_by: f.done_by,
+        late: f.late,
         escalated_at,
         updated_at: at,
     }
@@ -51,7 +53,7 @@ fn to_row(f: &FollowUp, municipality_id: Uuid, escalated_at: Option<DateTime<Utc
 /// clock is overdue already. `None` when the row is not understood.
 pub fn as_of(r: &FollowUpRow, now: DateTime<Utc>) -> Option<FollowUp> {
     let mut f = from_row(r)?;
-    if f.status == Status::Due && now >= follow_up::overdue_from(f.due_on) {
+    if f.status == Status::Due && f.passed_at(now) {
         f.status = Status::Overdue;
     }
     Some(f)
@@ -63,8 +65,10 @@ fn from_row(r: &FollowUpRow) -> Option<FollowUp> {
         key: r.key.clone(),
         kind: FollowUpKind::parse(&r.kind)?,
         due_on: r.due_on,
+        due_at: r.due_at,
         status: Status::parse(&r.status)?,
         done_by: r.done_by,
+        late: r.late,
     })
 }
 
@@ -139,8 +143,9 @@ impl FollowUps {
         if write.is_empty() && gone.is_empty() {
             return Ok(run);
         }
-        // No person escalates: the clock does. The rows commit with the follow-ups they stamp.
-        let audit: Vec<_> = newly_escalated
+        // No person escalates: the clock does. The rows commit with the follow-ups they stamp,
+        // and only the writer whose stamp stays writes one (another instance may race this one).
+        let escalations: Vec<_> = newly_escalated
             .iter()
             .map(|row| {
                 let mut e = self.ctx.event(
@@ -152,12 +157,15 @@ impl FollowUps {
                     format!("{} due {}", row.kind, row.due_on),
                 );
                 e.at = now;
-                e
+                (row.key.clone(), e)
             })
             .collect();
-        self.ctx.store.save_follow_ups(case_id, &write, &gone, &audit).await?;
+        run.escalated = self
+            .ctx
+            .store
+            .save_follow_ups(case_id, &write, &gone, &escalations)
+            .await?;
         run.changed = write.len() + gone.len();
-        run.escalated = newly_escalated.len();
         Ok(run)
     }
 

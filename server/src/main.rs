@@ -3,7 +3,7 @@ use reintegra::config::{Cli, Command, LogFormat, Settings};
 use reintegra::context::Ctx;
 use reintegra::follow_ups::FollowUps;
 use reintegra::http::{self, AppState};
-use reintegra::storage::{self, Pool};
+use reintegra::storage::{self, Pool, Storage};
 use reintegra::users::Users;
 use reintegra::{seed, sign_in_policy, ServerError};
 use std::io::BufRead;
@@ -12,6 +12,9 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use tower_sessions::session_store::ExpiredDeletion;
 use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
+
+/// The plans' clock's pass, as named in `clock_pass`.
+const CLOCK: &str = "plans";
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -82,6 +85,7 @@ async fn serve(settings: Settings) -> Result<(), ServerError> {
     tokio::spawn(keep_follow_ups(
         FollowUps::new(Ctx::new(store.clone())),
         reintegra::sync::SyncService::new(Ctx::new(store.clone())),
+        store.clone(),
     ));
     let backend = Arc::new(Users::new(Ctx::new(store.clone()), sign_in_policy(&settings)));
     let state = AppState {
@@ -125,9 +129,13 @@ async fn serve(settings: Settings) -> Result<(), ServerError> {
 /// The plans' clock: writes reschedule their own case at once; this pass first finishes what a
 /// crash left undone after a commit (duplicate checks, rescheduling), then turns what fell due
 /// into overdue and escalates it, and keeps each case's indicator figures, every ten minutes
-/// (first at start-up).
-async fn keep_follow_ups(follow_ups: FollowUps, sync: reintegra::sync::SyncService) {
-    let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+/// (first at start-up). Several instances on one database run the pass once per period: each
+/// claims it in the database first (the after-writes are idempotent and every instance may
+/// finish them).
+async fn keep_follow_ups(follow_ups: FollowUps, sync: reintegra::sync::SyncService, store: Arc<dyn Storage>) {
+    const EVERY: std::time::Duration = std::time::Duration::from_secs(600);
+    let instance = format!("{}-{}", std::process::id(), uuid::Uuid::now_v7());
+    let mut tick = tokio::time::interval(EVERY);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
@@ -136,7 +144,21 @@ async fn keep_follow_ups(follow_ups: FollowUps, sync: reintegra::sync::SyncServi
             Ok(n) => tracing::info!(changes = n, "after-writes a crash left undone finished"),
             Err(e) => tracing::error!(error = %e, "finishing after-writes failed"),
         }
-        match follow_ups.schedule_all(chrono::Utc::now()).await {
+        let now = chrono::Utc::now();
+        // A minute's slack, so this instance's own next tick is never refused.
+        let last_before = now - chrono::Duration::from_std(EVERY).unwrap_or_default() + chrono::Duration::minutes(1);
+        match store.claim_clock_pass(CLOCK, &instance, now, last_before).await {
+            Ok(true) => {}
+            Ok(false) => {
+                tracing::debug!("another instance ran the clock's pass");
+                continue;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "claiming the clock's pass failed");
+                continue;
+            }
+        }
+        match follow_ups.schedule_all(now).await {
             Ok(run) => tracing::info!(
                 cases = run.cases,
                 changed = run.changed,

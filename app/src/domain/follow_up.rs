@@ -20,6 +20,7 @@ pub use super::record::referral::ReferralKind;
 /// Days from sending a referral to its follow-up. The plans give no numbers: these defaults are
 /// ours, and each municipality can change them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ReferralDays(pub Vec<(ReferralKind, u32)>);
 
 impl Default for ReferralDays {
@@ -175,15 +176,72 @@ pub struct FollowUp {
     pub kind: FollowUpKind,
     /// The last local day it is on time.
     pub due_on: NaiveDate,
+    /// The instant it falls overdue, when that is not the end of `due_on` (the first visit
+    /// after a return whose hour is known: 72 elapsed hours).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due_at: Option<DateTime<Utc>>,
     pub status: Status,
     /// The record that fulfilled it.
     pub done_by: Option<Uuid>,
+    /// Done, but after its deadline: a late first visit stays late for the indicators. Only the
+    /// first visit records it (the other follow-ups are done by whichever record came next).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub late: bool,
+}
+
+/// When the first visit after a return is due.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FirstVisitDeadline {
+    /// The return's hour is known: 72 elapsed hours after it.
+    At(DateTime<Utc>),
+    /// Only its day is known: through the third local day after it.
+    EndOf(NaiveDate),
+}
+
+impl FirstVisitDeadline {
+    pub fn of(returned_on: NaiveDate, returned_at: Option<DateTime<Utc>>) -> Self {
+        match returned_at {
+            Some(at) => FirstVisitDeadline::At(at + chrono::Duration::hours(72)),
+            None => FirstVisitDeadline::EndOf(returned_on + Days::new(3)),
+        }
+    }
+
+    /// The local day it falls on.
+    pub fn day(self) -> NaiveDate {
+        match self {
+            FirstVisitDeadline::At(at) => local_today(at),
+            FirstVisitDeadline::EndOf(day) => day,
+        }
+    }
+
+    /// `t` is past the deadline.
+    pub fn passed_at(self, t: DateTime<Utc>) -> bool {
+        match self {
+            FirstVisitDeadline::At(at) => t > at,
+            FirstVisitDeadline::EndOf(day) => t >= overdue_from(day),
+        }
+    }
+
+    /// A visit at `visited_at` came in time.
+    pub fn met_by(self, visited_at: DateTime<Utc>) -> bool {
+        !self.passed_at(visited_at)
+    }
+
+    /// The exact instant, when the rule has one.
+    pub fn instant(self) -> Option<DateTime<Utc>> {
+        match self {
+            FirstVisitDeadline::At(at) => Some(at),
+            FirstVisitDeadline::EndOf(_) => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VisitFact {
     pub id: Uuid,
+    /// Its local day.
     pub on: NaiveDate,
+    pub at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -202,6 +260,8 @@ pub struct CaseFacts {
     pub case_id: Uuid,
     /// The day of the return (foreigners: of the protection or permit decision).
     pub returned_on: Option<NaiveDate>,
+    /// Its instant, when the earliest return's hour is known.
+    pub returned_at: Option<DateTime<Utc>>,
     pub visits: Vec<VisitFact>,
     /// Monthly monitoring records, by day.
     pub monitorings: Vec<(Uuid, NaiveDate)>,
@@ -239,6 +299,11 @@ pub fn local_today(now: DateTime<Utc>) -> NaiveDate {
     now.with_timezone(&Belgrade).date_naive()
 }
 
+/// The time of day in Kosovo, `HH:MM`.
+pub fn local_hhmm(at: DateTime<Utc>) -> String {
+    at.with_timezone(&Belgrade).format("%H:%M").to_string()
+}
+
 /// The instant a follow-up due on `day` becomes overdue: the next local midnight.
 pub fn overdue_from(day: NaiveDate) -> DateTime<Utc> {
     let next = day + Days::new(1);
@@ -251,11 +316,15 @@ pub fn overdue_from(day: NaiveDate) -> DateTime<Utc> {
 }
 
 fn status(due_on: NaiveDate, done: Option<Uuid>, cancelled: bool, now: DateTime<Utc>) -> Status {
+    status_from(now >= overdue_from(due_on), done, cancelled)
+}
+
+fn status_from(passed: bool, done: Option<Uuid>, cancelled: bool) -> Status {
     if done.is_some() {
         Status::Done
     } else if cancelled {
         Status::Cancelled
-    } else if now >= overdue_from(due_on) {
+    } else if passed {
         Status::Overdue
     } else {
         Status::Due
@@ -279,6 +348,7 @@ pub fn schedule_with(
     now: DateTime<Utc>,
 ) -> Vec<FollowUp> {
     let mut out = Vec::new();
+    let mut first_visit = None;
     let closed = facts.closed_on.is_some();
     let mut push = |key: String, kind, due_on, done_by: Option<Uuid>| {
         let cancelled = closed && done_by.is_none();
@@ -287,22 +357,28 @@ pub fn schedule_with(
             key,
             kind,
             due_on,
+            due_at: None,
             status: status(due_on, done_by, cancelled, now),
             done_by,
+            late: false,
         });
     };
     let horizon = local_today(now) + Months::new(HORIZON_MONTHS);
 
     if let Some(returned) = facts.returned_on {
-        // 72 hours from the day of the return: on time through the third day after it.
-        let due = returned + Days::new(3);
-        let done = facts
-            .visits
-            .iter()
-            .filter(|v| v.on >= returned)
-            .min_by_key(|v| v.on)
-            .map(|v| v.id);
-        push("first_visit".into(), FollowUpKind::FirstVisit, due, done);
+        // 72 elapsed hours from the return when its hour is known, else through the third day.
+        let deadline = FirstVisitDeadline::of(returned, facts.returned_at);
+        let first = first_visit_after(facts);
+        first_visit = Some(FollowUp {
+            case_id: facts.case_id,
+            key: "first_visit".into(),
+            kind: FollowUpKind::FirstVisit,
+            due_on: deadline.day(),
+            due_at: deadline.instant(),
+            status: status_from(deadline.passed_at(now), first.map(|v| v.id), closed && first.is_none()),
+            done_by: first.map(|v| v.id),
+            late: first.is_some_and(|v| !deadline.met_by(v.at)),
+        });
 
         let final_due = returned + Months::new(18);
         let opens = super::closure::final_assessment_opens(returned);
@@ -403,8 +479,10 @@ pub fn schedule_with(
                 key: format!("school_action:{id}"),
                 kind: FollowUpKind::SchoolAction,
                 due_on: due,
+                due_at: None,
                 status: status(due, next, ended || closed, now),
                 done_by: next,
+                late: false,
             });
         }
     }
@@ -416,8 +494,30 @@ pub fn schedule_with(
     }
 
     out.extend(school_actions);
+    out.extend(first_visit);
     out.sort_by(|a, b| a.due_on.cmp(&b.due_on).then(a.key.cmp(&b.key)));
     out
+}
+
+impl FollowUp {
+    /// Past its deadline at `now` (done or not).
+    pub fn passed_at(&self, now: DateTime<Utc>) -> bool {
+        match self.due_at {
+            Some(at) => now > at,
+            None => now >= overdue_from(self.due_on),
+        }
+    }
+}
+
+/// The first visit on or after the return's day (a visit the same day but before the hour of
+/// the return still counts: the family may be met at the airport).
+pub fn first_visit_after(facts: &CaseFacts) -> Option<&VisitFact> {
+    let returned = facts.returned_on?;
+    facts
+        .visits
+        .iter()
+        .filter(|v| v.on >= returned)
+        .min_by_key(|v| (v.at, v.id))
 }
 
 /// Which record fulfils each period `(after, through]` of a recurring follow-up: in date order,
@@ -451,8 +551,10 @@ fn out_push_referral(
         key,
         kind: FollowUpKind::Referral(kind),
         due_on,
+        due_at: None,
         status: status(due_on, answered, cancelled, now),
         done_by: answered,
+        late: false,
     });
 }
 
@@ -494,18 +596,34 @@ pub fn facts_from_records<'a>(
         // Records that do not read as their kind were refused on arrival: nothing to schedule.
         match kind {
             RecordKind::ReturnEvent => {
-                let on = ReturnEvent::from_fields(fields).ok().and_then(|r| r.event_date);
-                // The earliest return of the household starts the clock.
-                facts.returned_on = match (facts.returned_on, on) {
-                    (Some(a), Some(b)) => Some(a.min(b)),
-                    (a, b) => a.or(b),
+                let Ok(r) = ReturnEvent::from_fields(fields) else {
+                    continue;
                 };
+                // The earliest return of the household starts the clock; on the same day the
+                // earlier hour, and an unknown hour only when no return of that day has one.
+                if let Some(on) = r.event_date {
+                    let at = r.returned_at();
+                    let earlier = match facts.returned_on {
+                        None => true,
+                        Some(d) if on != d => on < d,
+                        Some(_) => match (facts.returned_at, at) {
+                            (Some(a), Some(b)) => b < a,
+                            (None, Some(_)) => true,
+                            _ => false,
+                        },
+                    };
+                    if earlier {
+                        facts.returned_on = Some(on);
+                        facts.returned_at = at;
+                    }
+                }
             }
             RecordKind::Visit => {
                 if let Some(at) = Visit::from_fields(fields).ok().and_then(|v| v.visited_at) {
                     facts.visits.push(VisitFact {
                         id,
                         on: local_today(at),
+                        at,
                     });
                 }
             }
@@ -660,14 +778,94 @@ mod tests {
         f.visits.push(VisitFact {
             id: Uuid::from_u128(1),
             on: day("2026-11-19"),
+            at: at("2026-11-19T10:00:00Z"),
         });
         assert_eq!(first_visit(&f, "2026-11-21T10:00:00Z").status, Status::Due);
         f.visits.push(VisitFact {
             id: Uuid::from_u128(2),
             on: day("2026-11-25"),
+            at: at("2026-11-25T10:00:00Z"),
         });
         let fv = first_visit(&f, "2026-11-30T10:00:00Z");
         assert_eq!((fv.status, fv.done_by), (Status::Done, Some(Uuid::from_u128(2))));
+        // The 25th is two days after the third day: done, and late.
+        assert!(fv.late);
+    }
+
+    fn json(v: serde_json::Value) -> Fields {
+        serde_json::from_value(v).unwrap()
+    }
+
+    fn visit(n: u128, at_: &str) -> VisitFact {
+        VisitFact {
+            id: Uuid::from_u128(n),
+            on: local_today(at(at_)),
+            at: at(at_),
+        }
+    }
+
+    #[test]
+    fn a_return_at_a_known_hour_is_due_72_elapsed_hours_later() {
+        // Returned 20 November at 14:30 in Kosovo (13:30 UTC): due 23 November 14:30.
+        let mut f = case("2026-11-20");
+        f.returned_at = Some(at("2026-11-20T13:30:00Z"));
+        let fv = first_visit(&f, "2026-11-23T13:30:00Z");
+        assert_eq!(
+            (fv.due_on, fv.due_at, fv.status),
+            (day("2026-11-23"), Some(at("2026-11-23T13:30:00Z")), Status::Due)
+        );
+        // One second later it is overdue, nine hours before the day-only rule would say so.
+        assert_eq!(first_visit(&f, "2026-11-23T13:30:01Z").status, Status::Overdue);
+        // A visit at 13:00 UTC on the 23rd is on time; one at 15:00 UTC is done but late.
+        f.visits.push(visit(1, "2026-11-23T13:00:00Z"));
+        let fv = first_visit(&f, "2026-11-30T10:00:00Z");
+        assert_eq!((fv.status, fv.late), (Status::Done, false));
+        f.visits = vec![visit(2, "2026-11-23T15:00:00Z")];
+        let fv = first_visit(&f, "2026-11-30T10:00:00Z");
+        assert_eq!(
+            (fv.status, fv.done_by, fv.late),
+            (Status::Done, Some(Uuid::from_u128(2)), true)
+        );
+        // Without the hour the same visit is on time: the day-only rule runs to the 23rd's end.
+        f.returned_at = None;
+        let fv = first_visit(&f, "2026-11-30T10:00:00Z");
+        assert_eq!((fv.due_at, fv.late), (None, false));
+    }
+
+    #[test]
+    fn the_hour_of_the_return_is_read_in_kosovos_zone_from_the_record() {
+        let ret = json(serde_json::json!({"event_date": "2026-07-10", "event_time": "23:30"}));
+        let facts = facts_from_records(Uuid::nil(), [(RecordKind::ReturnEvent, Uuid::from_u128(1), &ret)]);
+        // Summer: UTC+2.
+        assert_eq!(facts.returned_at, Some(at("2026-07-10T21:30:00Z")));
+        assert_eq!(facts.returned_on, Some(day("2026-07-10")));
+        // Over 72 hours the clocks may change: 24 October 2026 10:00 (UTC+2) + 72 h is
+        // 27 October 09:00 local (UTC+1).
+        let autumn = json(serde_json::json!({"event_date": "2026-10-24", "event_time": "10:00"}));
+        let facts = facts_from_records(Uuid::nil(), [(RecordKind::ReturnEvent, Uuid::from_u128(1), &autumn)]);
+        let fv = first_visit(&facts, "2026-10-25T00:00:00Z");
+        assert_eq!(fv.due_at, Some(at("2026-10-27T08:00:00Z")));
+        assert_eq!(fv.due_on, day("2026-10-27"));
+        // Two returns on one day: the earlier hour starts the clock; a return without an hour
+        // on an earlier day wins over both.
+        let later = json(serde_json::json!({"event_date": "2026-07-10", "event_time": "08:00"}));
+        let facts = facts_from_records(
+            Uuid::nil(),
+            [
+                (RecordKind::ReturnEvent, Uuid::from_u128(1), &ret),
+                (RecordKind::ReturnEvent, Uuid::from_u128(2), &later),
+            ],
+        );
+        assert_eq!(facts.returned_at, Some(at("2026-07-10T06:00:00Z")));
+        let day_before = json(serde_json::json!({"event_date": "2026-07-09"}));
+        let facts = facts_from_records(
+            Uuid::nil(),
+            [
+                (RecordKind::ReturnEvent, Uuid::from_u128(1), &ret),
+                (RecordKind::ReturnEvent, Uuid::from_u128(3), &day_before),
+            ],
+        );
+        assert_eq!((facts.returned_on, facts.returned_at), (Some(day("2026-07-09")), None));
     }
 
     #[test]
@@ -869,7 +1067,6 @@ mod tests {
     #[test]
     fn only_a_housing_review_completes_the_12_month_step_and_a_rent_end_is_flagged_a_month_ahead() {
         let case_id = Uuid::from_u128(1);
-        let json = |v: serde_json::Value| -> Fields { serde_json::from_value(v).unwrap() };
         let ret = json(serde_json::json!({"event_date": "2026-01-10"}));
         let housing = json(serde_json::json!({
             "situation": "rent_by_programme", "rent_from": "2026-02-01", "rent_to": "2027-01-31"
@@ -1102,6 +1299,7 @@ mod tests {
         more.visits.push(VisitFact {
             id: Uuid::from_u128(70),
             on: day("2026-11-22"),
+            at: at("2026-11-22T09:00:00Z"),
         });
         assert_eq!(
             got(&more),

@@ -309,6 +309,9 @@ impl Family {
             add(RecordKind::Member, *id, m.to_fields(), creator, registered);
         }
         let foreigner = dice.below(8) == 0;
+        // Drawn in the order the demo always drew them, so the same seed gives the same families.
+        let country = dice.pick(COUNTRIES).to_string();
+        let registration = dice.below(10_000);
         let arrival = ReturnEvent {
             household_id: Some(household_id),
             category: Some(
@@ -319,9 +322,12 @@ impl Family {
                 }
                 .into(),
             ),
-            country: dice.pick(COUNTRIES).to_string(),
+            country,
             event_date: Some(returned),
-            airport_registration: Some(format!("PR-{}-{:04}", returned.format("%Y"), dice.below(10_000))),
+            // A repatriation's airport registration has the hour it landed; a foreigner's
+            // decision has a day only.
+            event_time: (!foreigner).then(|| format!("{:02}:{:02}", 6 + registration % 16, (registration / 16) % 60)),
+            airport_registration: Some(format!("PR-{}-{:04}", returned.format("%Y"), registration)),
             members: people.iter().map(|(id, _)| *id).collect(),
         };
         add(

@@ -15,9 +15,14 @@ pub struct FollowUpRow {
     /// [`app::domain::follow_up::FollowUpKind::code`].
     pub kind: String,
     pub due_on: NaiveDate,
+    /// The instant it falls overdue when that is not the end of `due_on` (a first visit after a
+    /// return at a known hour).
+    pub due_at: Option<DateTime<Utc>>,
     /// [`app::domain::follow_up::Status::as_str`].
     pub status: String,
     pub done_by: Option<Uuid>,
+    /// Done after its deadline (recorded for the first visit).
+    pub late: bool,
     pub escalated_at: Option<DateTime<Utc>>,
     pub updated_at: DateTime<Utc>,
 }
@@ -35,19 +40,34 @@ impl FollowUpRow {
 #[async_trait::async_trait]
 pub trait FollowUpStore: Send + Sync {
     async fn follow_ups_of_case(&self, case_id: Uuid) -> Result<Vec<FollowUpRow>>;
-    /// Writes `rows` (insert or replace) and deletes the `gone` keys of the case, with their
-    /// audit rows (escalations), in one transaction.
+    /// Writes `rows` (insert or replace) and deletes the `gone` keys of the case in one
+    /// transaction. A row's first escalation is kept (never moved by a later writer), and an
+    /// escalation's audit row, given by the follow-up's key, is written only by the writer whose
+    /// stamp stayed: two writers (two server instances, a push and the clock) escalate once.
+    /// Returns how many follow-ups this call escalated.
     async fn save_follow_ups(
         &self,
         case_id: Uuid,
         rows: &[FollowUpRow],
         gone: &[String],
-        audit: &[AuditEvent],
-    ) -> Result<()>;
+        escalations: &[(String, AuditEvent)],
+    ) -> Result<usize>;
     /// The follow-ups of the cases in `scope`, by due day.
     async fn follow_ups_in(&self, scope: CaseScope) -> Result<Vec<FollowUpRow>>;
     /// Every case: (case, municipality).
     async fn all_cases(&self) -> Result<Vec<(Uuid, Uuid)>>;
+    /// Claims the clock's pass named `name` for `instance` at `now` when the last pass started
+    /// at or before `last_before` (or never): true for exactly one of several instances asking
+    /// at once.
+    async fn claim_clock_pass(
+        &self,
+        name: &str,
+        instance: &str,
+        now: DateTime<Utc>,
+        last_before: DateTime<Utc>,
+    ) -> Result<bool>;
+    /// How many passes of `name` were claimed.
+    async fn clock_passes(&self, name: &str) -> Result<i64>;
     /// The municipality's own days, by referral kind.
     async fn referral_days(&self, municipality_id: Uuid) -> Result<Vec<(String, i32)>>;
     async fn set_referral_days(
@@ -61,8 +81,8 @@ pub trait FollowUpStore: Send + Sync {
     ) -> Result<()>;
 }
 
-const FOLLOW_UP_COLUMNS: &str =
-    "f.case_id, f.key, f.municipality_id, f.kind, f.due_on, f.status, f.done_by, f.escalated_at, f.updated_at";
+const FOLLOW_UP_COLUMNS: &str = "f.case_id, f.key, f.municipality_id, f.kind, f.due_on, f.due_at, f.status, \
+     f.done_by, f.late, f.escalated_at, f.updated_at";
 
 macro_rules! follow_up_store {
     ($name:ident, $row:ty) => {
@@ -74,8 +94,10 @@ macro_rules! follow_up_store {
                     municipality_id: row.try_get("municipality_id")?,
                     kind: row.try_get("kind")?,
                     due_on: row.try_get("due_on")?,
+                    due_at: row.try_get("due_at")?,
                     status: row.try_get("status")?,
                     done_by: row.try_get("done_by")?,
+                    late: row.try_get("late")?,
                     escalated_at: row.try_get("escalated_at")?,
                     updated_at: row.try_get("updated_at")?,
                 })
@@ -95,8 +117,8 @@ macro_rules! follow_up_store {
                 case_id: Uuid,
                 rows: &[FollowUpRow],
                 gone: &[String],
-                audit: &[AuditEvent],
-            ) -> Result<()> {
+                escalations: &[(String, AuditEvent)],
+            ) -> Result<usize> {
                 let mut tx = self.pool.begin().await?;
                 for key in gone {
                     sqlx::query("DELETE FROM follow_up WHERE case_id = $1 AND key = $2")
@@ -105,30 +127,47 @@ macro_rules! follow_up_store {
                         .execute(&mut *tx)
                         .await?;
                 }
+                let mut escalated = 0;
                 for f in rows {
-                    sqlx::query(
-                        "INSERT INTO follow_up (case_id, key, municipality_id, kind, due_on, status, done_by, \
-                         escalated_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+                    // An escalation already stamped stays (COALESCE): under a concurrent writer the
+                    // second upsert waits for the first and keeps its stamp.
+                    let kept: Option<DateTime<Utc>> = sqlx::query_scalar(
+                        "INSERT INTO follow_up (case_id, key, municipality_id, kind, due_on, due_at, status, \
+                         done_by, late, escalated_at, updated_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
                          ON CONFLICT (case_id, key) DO UPDATE SET municipality_id = excluded.municipality_id, \
-                         kind = excluded.kind, due_on = excluded.due_on, status = excluded.status, \
-                         done_by = excluded.done_by, escalated_at = excluded.escalated_at, \
-                         updated_at = excluded.updated_at",
+                         kind = excluded.kind, due_on = excluded.due_on, due_at = excluded.due_at, \
+                         status = excluded.status, done_by = excluded.done_by, late = excluded.late, \
+                         escalated_at = CASE WHEN excluded.escalated_at IS NULL THEN NULL \
+                         ELSE COALESCE(follow_up.escalated_at, excluded.escalated_at) END, \
+                         updated_at = excluded.updated_at \
+                         RETURNING escalated_at",
                     )
                     .bind(f.case_id)
                     .bind(&f.key)
                     .bind(f.municipality_id)
                     .bind(&f.kind)
                     .bind(f.due_on)
+                    .bind(f.due_at)
                     .bind(&f.status)
                     .bind(f.done_by)
+                    .bind(f.late)
                     .bind(f.escalated_at)
                     .bind(f.updated_at)
-                    .execute(&mut *tx)
+                    .fetch_one(&mut *tx)
                     .await?;
+                    // PostgreSQL keeps microseconds: compare at that precision.
+                    let micros = |t: Option<DateTime<Utc>>| t.map(|t| t.timestamp_micros());
+                    let ours = kept.is_some() && micros(kept) == micros(f.escalated_at);
+                    for (_, event) in escalations.iter().filter(|(key, _)| *key == f.key) {
+                        if ours {
+                            insert_audits!(std::iter::once(event), tx);
+                            escalated += 1;
+                        }
+                    }
                 }
-                insert_audits!(audit, tx);
                 tx.commit().await?;
-                Ok(())
+                Ok(escalated)
             }
 
             async fn follow_ups_in(&self, scope: CaseScope) -> Result<Vec<FollowUpRow>> {
@@ -152,6 +191,37 @@ macro_rules! follow_up_store {
                 rows.iter()
                     .map(|r| Ok((r.try_get("id")?, r.try_get("municipality_id")?)))
                     .collect()
+            }
+
+            async fn claim_clock_pass(
+                &self,
+                name: &str,
+                instance: &str,
+                now: DateTime<Utc>,
+                last_before: DateTime<Utc>,
+            ) -> Result<bool> {
+                // A concurrent claimer waits for the row, then finds the WHERE false.
+                let done = sqlx::query(
+                    "INSERT INTO clock_pass (name, started_at, instance, passes) VALUES ($1, $2, $3, 1) \
+                     ON CONFLICT (name) DO UPDATE SET started_at = excluded.started_at, \
+                     instance = excluded.instance, passes = clock_pass.passes + 1 \
+                     WHERE clock_pass.started_at <= $4",
+                )
+                .bind(name)
+                .bind(now)
+                .bind(instance)
+                .bind(last_before)
+                .execute(&self.pool)
+                .await?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn clock_passes(&self, name: &str) -> Result<i64> {
+                let n: Option<i64> = sqlx::query_scalar("SELECT passes FROM clock_pass WHERE name = $1")
+                    .bind(name)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                Ok(n.unwrap_or(0))
             }
 
             async fn referral_days(&self, municipality_id: Uuid) -> Result<Vec<(String, i32)>> {

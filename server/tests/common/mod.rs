@@ -3,6 +3,7 @@
 //! PostgreSQL that cannot be reached fails the run; it is never skipped.
 #![allow(dead_code)]
 
+pub mod live;
 pub mod world;
 
 use reintegra::storage::{self, Pool, Storage};
@@ -13,13 +14,21 @@ use uuid::Uuid;
 pub const DEFAULT_PG: &str = "postgres://postgres@127.0.0.1:5432/test";
 
 pub async fn sqlite() -> (Arc<dyn Storage>, Pool) {
-    let path = std::env::temp_dir().join(format!("reintegra-test-{}.db", Uuid::now_v7()));
-    storage::connect(&format!("sqlite://{}", path.display()))
-        .await
-        .expect("sqlite storage")
+    storage::connect(&sqlite_url()).await.expect("sqlite storage")
 }
 
 pub async fn postgres() -> (Arc<dyn Storage>, Pool) {
+    storage::connect(&postgres_url().await).await.expect("postgres storage")
+}
+
+/// A new SQLite file's URL (created on first connection).
+pub fn sqlite_url() -> String {
+    let path = std::env::temp_dir().join(format!("reintegra-test-{}.db", Uuid::now_v7()));
+    format!("sqlite://{}", path.display())
+}
+
+/// A new, empty PostgreSQL database's URL.
+pub async fn postgres_url() -> String {
     let admin_url = std::env::var("REINTEGRA_TEST_POSTGRES_URL").unwrap_or_else(|_| DEFAULT_PG.into());
     let mut admin = sqlx::PgConnection::connect(&admin_url)
         .await
@@ -30,25 +39,36 @@ pub async fn postgres() -> (Arc<dyn Storage>, Pool) {
         .await
         .expect("create test database");
     let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin_url);
-    storage::connect(&format!("{base}/{name}"))
-        .await
-        .expect("postgres storage")
+    format!("{base}/{name}")
 }
 
 /// The router the binary serves (pages, server functions, REST routes and every layer), on
 /// `store`, with sessions in memory.
 pub fn app_router(store: Arc<dyn Storage>) -> axum::Router {
+    app_router_with(store, &[])
+}
+
+/// The settings of a server started with no flags (and a database URL it does not use).
+pub fn settings() -> reintegra::config::Settings {
+    use clap::Parser;
+    reintegra::config::Cli::parse_from(["reintegra", "--database-url", "sqlite://unused"]).settings
+}
+
+/// [`app_router`] with more flags (`--public-url https://…`).
+pub fn app_router_with(store: Arc<dyn Storage>, flags: &[&str]) -> axum::Router {
     use clap::Parser;
     use reintegra::context::Ctx;
     use reintegra::http::{self, AppState};
-    let settings = reintegra::config::Cli::parse_from([
+    let args = [
         "reintegra",
         "--database-url",
         "sqlite://unused",
         "--site-root",
         "/nonexistent",
-    ])
-    .settings;
+    ]
+    .into_iter()
+    .chain(flags.iter().copied());
+    let settings = reintegra::config::Cli::parse_from(args).settings;
     let policy = reintegra::sign_in_policy(&settings);
     let backend = Arc::new(reintegra::users::Users::new(Ctx::new(store.clone()), policy));
     let state = AppState {

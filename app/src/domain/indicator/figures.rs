@@ -36,6 +36,9 @@ pub struct CaseFigures {
     pub returned_on: Option<NaiveDate>,
     /// The first visit on or after the return.
     pub first_visit_on: Option<NaiveDate>,
+    /// That visit came after its deadline, as the plans' clock decided it (72 elapsed hours
+    /// when the return's hour is known); `None` in figures kept before the clock said so.
+    pub first_visit_late: Option<bool>,
     /// The first completed needs assessment.
     pub assessed_on: Option<NaiveDate>,
     pub anamnesis_on: Option<NaiveDate>,
@@ -158,9 +161,11 @@ impl CaseFigures {
             returned_on: facts.returned_on,
             closed_on: facts.closed_on,
             plan_approved_on: facts.plan_active_since,
-            first_visit_on: facts
-                .returned_on
-                .and_then(|r| facts.visits.iter().map(|v| v.on).filter(|on| *on >= r).min()),
+            first_visit_on: follow_up::first_visit_after(&facts).map(|v| v.on),
+            first_visit_late: follow_ups
+                .iter()
+                .find(|f| f.kind == FollowUpKind::FirstVisit && f.done_by.is_some())
+                .map(|f| f.late),
             ..Default::default()
         };
         let done_on: BTreeMap<Uuid, NaiveDate> = facts
@@ -322,10 +327,12 @@ impl CaseFigures {
         self.opened_on.is_none_or(|o| o <= to) && self.closed_on.is_none_or(|c| c >= from)
     }
 
-    /// The first visit came within 72 hours of the return: by the third day after it.
+    /// The first visit came within 72 hours of the return: as the clock decided, else (older
+    /// figures) by the third day after it.
     pub fn visited_in_72_hours(&self) -> bool {
-        match (self.returned_on, self.first_visit_on) {
-            (Some(r), Some(v)) => v <= r + Days::new(3),
+        match (self.returned_on, self.first_visit_on, self.first_visit_late) {
+            (Some(_), Some(_), Some(late)) => !late,
+            (Some(r), Some(v), None) => v <= r + Days::new(3),
             _ => false,
         }
     }

@@ -78,10 +78,20 @@ fn a_late_first_visit_counts_as_late() {
     let mut last_year = case(4);
     last_year.returned_on = Some(d("2025-12-30"));
     last_year.first_visit_on = Some(d("2025-12-31"));
-    let all = [on_time, late, never, last_year];
-    assert_eq!(count("returns", &all), 3);
-    assert_eq!(count("first_visits", &all), 2);
-    assert_eq!(count("first_visits_72h", &all), 1);
+    // Returned at a known hour and visited on the third day, but after 72 elapsed hours: the
+    // clock said late, and the figure keeps it.
+    let mut late_by_the_hour = case(5);
+    late_by_the_hour.returned_on = Some(d("2026-03-01"));
+    late_by_the_hour.first_visit_on = Some(d("2026-03-04"));
+    late_by_the_hour.first_visit_late = Some(true);
+    let mut on_time_by_the_hour = case(6);
+    on_time_by_the_hour.returned_on = Some(d("2026-03-01"));
+    on_time_by_the_hour.first_visit_on = Some(d("2026-03-04"));
+    on_time_by_the_hour.first_visit_late = Some(false);
+    let all = [on_time, late, never, last_year, late_by_the_hour, on_time_by_the_hour];
+    assert_eq!(count("returns", &all), 5);
+    assert_eq!(count("first_visits", &all), 4);
+    assert_eq!(count("first_visits_72h", &all), 2);
 }
 
 #[test]
@@ -500,6 +510,7 @@ fn the_figures_of_a_case_are_read_from_its_records() {
     assert_eq!(f.opened_on, Some(created));
     assert_eq!(f.returned_on, Some(d("2026-03-01")));
     assert_eq!(f.first_visit_on, Some(d("2026-03-05")));
+    assert_eq!(f.first_visit_late, Some(true));
     assert!(!f.visited_in_72_hours());
     assert_eq!(f.assessed_on, Some(d("2026-03-05")));
     assert_eq!(f.plan_written_on, Some(d("2026-03-10")));

@@ -77,6 +77,7 @@ pub type Fields = BTreeMap<String, Value>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum RecordKind {
     /// One per household; owns everything below. Its ID is the case's ID.
     Case,
@@ -279,6 +280,8 @@ pub enum FieldType {
     Date,
     /// An instant in RFC 3339, never after now (a little clock skew is allowed).
     PastInstant,
+    /// A time of day in Kosovo, `HH:MM` (the hour a return was registered at the airport).
+    TimeOfDay,
     Bool,
     Choice(&'static [&'static str]),
     Int {
@@ -516,6 +519,12 @@ pub fn validate(kind: RecordKind, fields: &Fields, ctx: &Context) -> Vec<FieldEr
         }
         RecordKind::ReturnEvent => {
             errors.extend(unknown_members(fields.get("members"), "members", &ctx.members));
+            // A return today cannot have happened later than now (phones' clocks drift: ten minutes).
+            if let Ok(Some(at)) = ReturnEvent::from_fields(fields).map(|r| r.returned_at()) {
+                if at > ctx.now + chrono::Duration::minutes(10) {
+                    errors.push(FieldError::new("event_time", Problem::FutureDate));
+                }
+            }
         }
         RecordKind::Plan => {
             if let Some(items) = fields.get("items").filter(|v| !v.is_null()) {
@@ -678,6 +687,14 @@ pub fn validate(kind: RecordKind, fields: &Fields, ctx: &Context) -> Vec<FieldEr
     errors
 }
 
+/// `HH:MM`, 00:00 to 23:59 (seconds are not asked for).
+pub fn parse_time_of_day(s: &str) -> Option<chrono::NaiveTime> {
+    if s.len() != 5 {
+        return None;
+    }
+    chrono::NaiveTime::parse_from_str(s, "%H:%M").ok()
+}
+
 /// `field` is required when `choice_field` is `choice` (a rejection needs its reason).
 fn required_when(fields: &Fields, choice_field: &str, choice: &str, field: &str, errors: &mut Vec<FieldError>) {
     if fields.get(choice_field).and_then(Value::as_str) == Some(choice) && is_blank(fields.get(field)) {
@@ -752,6 +769,10 @@ fn check_value(ty: FieldType, value: &Value, ctx: &Context) -> Result<(), Proble
                 return Err(Problem::FutureDate);
             }
             Ok(())
+        }
+        FieldType::TimeOfDay => {
+            let s = value.as_str().ok_or(Problem::WrongType)?;
+            parse_time_of_day(s).map(|_| ()).ok_or(Problem::WrongType)
         }
         FieldType::Bool => value.as_bool().map(|_| ()).ok_or(Problem::WrongType),
         FieldType::Choice(choices) => {
@@ -903,6 +924,7 @@ mod tests {
                     FieldType::Text { .. } => Value::from("x"),
                     FieldType::PastDate | FieldType::Date => Value::from("2026-01-31"),
                     FieldType::PastInstant => Value::from("2026-01-31T10:00:00Z"),
+                    FieldType::TimeOfDay => Value::from("14:30"),
                     FieldType::Bool => Value::Bool(true),
                     FieldType::Choice(c) => Value::from(c[0]),
                     FieldType::Int { min, .. } => Value::from(min),

@@ -1,8 +1,9 @@
 //! A return (or, for foreigners, the protection or permit decision): the 72-hour clock starts
-//! on its `event_date`.
+//! on its `event_date`, at its `event_time` when that is known.
 
 use super::{f, FieldSpec, FieldType, RecordKind, TypedRecord, NAME};
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono_tz::Europe::Belgrade;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -14,6 +15,9 @@ pub const SCHEMA: &[FieldSpec] = &[
     // Returnees: the day of return. Foreigners: the day of the protection or permit decision.
     // The 72-hour visit deadline runs from this date.
     f("event_date", FieldType::PastDate, true),
+    // The hour of the return in Kosovo, when known (the airport registration has it): then the
+    // first visit is due 72 elapsed hours later, not at the end of the third day.
+    f("event_time", FieldType::TimeOfDay, false),
     f("airport_registration", FieldType::Text { max: 40 }, false),
     f("members", FieldType::IdList, false),
 ];
@@ -29,6 +33,9 @@ pub struct ReturnEvent {
     pub country: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub event_date: Option<NaiveDate>,
+    /// `HH:MM`, Kosovo's time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_time: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub airport_registration: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -37,4 +44,23 @@ pub struct ReturnEvent {
 
 impl TypedRecord for ReturnEvent {
     const KIND: RecordKind = RecordKind::ReturnEvent;
+}
+
+impl ReturnEvent {
+    /// The instant of the return, when its time of day is known: the date and time read in
+    /// Kosovo's zone (a time the clocks skip in spring counts from the hour after the change).
+    pub fn returned_at(&self) -> Option<DateTime<Utc>> {
+        let day = self.event_date?;
+        let time = super::parse_time_of_day(self.event_time.as_deref()?)?;
+        let local = day.and_time(time);
+        let zoned = Belgrade.from_local_datetime(&local);
+        zoned
+            .earliest()
+            .or_else(|| {
+                Belgrade
+                    .from_local_datetime(&(local + chrono::Duration::hours(1)))
+                    .earliest()
+            })
+            .map(|t| t.with_timezone(&Utc))
+    }
 }

@@ -1,6 +1,7 @@
 //! One case on the phone: the household, its members, the return, visits and assessments.
 
 use super::{go, inputs::new_draft, Screen};
+use crate::domain::follow_up::{self, FirstVisitDeadline};
 use crate::domain::record::{Assessment, Household, Member, Referral, ReturnEvent, TypedRecord, Visit};
 use crate::domain::referral::{self, Suggestion};
 use crate::domain::{assessment, RecordKind, Role, SessionUser};
@@ -9,7 +10,7 @@ use crate::i18n_support::label;
 use crate::phone::model::LocalRecord;
 use crate::phone::store::{of_case, PhoneStore};
 use chrono::SubsecRound;
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{NaiveDate, Utc};
 use leptos::prelude::*;
 use serde_json::json;
 use uuid::Uuid;
@@ -134,13 +135,24 @@ pub fn CaseView(case_id: Uuid) -> impl IntoView {
             {move || of(RecordKind::ReturnEvent).into_iter().next().map(|r| {
                 let r = ReturnEvent::read(&r.fields);
                 let date = r.event_date.map(|d| d.to_string()).unwrap_or_default();
-                // The home visit is due within 72 hours of the return (or the decision).
-                let due = r.event_date.map(|d| (d + Duration::days(3)).to_string());
+                let time = r.event_time.clone().map(|t| format!(" {t}")).unwrap_or_default();
+                // The home visit is due 72 elapsed hours after the return (or the decision)
+                // when its hour is known, else by the end of the third day: say which.
+                let due = r.event_date.map(|d| FirstVisitDeadline::of(d, r.returned_at()));
                 let category = r.category.clone().unwrap_or_default();
                 view! {
                     <p data-testid="return">
-                        {move || label(i18n, &format!("c_{category}"))} " · " {r.country.clone()} " · " {date.clone()}
-                        {due.map(|d| view! { <br /> <span class="muted">{t!(i18n, first_visit_due)} " " {d}</span> })}
+                        {move || label(i18n, &format!("c_{category}"))} " · " {r.country.clone()} " · " {date.clone()} {time.clone()}
+                        {due.map(|d| view! {
+                            <br />
+                            <span class="muted" data-testid="first-visit-due">
+                                {t!(i18n, first_visit_due)} " " {d.day().to_string()}
+                                {match d {
+                                    FirstVisitDeadline::At(at) => view! { " " {follow_up::local_hhmm(at)} }.into_any(),
+                                    FirstVisitDeadline::EndOf(_) => view! { " (" {t!(i18n, first_visit_by_day)} ")" }.into_any(),
+                                }}
+                            </span>
+                        })}
                     </p>
                 }
             })}

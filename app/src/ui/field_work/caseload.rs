@@ -85,6 +85,8 @@ struct AgendaLine {
     who: String,
     kind: FollowUpKind,
     due_on: chrono::NaiveDate,
+    /// The hour, Kosovo's, when the deadline has one (a return at a known hour).
+    due_time: Option<String>,
 }
 
 /// What is overdue, due today and due this week, from the phone's own copy and the same rules
@@ -118,6 +120,7 @@ fn AgendaView(lines: Memo<Vec<CaseLine>>) -> impl IntoView {
                     who: line.title.clone(),
                     kind: f.kind,
                     due_on: f.due_on,
+                    due_time: f.due_at.map(follow_up::local_hhmm),
                 };
                 all.push((l, f));
             }
@@ -161,7 +164,7 @@ fn AgendaView(lines: Memo<Vec<CaseLine>>) -> impl IntoView {
                                         <a rel="external" href=Screen::Case(l.case_id).href()>
                                             {move || label(i18n, key)} " · " {l.who.clone()}
                                         </a>
-                                        <span class="muted">" · " {l.due_on.to_string()}</span>
+                                        <span class="muted">" · " {l.due_on.to_string()} {l.due_time.map(|t| format!(" {t}"))}</span>
                                     </li>
                                 }
                             })

@@ -168,6 +168,7 @@ pub fn HouseholdForm(case_id: Uuid) -> impl IntoView {
                 <Field id=r spec=spec!(return_event, "category") />
                 <Field id=r spec=spec!(return_event, "country") />
                 <Field id=r spec=spec!(return_event, "event_date") />
+                <Field id=r spec=spec!(return_event, "event_time") />
                 <Field id=r spec=spec!(return_event, "airport_registration") />
                 <ReturnMembers id=r case_id />
             })}

@@ -64,6 +64,7 @@ pub fn Field(id: Uuid, spec: &'static FieldSpec, #[prop(optional)] input_type: O
         FieldType::Bool => check_field(id, spec.name).into_any(),
         FieldType::Text { max } if max >= LONG_TEXT => text_area(id, spec.name).into_any(),
         FieldType::PastDate | FieldType::Date => text_field(id, spec, "date").into_any(),
+        FieldType::TimeOfDay => text_field(id, spec, "time").into_any(),
         FieldType::TextList { .. } => lines_field(id, spec).into_any(),
         FieldType::Int { .. } | FieldType::Number { .. } => text_field(id, spec, "number").into_any(),
         _ => text_field(id, spec, input_type.unwrap_or("text")).into_any(),
