@@ -346,6 +346,10 @@ pub mod ssr {
                 message: self.to_string(),
                 reason,
             };
+            // Busy: come back in a moment (the phone keeps what it sent and tries again).
+            if let ApiError::Busy = self {
+                return (status, [(axum::http::header::RETRY_AFTER, "2")], axum::Json(body)).into_response();
+            }
             (status, axum::Json(body)).into_response()
         }
     }

@@ -19,6 +19,11 @@ pub struct Ctx {
 /// A storage failure is the server's fault: logged here, answered as "internal" without detail.
 impl From<StorageError> for ApiError {
     fn from(e: StorageError) -> Self {
+        // A database too busy to answer now is "try again", never a failure that loses work.
+        if e.is_busy() {
+            tracing::warn!(error = %e, "storage busy");
+            return ApiError::Busy;
+        }
         tracing::error!(error = %e, "storage failed");
         ApiError::Internal
     }

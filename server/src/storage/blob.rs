@@ -22,6 +22,8 @@ pub trait BlobStore: Send + Sync {
     async fn put_chunk(&self, sha256: &str, offset: i64, data: &[u8]) -> Result<()>;
     async fn chunks(&self, sha256: &str) -> Result<Vec<(i64, Vec<u8>)>>;
     /// Keeps the assembled bytes and drops the pieces.
+    /// Keeps the checked bytes and drops the pieces, with the audit row, once: a second
+    /// completion of the same bytes changes nothing.
     async fn complete_blob(&self, sha256: &str, data: &[u8], now: DateTime<Utc>, audit: &[AuditEvent]) -> Result<()>;
     /// Drops the pieces (the assembled bytes did not match the hash).
     async fn discard_chunks(&self, sha256: &str) -> Result<()>;
@@ -98,17 +100,24 @@ macro_rules! blob_store {
                 audit: &[AuditEvent],
             ) -> Result<()> {
                 let mut tx = self.pool.begin().await?;
-                sqlx::query("UPDATE attachment_blob SET data = $2, completed_at = $3 WHERE sha256 = $1")
-                    .bind(sha256)
-                    .bind(data)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
+                // Only the first of two completions at once (a last piece sent twice) takes it
+                // and writes the audit row.
+                let done = sqlx::query(
+                    "UPDATE attachment_blob SET data = $2, completed_at = $3 \
+                     WHERE sha256 = $1 AND completed_at IS NULL",
+                )
+                .bind(sha256)
+                .bind(data)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
                 sqlx::query("DELETE FROM attachment_chunk WHERE sha256 = $1")
                     .bind(sha256)
                     .execute(&mut *tx)
                     .await?;
-                insert_audits!(audit, tx);
+                if done.rows_affected() == 1 {
+                    insert_audits!(audit, tx);
+                }
                 tx.commit().await?;
                 Ok(())
             }

@@ -84,6 +84,22 @@ pub enum StorageError {
     Backup(String),
 }
 
+impl StorageError {
+    /// The database could not take the request now but may a moment later: every connection in
+    /// use, SQLite's lock held past its wait, PostgreSQL's serialisation or deadlock refusals.
+    pub fn is_busy(&self) -> bool {
+        match self {
+            StorageError::Database(sqlx::Error::PoolTimedOut) => true,
+            StorageError::Database(sqlx::Error::Database(db)) => db.code().is_some_and(|code| {
+                // SQLite: SQLITE_BUSY (5), SQLITE_LOCKED (6) and their extended codes.
+                let sqlite = code.parse::<i32>().is_ok_and(|n| matches!(n & 0xff, 5 | 6));
+                sqlite || matches!(code.as_ref(), "40001" | "40P01" | "55P03" | "53300")
+            }),
+            _ => false,
+        }
+    }
+}
+
 pub type Result<T, E = StorageError> = std::result::Result<T, E>;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
