@@ -14,14 +14,22 @@ export async function launch() {
   });
 }
 
-/** A phone-sized context (360×640) in a browser language. */
+/** A phone-sized context (360×640) in a browser language. Every page notes what the content
+ * security policy blocked, and `hydrated` fails on it. */
 export async function phone(browser, locale = "en-US") {
-  return browser.newContext({ viewport: { width: 360, height: 640 }, locale });
+  const context = await browser.newContext({ viewport: { width: 360, height: 640 }, locale });
+  await context.addInitScript(() => {
+    window.__cspViolations = [];
+    document.addEventListener("securitypolicyviolation", (e) => window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+  return context;
 }
 
-/** Waits until the wasm has attached to the page, so clicks reach the app. */
+/** Waits until the wasm has attached to the page, so clicks reach the app; nothing of the page
+ * may have been blocked by its content security policy. */
 export async function hydrated(page) {
   await page.waitForFunction(() => window.__REINTEGRA_HYDRATED === true || !!document.querySelector("body[data-hydrated]"), null, { timeout: 20000 });
+  assert.deepEqual(await page.evaluate(() => window.__cspViolations || []), [], "blocked by the content security policy");
 }
 
 export async function signIn(page, username, password = PASSWORD) {

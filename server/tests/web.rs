@@ -87,3 +87,109 @@ async fn another_sites_page_cannot_act_for_a_signed_in_user() {
     assert!(store.record(f.case).await.unwrap().is_some());
     let _ = w;
 }
+
+async fn get(app: &axum::Router, path: &str) -> (axum::http::HeaderMap, String) {
+    let res = app
+        .clone()
+        .oneshot(Request::get(path).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let headers = res.headers().clone();
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    (headers, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+fn header<'a>(headers: &'a axum::http::HeaderMap, name: &str) -> &'a str {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_else(|| panic!("no {name} header"))
+}
+
+/// A page allows its own inline script by a nonce that changes with every page, and no other
+/// inline script; the build's files and the rest come only from this origin. Every response
+/// carries the other secure headers.
+#[tokio::test]
+async fn a_page_allows_only_its_own_scripts() {
+    let (store, _) = common::sqlite().await;
+    let app = common::app_router(store);
+    let (headers, html) = get(&app, "/login").await;
+    let policy = header(&headers, "content-security-policy");
+    let nonce = policy
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("a nonce in the policy");
+    assert!(nonce.len() >= 16, "a nonce of at least 128 bits: {nonce}");
+    for directive in [
+        "default-src 'self'",
+        "'wasm-unsafe-eval'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+    ] {
+        assert!(policy.contains(directive), "{directive} in {policy}");
+    }
+    assert!(
+        !policy.contains("'unsafe-inline'") && !policy.contains("'unsafe-eval'"),
+        "{policy}"
+    );
+    // Every script of the page is a file of this origin or carries the page's nonce (an empty
+    // element, which browsers never run nor check, is the i18n provider's placeholder).
+    let scripts: Vec<(&str, &str)> = html
+        .split("<script")
+        .skip(1)
+        .map(|s| {
+            let (tag, rest) = s.split_once('>').unwrap_or((s, ""));
+            (tag, rest.split("</script>").next().unwrap_or(""))
+        })
+        .collect();
+    assert!(scripts.len() >= 3, "{html}");
+    for (tag, body) in &scripts {
+        let from_here = tag.contains("src=\"/");
+        let with_nonce = tag.contains(&format!("nonce=\"{nonce}\""));
+        assert!(
+            from_here || with_nonce || body.is_empty(),
+            "a script neither ours nor with the nonce: <script{tag}>{body}"
+        );
+    }
+    assert!(
+        scripts
+            .iter()
+            .any(|(t, b)| t.contains("nonce=") && b.contains("pkg_path")),
+        "the hydration script carries the nonce"
+    );
+    // Another page, another nonce.
+    let (again, _) = get(&app, "/login").await;
+    assert_ne!(header(&again, "content-security-policy"), policy);
+
+    // Not a page: the default policy. Every response: the other headers; no HSTS over http.
+    let (json, _) = get(&app, "/health").await;
+    assert_eq!(
+        header(&json, "content-security-policy"),
+        reintegra::http::security::DEFAULT_POLICY
+    );
+    for h in [&headers, &json] {
+        assert_eq!(header(h, "x-content-type-options"), "nosniff");
+        assert_eq!(header(h, "x-frame-options"), "DENY");
+        assert_eq!(header(h, "referrer-policy"), "same-origin");
+        assert_eq!(header(h, "cross-origin-opener-policy"), "same-origin");
+        assert_eq!(header(h, "cross-origin-resource-policy"), "same-origin");
+        assert_eq!(header(h, "x-permitted-cross-domain-policies"), "none");
+        assert!(header(h, "permissions-policy").contains("camera=(self)"));
+        assert!(header(h, "permissions-policy").contains("microphone=()"));
+        assert!(h.get("strict-transport-security").is_none(), "no HSTS over http");
+    }
+}
+
+/// Behind https (the public URL), browsers are told to keep to it.
+#[tokio::test]
+async fn https_deployments_send_hsts() {
+    let (store, _) = common::sqlite().await;
+    let app = common::app_router_with(store, &["--public-url", "https://reintegra.example"]);
+    let (headers, _) = get(&app, "/health").await;
+    assert_eq!(
+        header(&headers, "strict-transport-security"),
+        reintegra::http::security::HSTS
+    );
+}

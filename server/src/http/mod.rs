@@ -6,6 +6,7 @@
 
 pub mod extract;
 pub mod office_routes;
+pub mod security;
 pub mod sync_routes;
 
 use crate::audit::AuditTrail;
@@ -119,16 +120,22 @@ pub fn leptos_options(settings: &Settings) -> LeptosOptions {
         .site_pkg_dir("pkg")
         .site_addr(settings.addr)
         .env(leptos::config::Env::PROD)
-        .hash_files(true)
+        // cargo-leptos writes the build's hashes beside the binary; a binary built otherwise
+        // (the tests') names the files without them rather than failing to render a page.
+        .hash_files(hash_file().is_some())
         .build()
+}
+
+/// `hash.txt` beside the running binary, when cargo-leptos wrote one.
+fn hash_file() -> Option<std::path::PathBuf> {
+    let path = std::env::current_exe().ok()?.parent()?.join("hash.txt");
+    path.exists().then_some(path)
 }
 
 /// The build identifier: the package version plus the content hashes cargo-leptos wrote beside
 /// the binary, so every new wasm, JS or CSS gives a new service-worker cache.
 pub fn build_id() -> String {
-    let hashes = std::env::current_exe()
-        .ok()
-        .and_then(|exe| exe.parent().map(|d| d.join("hash.txt")))
+    let hashes = hash_file()
         .and_then(|p| std::fs::read_to_string(p).ok())
         .map(|text| {
             text.lines()
@@ -150,6 +157,8 @@ pub fn router<S: SessionStore + Clone>(state: AppState, sessions: S) -> Router {
     let routes = generate_route_list(App);
     let api = ApiState::new(state.store.clone(), state.backend.clone());
     let backend = state.backend.clone();
+    // leptos_axum gives every page a fresh nonce: its inline hydration script carries it, and
+    // the page's content security policy (set by the shell) allows that script and no other.
     let context = move || provide_context(backend.clone());
 
     let session_layer = SessionManagerLayer::new(sessions)
@@ -166,6 +175,7 @@ pub fn router<S: SessionStore + Clone>(state: AppState, sessions: S) -> Router {
     let build = state.build.clone();
     let trust_proxy = state.settings.trust_proxy;
     let public: Arc<str> = state.settings.public_url.trim_end_matches('/').into();
+    let https = state.settings.secure_cookies();
 
     Router::new()
         .route("/health", get(move || health(store.clone(), build.clone())))
@@ -196,18 +206,9 @@ pub fn router<S: SessionStore + Clone>(state: AppState, sessions: S) -> Router {
         .layer(middleware::from_fn(move |req, next| {
             same_origin(public.clone(), req, next)
         }))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_FRAME_OPTIONS,
-            HeaderValue::from_static("DENY"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("same-origin"),
-        ))
+        .layer(middleware::from_fn(move |req, next| {
+            security::headers(https, req, next)
+        }))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
 }
