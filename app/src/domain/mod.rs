@@ -14,6 +14,8 @@ pub mod indicator;
 pub mod institution;
 pub mod plan;
 pub mod problem;
+#[cfg(test)]
+mod properties;
 pub mod protection;
 pub mod record;
 pub mod referral;
