@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Every check and test: formatting, clippy (warnings denied), unit tests, the storage suite on
-# SQLite and PostgreSQL, a release build, and the browser tests in Chromium.
+# Every check and test: formatting, clippy (warnings denied), unit and property tests, the
+# storage suites on SQLite and PostgreSQL (with the fault-injection short run, two instances
+# behind HAProxy and the upgrade from the previous release), a release build, the schema-driven
+# fuzzer against the live server, and the browser tests in Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh --test
@@ -24,6 +26,8 @@ step "unit and storage tests (SQLite and PostgreSQL)"
 cargo test --workspace
 step "release build"
 cargo leptos build --release --precompress
+step "schema fuzzer (schemathesis) against the live server"
+bash scripts/fuzz-api.sh
 step "browser tests"
 bash e2e/run.sh
 step "all checks passed"

@@ -126,6 +126,7 @@ pub struct DeviceKey {
 /// Why a device must remove a user's data once what it queued is sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum WipeReason {
     AccountDisabled,
     DeviceLost,

@@ -5,6 +5,7 @@ use uuid::Uuid;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum InstitutionKind {
     /// Municipal office for communities and return (ZKKK / OKZP).
     CommunitiesOffice,
@@ -61,6 +62,7 @@ impl InstitutionKind {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Institution {
     pub id: Uuid,
     pub municipality_id: Uuid,

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 /// What is wrong with one field, as a code the phone translates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum Problem {
     /// Not a field (or answer) of this record.
     Unknown,
@@ -72,6 +73,7 @@ impl Problem {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct FieldError {
     pub field: String,
     pub problem: Problem,

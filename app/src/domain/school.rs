@@ -15,6 +15,7 @@ pub const ABSENCE_WINDOW_DAYS: u64 = 30;
 /// school writes them). Kept by the administrator; retired schools stay for the records that
 /// name them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct School {
     pub id: uuid::Uuid,
     pub municipality_id: uuid::Uuid,
@@ -64,6 +65,7 @@ impl SchoolInput {
 /// A municipality's early-warning thresholds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Thresholds {
     /// Absent days within the last 30 days (over the periods entered) that flag a child.
     pub absent_days: u32,

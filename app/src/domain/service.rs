@@ -23,6 +23,7 @@ pub const SERVICE_AREAS: &[&str] = &[
 /// A service's name in each language of the interface (data, not interface text: an
 /// administrator writes them).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ServiceNames {
     pub sq: String,
     pub sr: String,
@@ -48,6 +49,7 @@ impl ServiceNames {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Service {
     pub id: Uuid,
     pub municipality_id: Uuid,

@@ -30,6 +30,7 @@ pub const MAX_PULL_LIMIT: i64 = 1000;
 /// (`None` when the phone created the record).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Change {
     /// Made on the phone (UUID v7): the server applies each change ID once, however often sent.
     pub change_id: Uuid,
@@ -40,6 +41,7 @@ pub struct Change {
     /// The case the record belongs to (for a case itself, its own ID).
     pub case_id: Uuid,
     pub base_version: Option<i64>,
+    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
     pub fields: Fields,
     pub made_at: DateTime<Utc>,
 }
@@ -87,8 +89,10 @@ impl Change {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PushRequest {
     /// Kept as raw JSON so that one malformed item is refused alone.
+    #[cfg_attr(feature = "ssr", schema(value_type = Vec<Change>))]
     pub changes: Vec<Value>,
     /// Cases opened on the phone since the last push, so offline reads are in the audit trail.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -102,6 +106,7 @@ pub struct PushRequest {
 /// resent read is recorded once.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CaseRead {
     pub id: Uuid,
     pub case_id: Uuid,
@@ -113,6 +118,7 @@ pub struct CaseRead {
 pub const MAX_READS: usize = 1000;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PushResponse {
     pub results: Vec<ChangeResult>,
     /// Set when the account was disabled or the device marked lost: the phone removes this
@@ -122,6 +128,7 @@ pub struct PushResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ChangeResult {
     /// `None` only when the item was too malformed to carry one.
     pub change_id: Option<Uuid>,
@@ -132,6 +139,7 @@ pub struct ChangeResult {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum Outcome {
     /// The record is now at `version`.
     Applied { version: i64 },
@@ -175,6 +183,7 @@ impl Outcome {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum Rejection {
     /// Not a change message (missing or mistyped envelope fields, unknown envelope keys).
     Malformed,
@@ -243,17 +252,20 @@ impl Rejection {
 
 /// A record as the phone receives it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RecordState {
     pub kind: RecordKind,
     pub id: Uuid,
     pub case_id: Uuid,
     pub version: i64,
+    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
     pub fields: Fields,
     pub updated_at: DateTime<Utc>,
 }
 
 /// Two values for one field, waiting for a person to choose.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ConflictView {
     pub id: Uuid,
     pub kind: RecordKind,
@@ -271,6 +283,7 @@ pub struct ConflictView {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum Choice {
     Current,
     Proposed,
@@ -278,11 +291,13 @@ pub enum Choice {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ResolveRequest {
     pub choice: Choice,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PullPage {
     /// Whose caseload this is: a phone that finds another user's cache starts afresh.
     pub user_id: Uuid,
@@ -330,6 +345,7 @@ pub struct PullPage {
 
 /// A municipality as a choice on the phone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct MunicipalityRef {
     pub id: Uuid,
     pub name: String,
@@ -371,12 +387,14 @@ pub struct Appointment {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct FieldWorker {
     pub id: Uuid,
     pub name: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct BlobStatus {
     pub sha256: String,
     pub received: i64,
@@ -386,6 +404,7 @@ pub struct BlobStatus {
 
 /// The body of every refusal of a whole request (not of one change).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     pub error: String,
     pub message: String,
