@@ -10,6 +10,7 @@ const LANG_KEY = "/__reintegra-language";
 const OFFLINE = {
   sq: "Pa rrjet. Kjo faqe nuk është hapur ende me rrjet në këtë pajisje.",
   "sr-Latn": "Nema mreže. Ova stranica još nije otvorena uz mrežu na ovom uređaju.",
+  "sr-Cyrl": "Нема мреже. Ова страница још није отворена уз мрежу на овом уређају.",
   tr: "Ağ yok. Bu sayfa bu cihazda henüz ağ ile açılmadı.",
   en: "Offline. This page has not been opened online on this device yet.",
 };

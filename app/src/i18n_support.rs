@@ -7,12 +7,43 @@ use leptos_i18n::{I18nContext, Locale as _};
 
 /// Each language named in itself, as language pickers conventionally do: a person who cannot
 /// read the current language must still find their own.
-pub const LANGUAGES: [(Locale, &str); 4] = [
+pub const LANGUAGES: [(Locale, &str); 5] = [
     (Locale::sq, "Shqip"),
     (Locale::sr_Latn, "Srpski (latinica)"),
+    (Locale::sr_Cyrl, "Српски (ћирилица)"),
     (Locale::tr, "Türkçe"),
     (Locale::en, "English"),
 ];
+
+/// Serbian in Cyrillic, as the build wrote it from Serbian in Latin (`build.rs`).
+pub const SR_CYRL_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/i18n-src/locales/sr-Cyrl.json"));
+
+/// A browser's `Accept-Language`, with Serbian that names no script read as Cyrillic (the
+/// script Serbian is written in by default, and by the Serbian-speaking municipalities' offices):
+/// `sr` and `sr-RS` become `sr-Cyrl` and `sr-Cyrl-RS`, so the page's language is matched among
+/// sq, sr-Latn, sr-Cyrl, tr and en; what matches none of them gets Albanian.
+pub fn with_serbian_script(accept_language: &str) -> String {
+    accept_language
+        .split(',')
+        .map(|entry| {
+            let (tag, weight) = entry.split_once(';').map_or((entry, None), |(t, w)| (t, Some(w)));
+            let tag = tag.trim();
+            let mut parts = tag.split(['-', '_']);
+            let serbian_without_script = parts.next().is_some_and(|l| l.eq_ignore_ascii_case("sr"))
+                && parts.next().is_none_or(|second| second.len() != 4);
+            let tag = if serbian_without_script {
+                format!("sr-Cyrl{}", &tag[2..])
+            } else {
+                tag.to_string()
+            };
+            match weight {
+                Some(w) => format!("{tag};{w}"),
+                None => tag,
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
 
 pub fn is_supported(tag: &str) -> bool {
     LANGUAGES.iter().any(|(l, _)| l.as_str() == tag)
@@ -616,6 +647,7 @@ pub fn label_in(locale: Locale, key: &str) -> String {
         [
             ("sq", include_str!("../locales/sq.json")),
             ("sr-Latn", include_str!("../locales/sr-Latn.json")),
+            ("sr-Cyrl", SR_CYRL_JSON),
             ("tr", include_str!("../locales/tr.json")),
             ("en", include_str!("../locales/en.json")),
         ]
@@ -635,12 +667,26 @@ mod tests {
     use super::*;
     use std::collections::BTreeSet;
 
-    const FILES: [(&str, &str); 4] = [
+    const FILES: [(&str, &str); 5] = [
         ("sq", include_str!("../locales/sq.json")),
         ("sr-Latn", include_str!("../locales/sr-Latn.json")),
+        ("sr-Cyrl", SR_CYRL_JSON),
         ("tr", include_str!("../locales/tr.json")),
         ("en", include_str!("../locales/en.json")),
     ];
+
+    #[test]
+    fn serbian_in_cyrillic_is_serbian_in_latin_transliterated() {
+        let latin: std::collections::BTreeMap<String, String> = serde_json::from_str(FILES[1].1).unwrap();
+        let cyrillic: std::collections::BTreeMap<String, String> = serde_json::from_str(SR_CYRL_JSON).unwrap();
+        assert_eq!(latin.len(), cyrillic.len());
+        for (key, text) in &latin {
+            assert_eq!(cyrillic[key], crate::serbian::to_cyrillic(text), "{key}");
+        }
+        // Written out: a sample a reader can check.
+        assert_eq!(cyrillic["save"], "Сачувај");
+        assert!(cyrillic.values().all(|t| !t.contains(['č', 'ć', 'š', 'ž', 'đ'])));
+    }
 
     fn keys(prefix: &str, v: &serde_json::Value, out: &mut BTreeSet<String>) {
         if let Some(obj) = v.as_object() {
@@ -675,6 +721,34 @@ mod tests {
             let missing: Vec<_> = all.difference(set).collect();
             assert!(missing.is_empty(), "{name} lacks keys: {missing:?}");
         }
+    }
+
+    #[test]
+    fn serbian_without_a_script_is_cyrillic() {
+        assert_eq!(with_serbian_script("sr"), "sr-Cyrl");
+        assert_eq!(
+            with_serbian_script("sr-RS,sr;q=0.9,en;q=0.5"),
+            "sr-Cyrl-RS,sr-Cyrl;q=0.9,en;q=0.5"
+        );
+        assert_eq!(with_serbian_script("sr-Latn-RS,sq;q=0.8"), "sr-Latn-RS,sq;q=0.8");
+        assert_eq!(with_serbian_script("sr-Cyrl"), "sr-Cyrl");
+        assert_eq!(with_serbian_script("tr-TR, de"), "tr-TR,de");
+        // Not Serbian: left alone.
+        assert_eq!(with_serbian_script("srn,sq-XK"), "srn,sq-XK");
+        // What the page's language then is.
+        let pick = |header: &str| {
+            let tags: Vec<String> = with_serbian_script(header)
+                .split(',')
+                .map(|t| t.split(';').next().unwrap_or("").to_string())
+                .collect();
+            Locale::find_locale(&tags)
+        };
+        assert_eq!(pick("sr-RS,sr;q=0.9"), Locale::sr_Cyrl);
+        assert_eq!(pick("sr-Latn-RS"), Locale::sr_Latn);
+        assert_eq!(pick("de-DE,tr;q=0.5"), Locale::tr);
+        assert_eq!(pick("sq-XK"), Locale::sq);
+        assert_eq!(pick("en-GB"), Locale::en);
+        assert_eq!(pick("de"), Locale::sq);
     }
 
     #[test]

@@ -193,3 +193,35 @@ async fn https_deployments_send_hsts() {
         reintegra::http::security::HSTS
     );
 }
+
+/// On a device nobody signed in on, the page opens in the first of the browser's languages the
+/// app has (Serbian without a script is Cyrillic), else in Albanian; a stored choice wins.
+#[tokio::test]
+async fn the_first_language_comes_from_the_browser() {
+    let (store, _) = common::sqlite().await;
+    let app = common::app_router(store);
+    let lang_of = |accept: &'static str, cookie: Option<&'static str>| {
+        let app = app.clone();
+        async move {
+            let mut req = Request::get("/login").header(header::ACCEPT_LANGUAGE, accept);
+            if let Some(c) = cookie {
+                req = req.header(header::COOKIE, c);
+            }
+            let res = app.oneshot(req.body(Body::empty()).unwrap()).await.unwrap();
+            let bytes = res.into_body().collect().await.unwrap().to_bytes();
+            let html = String::from_utf8_lossy(&bytes).into_owned();
+            html.split("<html lang=\"")
+                .nth(1)
+                .and_then(|r| r.split('"').next())
+                .unwrap_or_default()
+                .to_string()
+        }
+    };
+    assert_eq!(lang_of("sr-RS,sr;q=0.9,en;q=0.5", None).await, "sr-Cyrl");
+    assert_eq!(lang_of("sr-Latn-RS,sr;q=0.9", None).await, "sr-Latn");
+    assert_eq!(lang_of("de-DE,de;q=0.9,tr;q=0.6", None).await, "tr");
+    assert_eq!(lang_of("en-GB,en;q=0.9", None).await, "en");
+    assert_eq!(lang_of("de-DE", None).await, "sq");
+    // The choice stored in the language cookie wins over the browser's.
+    assert_eq!(lang_of("sr-RS", Some("i18n_pref_locale=en")).await, "en");
+}

@@ -202,6 +202,7 @@ pub fn router<S: SessionStore + Clone>(state: AppState, sessions: S) -> Router {
             client_addr(trust_proxy, req, next)
         }))
         .layer(middleware::from_fn(cache_headers))
+        .layer(middleware::from_fn(serbian_script))
         .layer(middleware::from_fn(page_redirects))
         .layer(middleware::from_fn(move |req, next| {
             same_origin(public.clone(), req, next)
@@ -333,6 +334,21 @@ async fn same_origin(public: Arc<str>, req: Request, next: Next) -> Response {
                 return ApiError::Forbidden.into_response();
             }
         }
+    }
+    next.run(req).await
+}
+
+/// Serbian asked for without a script is Serbian in Cyrillic (`with_serbian_script`): the page
+/// then opens in the first of the browser's languages the app has.
+async fn serbian_script(mut req: Request, next: Next) -> Response {
+    let rewritten = req
+        .headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map(app::i18n_support::with_serbian_script)
+        .and_then(|v| HeaderValue::from_str(&v).ok());
+    if let Some(v) = rewritten {
+        req.headers_mut().insert(header::ACCEPT_LANGUAGE, v);
     }
     next.run(req).await
 }
