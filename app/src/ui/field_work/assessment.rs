@@ -84,7 +84,11 @@ pub fn AssessmentForm(case_id: Uuid, assessment_id: Uuid) -> impl IntoView {
     let i18n = use_i18n();
     open_draft(store, RecordKind::Assessment, assessment_id, case_id);
     let errors = RwSignal::new(Vec::<(String, FieldError)>::new());
-    let members = move || of_case(&store.local(), case_id, RecordKind::Member);
+    // Kept apart from the rest of the phone's records: the people's answers are drawn again only
+    // when the people change, never when something else is saved or sent (a redraw under the
+    // worker's finger loses the tap or the focus).
+    let members = Memo::new(move |_| of_case(&store.local(), case_id, RecordKind::Member));
+    let members = move || members.get();
     let attachment_drafts = move || -> Vec<Draft> { super::inputs::owned_drafts(store, assessment_id) };
     let kept_attachments = move || {
         of_case(&store.local(), case_id, RecordKind::Attachment)

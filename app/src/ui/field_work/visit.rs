@@ -69,7 +69,11 @@ pub fn VisitForm(case_id: Uuid, visit_id: Uuid) -> impl IntoView {
     let i18n = use_i18n();
     open_draft(store, RecordKind::Visit, visit_id, case_id);
     let errors = RwSignal::new(Vec::<(String, FieldError)>::new());
-    let members = move || of_case(&store.local(), case_id, RecordKind::Member);
+    // Kept apart from the rest of the phone's records: the people's answers are drawn again only
+    // when the people change, never when something else is saved or sent (a redraw under the
+    // worker's finger loses the tap or the focus).
+    let members = Memo::new(move |_| of_case(&store.local(), case_id, RecordKind::Member));
+    let members = move || members.get();
     let present = move || -> Vec<String> {
         field_value(store, visit_id, PRESENT)
             .and_then(|v| v.as_array().cloned())
