@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# The benchmark command (not part of the test command: timings are shown, never asserted).
+# Builds what it needs, then measures on this machine, on SQLite and on PostgreSQL:
+#   - the indicators (a municipality of 1,000 cases, the national view over 50,000);
+#   - 200 phones at once (goose, tools/load), each pulling its caseload and pushing a batch of
+#     changes with a photo: latency p50/p95/p99, throughput, errors;
+#   - the long fault run: REINTEGRA_FAULTS (1,000) faults, server kills and dropped answers,
+#     with every record, audit row, suggestion, follow-up and photo counted afterwards.
+# Prints one markdown table per part, and writes them all to target/bench/performance.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/setup.sh --test
+if ! pg_isready -q -h 127.0.0.1 -p 5432; then
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql)" main start
+  for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+fi
+export REINTEGRA_TEST_POSTGRES_URL="${REINTEGRA_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}"
+out=target/bench
+mkdir -p "$out"
+report="$out/performance.md"
+machine="$(date -u +%F) on $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB"
+echo "Run: $machine" >"$report"
+tmp=$(mktemp -d)
+server=""
+cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null || true; }
+trap cleanup EXIT
+
+say "building the release server and the load generator"
+cargo leptos build --release --precompress
+cargo build --release --quiet --manifest-path tools/load/Cargo.toml
+
+say "the indicators"
+{ echo; echo "## The indicators"; echo; cargo bench -p reintegra --bench indicators 2>/dev/null | grep -v '^#'; } | tee -a "$report"
+
+# ---- 200 phones at once -------------------------------------------------------------------
+PHONES=${PHONES:-200}
+CASES_EACH=${CASES_EACH:-10}
+load_on() { # name database-url
+  local name=$1 url=$2 port=3300
+  cargo bench -p reintegra --bench load_world -- "$url" "$PHONES" "$CASES_EACH" 2>/dev/null | tail -1 >&2
+  DATABASE_URL="$url" REINTEGRA_ADDR="127.0.0.1:$port" REINTEGRA_SITE_ROOT=target/site \
+    REINTEGRA_LOGIN_MAX_FAILURES_PER_ADDRESS=100000 RUST_LOG=warn \
+    target/release/reintegra >"$tmp/load-$name.log" 2>&1 &
+  server=$!
+  for _ in $(seq 1 60); do curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break; sleep 0.5; done
+  tools/load/target/release/reintegra-load --host "http://127.0.0.1:$port" --users "$PHONES" \
+    --increase-rate "$PHONES" --iterations 1 --no-print-metrics --quiet 2>"$tmp/goose-$name.err" \
+    | sed "s/^/$name | /"
+  kill "$server"; wait "$server" 2>/dev/null || true; server=""
+  local errors; errors=$(grep -c ' ERROR ' "$tmp/load-$name.log" || true)
+  echo "$name | server errors logged | $errors"
+}
+say "$PHONES phones at once"
+pg_db="reintegra_load_$$"
+psql -q -h 127.0.0.1 -U postgres -d test -c "CREATE DATABASE $pg_db"
+{
+  load_on SQLite "sqlite://$tmp/load.db"
+  load_on PostgreSQL "postgres://postgres@127.0.0.1:5432/$pg_db"
+} >"$tmp/load.txt"
+psql -q -h 127.0.0.1 -U postgres -d test -c "DROP DATABASE $pg_db"
+{
+  echo
+  echo "## $PHONES phones at once (goose, \`tools/load\`)"
+  echo
+  echo "Each phone signs in, pulls its caseload ($CASES_EACH cases), pushes 7 changes (a family on a visit) and uploads a 150 KB photo; busy answers are waited out as the phone does."
+  echo
+  echo "| database | request | count | p50 ms | p95 ms | p99 ms | failed |"
+  echo "|---|---|---|---|---|---|---|"
+  awk -F' \\| ' '$2 == "load-request" { printf "| %s | %s | %s | %s | %s | %s | %s |\n", $1, $3, $4, $5, $6, $7, $8 }' "$tmp/load.txt"
+  echo
+  echo "| database | phones | requests | requests/s | failed requests | failed syncs | server errors logged |"
+  echo "|---|---|---|---|---|---|---|"
+  awk -F' \\| ' '$2 == "load-total" { t[$1] = sprintf("%s | %s | %s | %s | %s", $3, $4, $5, $6, $7) }
+                 $2 == "server errors logged" { e[$1] = $3 }
+                 END { for (d in t) printf "| %s | %s | %s |\n", d, t[d], e[d] }' "$tmp/load.txt"
+} | tee -a "$report"
+
+# ---- the long fault run ------------------------------------------------------------------
+FAULTS=${FAULTS:-1000}
+say "$FAULTS faults"
+{
+  echo
+  echo "## Faults (\`server/tests/faults.rs\`, $FAULTS on each database)"
+  echo
+  echo "| database | run | seconds |"
+  echo "|---|---|---|"
+  REINTEGRA_FAULTS=$FAULTS cargo test -q -p reintegra --test faults -- --ignored --nocapture long_run 2>/dev/null \
+    | awk -F' \\| ' '$1 == "faults" { printf "| %s | %s | %s |\n", $2, $3, $4 }'
+} | tee -a "$report"
+echo
+echo "Written to $report"
