@@ -35,29 +35,24 @@ pub(crate) fn full_load(path: &str) {
 pub(crate) type UserResource = Resource<Result<Option<SessionUser>, ApiError>>;
 
 /// A page's content security policy: scripts only from this origin and the page's own inline
-/// hydration script (its nonce), WebAssembly compiled from them, styles and everything fetched
+/// scripts (their nonce; empty when the page has none), WebAssembly compiled from them, styles and everything fetched
 /// from this origin (photos drawn on the phone are `data:` and `blob:` URLs), never framed.
 pub fn page_policy(nonce: &str) -> String {
+    let inline = if nonce.is_empty() {
+        String::new()
+    } else {
+        format!(" 'nonce-{nonce}'")
+    };
     format!(
-        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
+        "default-src 'self'; script-src 'self'{inline} 'wasm-unsafe-eval'; style-src 'self'; \
          img-src 'self' data: blob:; connect-src 'self'; worker-src 'self'; manifest-src 'self'; \
          object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
     )
 }
 
 /// The HTML document around the app. Registers the service worker that keeps the shell
-/// available offline. On the server it also sets the page's content security policy, naming the
-/// nonce its inline script carries.
+/// available offline. (The server's security layer sets the page's policy with its nonce.)
 pub fn shell(options: leptos::config::LeptosOptions) -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    if let (Some(nonce), Some(res)) = (
-        leptos::nonce::use_nonce(),
-        use_context::<leptos_axum::ResponseOptions>(),
-    ) {
-        if let Ok(value) = axum::http::HeaderValue::from_str(&page_policy(&nonce.to_string())) {
-            res.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, value);
-        }
-    }
     view! {
         <!DOCTYPE html>
         // `lang` and `dir` are set by the i18n provider from the chosen language.
