@@ -576,7 +576,86 @@ dynamic_labels!(
     au_device_marked_lost,
     au_sync_departing_push,
     au_audit_read,
-    au_audit_export
+    au_audit_export,
+    num_decimal,
+    num_group,
+    num_percent,
+    unit_kb,
+    unit_mb,
+    au_attachment_read,
+    au_attachment_upload,
+    au_case_appoint_case_manager,
+    au_case_transfer,
+    au_conflict_resolve,
+    au_dashboard_read,
+    au_duplicate_dismiss,
+    au_duplicate_read,
+    au_early_warning_set,
+    au_follow_up_escalate,
+    au_follow_up_read,
+    au_indicators_adopt,
+    au_indicators_by_hand,
+    au_indicators_cases,
+    au_indicators_edit,
+    au_indicators_export,
+    au_indicators_export_cases,
+    au_indicators_national,
+    au_indicators_report,
+    au_person_merge,
+    au_referral_answer,
+    au_referral_read,
+    au_referral_days_set,
+    au_school_save,
+    au_service_create,
+    au_service_restore,
+    au_service_retire,
+    au_service_update,
+    au_user_create,
+    au_user_disable,
+    au_user_enable,
+    au_user_read,
+    au_user_roles,
+    au_sign_in_failed,
+    au_export_cases,
+    au_export_follow_ups,
+    au_export_referrals,
+    au_export_plans,
+    au_refused,
+    au_other,
+    ac_view_case,
+    ac_edit_case,
+    ac_reassign_case,
+    ac_view_duplicates,
+    ac_merge_people,
+    ac_dismiss_duplicate,
+    ac_resolve_conflict,
+    ac_view_incoming_referrals,
+    ac_answer_referral,
+    ac_view_referral_days,
+    ac_set_referral_days,
+    ac_manage_users,
+    ac_view_institutions,
+    ac_draft_plan,
+    ac_decide_plan,
+    ac_appoint_case_manager,
+    ac_view_services,
+    ac_manage_services,
+    ac_record_commission_decision,
+    ac_register_claims,
+    ac_request_closure,
+    ac_decide_closure,
+    ac_reopen_case,
+    ac_view_schooling,
+    ac_work_on_schooling,
+    ac_manage_schools,
+    ac_set_early_warning,
+    ac_view_restricted_case,
+    ac_restrict_case,
+    ac_view_audit_trail,
+    ac_mark_device_lost,
+    ac_view_indicators,
+    ac_edit_indicators,
+    ac_view_national_indicators
 );
 
 pub fn problem_text(i18n: I18nContext<Locale>, problem: Problem) -> String {
@@ -633,6 +712,49 @@ pub fn measure_words(code: &str, look: impl Fn(&str) -> String) -> String {
     match code.split_once(':') {
         Some((head, narrow)) => format!("{} ({})", look(&format!("m_{head}")), look(&format!("c_{narrow}"))),
         None => look(&format!("m_{code}")),
+    }
+}
+
+/// A number as the language writes it, `decimals` after the separator: the decimal comma of
+/// sq, sr and tr, the point of en, and each language's thousands separator (`look` finds a
+/// label by key, on a page or in a named language).
+pub fn number_with(look: &impl Fn(&str) -> String, value: f64, decimals: usize) -> String {
+    let text = format!("{:.*}", decimals, value.abs());
+    let (whole, fraction) = text
+        .split_once('.')
+        .map_or((text.as_str(), None), |(w, f)| (w, Some(f)));
+    let group = look("num_group");
+    let digits: Vec<char> = whole.chars().collect();
+    let mut out = String::new();
+    if value < 0.0 && text.chars().any(|c| c.is_ascii_digit() && c != '0') {
+        out.push('-');
+    }
+    for (i, d) in digits.iter().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push_str(&group);
+        }
+        out.push(*d);
+    }
+    if let Some(f) = fraction {
+        out.push_str(&look("num_decimal"));
+        out.push_str(f);
+    }
+    out
+}
+
+/// A share in percent as the language writes it: "66,7 %", "%66,7", "66.7%".
+pub fn percent_with(look: &impl Fn(&str) -> String, value: f64, decimals: usize) -> String {
+    look("num_percent").replace('#', &number_with(look, value, decimals))
+}
+
+/// A file's size for people: whole kilobytes under a megabyte, else megabytes with one decimal.
+pub fn bytes_with(look: &impl Fn(&str) -> String, bytes: i64) -> String {
+    const KB: f64 = 1024.0;
+    let b = bytes.max(0) as f64;
+    if b < KB * KB {
+        look("unit_kb").replace('#', &number_with(look, (b / KB).ceil(), 0))
+    } else {
+        look("unit_mb").replace('#', &number_with(look, b / KB / KB, 1))
     }
 }
 
@@ -708,10 +830,14 @@ mod tests {
                 keys("", &json, &mut set);
                 for key in &set {
                     let value = key.split('.').fold(&json, |v, k| &v[k]);
-                    assert!(
-                        value.as_str().is_some_and(|s| !s.trim().is_empty()),
-                        "{name}: {key} is empty"
-                    );
+                    // A thousands separator may be a space.
+                    let text = value.as_str().unwrap_or_default();
+                    let blank = if key == "num_group" {
+                        text.is_empty()
+                    } else {
+                        text.trim().is_empty()
+                    };
+                    assert!(!blank, "{name}: {key} is empty");
                 }
                 (*name, set)
             })
@@ -721,6 +847,30 @@ mod tests {
             let missing: Vec<_> = all.difference(set).collect();
             assert!(missing.is_empty(), "{name} lacks keys: {missing:?}");
         }
+    }
+
+    #[test]
+    fn numbers_percents_and_sizes_in_each_language() {
+        let look = |tag: &'static str| move |k: &str| label_in_tests(tag, k);
+        assert_eq!(number_with(&look("en"), 1234567.891, 2), "1,234,567.89");
+        assert_eq!(number_with(&look("sq"), 1234.5, 1), "1\u{a0}234,5");
+        assert_eq!(number_with(&look("sr-Latn"), 1234.5, 1), "1.234,5");
+        assert_eq!(number_with(&look("tr"), -0.04, 1), "0,0");
+        assert_eq!(number_with(&look("en"), -12.0, 0), "-12");
+        assert_eq!(percent_with(&look("sq"), 66.66, 1), "66,7 %");
+        assert_eq!(percent_with(&look("tr"), 66.66, 1), "%66,7");
+        assert_eq!(percent_with(&look("en"), 66.66, 1), "66.7%");
+        assert_eq!(percent_with(&look("sr-Cyrl"), 5.0, 0), "5 %");
+        assert_eq!(bytes_with(&look("en"), 312_000), "305 KB");
+        assert_eq!(bytes_with(&look("sr-Latn"), 1_572_864), "1,5 MB");
+        assert_eq!(bytes_with(&look("sr-Cyrl"), 2048), "2 КБ");
+    }
+
+    /// A label of a language file, for the tests that have no page.
+    fn label_in_tests(tag: &str, key: &str) -> String {
+        let text = FILES.iter().find(|(t, _)| *t == tag).expect("a language").1;
+        let map: std::collections::BTreeMap<String, String> = serde_json::from_str(text).unwrap();
+        map[key].clone()
     }
 
     #[test]
@@ -814,5 +964,17 @@ mod tests {
         [WipeReason::AccountDisabled, WipeReason::DeviceLost]
             .iter()
             .for_each(|r| has(r.key().into()));
+        // Every action the trail holds, and every permission a refusal names.
+        use crate::domain::audit::{action_words, ACTIONS};
+        for action in ACTIONS {
+            let (key, _) = action_words(action);
+            assert_ne!(key, "au_other", "{action} has no name");
+            has(key);
+        }
+        for action in crate::domain::Action::ALL {
+            let (key, permission) = action_words(&format!("refused.{}", action.as_str()));
+            has(key);
+            has(permission.expect("a refusal names its permission"));
+        }
     }
 }

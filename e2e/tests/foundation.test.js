@@ -91,7 +91,7 @@ test("after one visit online the app reloads offline with the user's name", asyn
   await ctx.close();
 });
 
-test("the language picker switches all four languages and html lang follows", async () => {
+test("the language picker switches all five languages and html lang follows", async () => {
   const ctx = await phone(browser, "en-US");
   const page = await ctx.newPage();
   await signIn(page, "supervisor");
@@ -101,6 +101,7 @@ test("the language picker switches all four languages and html lang follows", as
   const expected = {
     sq: "Miratimet dhe afatet",
     "sr-Latn": "Odobrenja i rokovi",
+    "sr-Cyrl": "Одобрења и рокови",
     tr: "Onaylar ve süreler",
     en: "Approvals and deadlines",
   };

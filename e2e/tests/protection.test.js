@@ -100,7 +100,7 @@ test("a victim's case is restricted offline, hidden from a colleague, and its re
 
     await ps.goto(BASE + "/audit");
     await ps.getByTestId("audit").waitFor();
-    await ps.getByTestId("audit-action").fill("case.lift_restriction");
+    await ps.getByTestId("audit-action").selectOption("case.lift_restriction");
     await ps.getByTestId("audit-search").click();
     const lifted = ps.locator('[data-testid="audit-row"][data-action="case.lift_restriction"]', { hasText: caseId });
     await lifted.first().waitFor();

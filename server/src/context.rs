@@ -49,6 +49,11 @@ impl Ctx {
         entity_id: Option<String>,
         detail: String,
     ) -> AuditEvent {
+        // Every action has its name on the audit screen: a new one is added to the list first.
+        debug_assert!(
+            app::domain::audit::is_known_action(action),
+            "audit action {action} is not in app::domain::audit::ACTIONS"
+        );
         AuditEvent {
             id: Uuid::now_v7(),
             at: self.now(),

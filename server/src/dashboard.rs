@@ -231,7 +231,12 @@ impl Dashboards {
                     label: m.month.format("%Y-%m").to_string(),
                     value: pct.unwrap_or(0.0),
                     text: match pct {
-                        Some(p) => format!("{}/{} · {p:.0} %", m.visited_in_72_hours, m.returns),
+                        Some(p) => format!(
+                            "{}/{} · {}",
+                            m.visited_in_72_hours,
+                            m.returns,
+                            app::i18n_support::percent_with(&|k: &str| words.get(k), p, 0)
+                        ),
                         None => "—".into(),
                     },
                 }

@@ -66,6 +66,91 @@ fn percent_encode(s: &str) -> String {
         .collect()
 }
 
+/// Every action the server writes into the trail, by its code. Besides these, a refusal by the
+/// permission table is `refused.<permission>` (`crate::domain::Action::as_str`). The server
+/// writes no other (checked when each row is made), and the screen names each in words.
+pub const ACTIONS: &[&str] = &[
+    "attachment.read",
+    "attachment.upload",
+    "audit.export",
+    "audit.read",
+    "case.appoint_case_manager",
+    "case.close",
+    "case.lift_restriction",
+    "case.read_on_phone",
+    "case.reassign",
+    "case.reopen",
+    "case.restrict",
+    "case.restriction",
+    "case.transfer",
+    "caseload.pull",
+    "conflict.resolve",
+    "dashboard.read",
+    "device.key_handed",
+    "device.key_refused",
+    "device.marked_lost",
+    "duplicate.dismiss",
+    "duplicate.read",
+    "early_warning.set",
+    "export.cases",
+    "export.follow-ups",
+    "export.plans",
+    "export.referrals",
+    "follow_up.escalate",
+    "follow_up.read",
+    "indicators.adopt",
+    "indicators.by_hand",
+    "indicators.cases",
+    "indicators.edit",
+    "indicators.export",
+    "indicators.export_cases",
+    "indicators.national",
+    "indicators.report",
+    "person.merge",
+    "record.create",
+    "record.refused",
+    "record.update",
+    "referral.answer",
+    "referral.read",
+    "referral_days.set",
+    "school.save",
+    "schooling.pull",
+    "service.create",
+    "service.restore",
+    "service.retire",
+    "service.update",
+    "sign_in",
+    "sign_in_failed",
+    "sign_out",
+    "sync.departing_push",
+    "user.create",
+    "user.disable",
+    "user.enable",
+    "user.read",
+    "user.roles",
+];
+
+/// An action the trail may hold: one of [`ACTIONS`] or a refusal of a known permission.
+pub fn is_known_action(action: &str) -> bool {
+    ACTIONS.contains(&action)
+        || action
+            .strip_prefix("refused.")
+            .is_some_and(|p| crate::domain::Action::ALL.iter().any(|a| a.as_str() == p))
+}
+
+/// The label keys of an action in words: its own name (`au_…`), and for a refusal the
+/// permission refused (`ac_…`). An action the screen does not know is `au_other`.
+pub fn action_words(action: &str) -> (String, Option<String>) {
+    if let Some(permission) = action.strip_prefix("refused.") {
+        return ("au_refused".into(), Some(format!("ac_{permission}")));
+    }
+    if ACTIONS.contains(&action) {
+        (format!("au_{}", action.replace(['.', '-'], "_")), None)
+    } else {
+        ("au_other".into(), None)
+    }
+}
+
 /// One row as the screen shows it: who, when, what, on which case and person, from which
 /// device, and why where a reason was asked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

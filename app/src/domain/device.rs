@@ -159,6 +159,41 @@ pub struct MarkLost {
     pub reason: String,
 }
 
+/// Days a change may wait unsent before the worker is warned: WebKit (every iPhone) may clear a
+/// web app's data after seven days without use unless the app is on the home screen.
+pub const UNSENT_WARNING_DAYS: i64 = 3;
+
+/// What the phone tells the worker about keeping its data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StorageNotice {
+    /// An engine that may clear the data (WebKit) and the app not installed: add it to the
+    /// home screen.
+    AddToHomeScreen,
+    /// The oldest change still on the phone has waited this many days.
+    WaitedTooLong { days: i64 },
+}
+
+/// The notices for a phone: whether its engine may clear a site's data, whether the app runs
+/// from the home screen, and when the oldest unsent change was made.
+pub fn storage_notices(
+    engine_may_evict: bool,
+    installed: bool,
+    oldest_unsent: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Vec<StorageNotice> {
+    let mut out = Vec::new();
+    if engine_may_evict && !installed {
+        out.push(StorageNotice::AddToHomeScreen);
+    }
+    if let Some(made) = oldest_unsent {
+        let days = (now - made).num_days();
+        if days >= UNSENT_WARNING_DAYS {
+            out.push(StorageNotice::WaitedTooLong { days });
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -215,5 +250,25 @@ mod tests {
         }
         k.opened();
         assert_eq!(k.wrong_pin(), AfterWrongPin::TriesLeft(4));
+    }
+
+    #[test]
+    fn the_worker_is_told_before_webkit_may_clear_the_data() {
+        let now: DateTime<Utc> = "2026-12-10T12:00:00Z".parse().unwrap();
+        let at = |s: &str| Some(s.parse::<DateTime<Utc>>().unwrap());
+        assert_eq!(
+            storage_notices(true, false, None, now),
+            vec![StorageNotice::AddToHomeScreen]
+        );
+        assert_eq!(storage_notices(true, true, None, now), vec![]);
+        assert_eq!(storage_notices(false, false, at("2026-12-08T12:00:01Z"), now), vec![]);
+        assert_eq!(
+            storage_notices(false, false, at("2026-12-07T12:00:00Z"), now),
+            vec![StorageNotice::WaitedTooLong { days: 3 }]
+        );
+        assert_eq!(
+            storage_notices(true, false, at("2026-12-01T09:00:00Z"), now),
+            vec![StorageNotice::AddToHomeScreen, StorageNotice::WaitedTooLong { days: 9 }]
+        );
     }
 }

@@ -172,3 +172,33 @@ pub async fn persistent_storage() -> Option<bool> {
     }
     super::js::call(&storage, "persist", &[]).await.ok()?.as_bool()
 }
+
+/// This browser is WebKit (every iPhone's, Safari's, WebKitGTK's), which may clear a site's data
+/// after days without use unless it runs from the home screen.
+pub fn engine_may_evict() -> bool {
+    let Some(ua) = web_sys::window().and_then(|w| w.navigator().user_agent().ok()) else {
+        return false;
+    };
+    ua.contains("AppleWebKit")
+        && !["Chrome/", "Chromium/", "Edg/", "Android"]
+            .iter()
+            .any(|b| ua.contains(b))
+}
+
+/// The app runs from the home screen (an installed web app), where WebKit keeps its data.
+pub fn installed() -> bool {
+    use js_sys::Reflect;
+    let Some(window) = web_sys::window() else { return false };
+    let standalone = Reflect::get(&window.navigator(), &"standalone".into())
+        .ok()
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false);
+    let display_mode = Reflect::get(&window, &"matchMedia".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+        .and_then(|f| f.call1(&window, &"(display-mode: standalone)".into()).ok())
+        .and_then(|list| Reflect::get(&list, &"matches".into()).ok())
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false);
+    standalone || display_mode
+}

@@ -15,32 +15,13 @@ pub fn AuditPage() -> impl IntoView {
     signed_in(trail)
 }
 
-/// Actions a person is likely to look for; any other start of an action can be typed.
-const ACTIONS: &[&str] = &[
-    "caseload.pull",
-    "case.read_on_phone",
-    "record.create",
-    "record.update",
-    "refused",
-    "case.restrict",
-    "case.lift_restriction",
-    "case.restriction",
-    "case.reassign",
-    "case.reopen",
-    "sign_in",
-    "device",
-    "sync.departing_push",
-    "audit",
-];
-
-/// An action in words where it has a name (`au_…`), else its code.
+/// An action in words (a refusal with the permission it refused); never its code.
 fn action_name(i18n: leptos_i18n::I18nContext<Locale>, action: &str) -> String {
-    let key = format!("au_{}", action.replace('.', "_"));
+    let (key, permission) = crate::domain::audit::action_words(action);
     let name = crate::i18n_support::label(i18n, &key);
-    if name == key {
-        action.to_string()
-    } else {
-        name
+    match permission {
+        Some(p) => format!("{name}: {}", crate::i18n_support::label(i18n, &p)),
+        None => name,
     }
 }
 
@@ -115,10 +96,12 @@ fn trail(_user: SessionUser) -> AnyView {
                     </select>
                 </label>
                 <label class="field">{t!(i18n, audit_action)}
-                    <input data-testid="audit-action" list="audit-actions" prop:value=action on:input=text(action) />
-                    <datalist id="audit-actions">
-                        {ACTIONS.iter().map(|a| view! { <option value=*a></option> }).collect_view()}
-                    </datalist>
+                    // Chosen by name; every refusal at once is "refused", the filter's prefix.
+                    <select data-testid="audit-action" prop:value=action on:change=text(action)>
+                        <option value="">{t!(i18n, audit_everyone)}</option>
+                        <option value="refused">{t!(i18n, au_refused)}</option>
+                        {crate::domain::audit::ACTIONS.iter().map(|a| view! { <option value=*a>{action_name(i18n, a)}</option> }).collect_view()}
+                    </select>
                 </label>
                 <label class="field">{t!(i18n, audit_from)}
                     <input type="date" data-testid="audit-from" prop:value=from on:input=text(from) />
@@ -142,7 +125,6 @@ fn trail(_user: SessionUser) -> AnyView {
                     view! {
                         <li data-testid="audit-row" data-action=r.action.clone()>
                             <strong>{action_name(i18n, &r.action)}</strong> " · " {crate::ui::field_work::local_time(r.at)}
-                            <span class="muted small mono">" (" {r.action.clone()} ")"</span>
                             <br />
                             {if r.user_name.is_empty() { t_string!(i18n, audit_server).to_string() } else { r.user_name.clone() }}
                             {who.map(|id| view! { " " <button type="button" class="link" on:click=move |_| { user_id.set(id.to_string()); load(); }>{t!(i18n, audit_only_this)}</button> })}

@@ -22,12 +22,14 @@ fn day(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
 }
 
-/// A figure as read: a share with one decimal and "%", a count as a whole number.
-fn figure(unit: Unit, v: Option<f64>) -> String {
+/// A figure as read in the page's language: a share with one decimal and "%", a count as a
+/// whole number.
+fn figure(look: &impl Fn(&str) -> String, unit: Unit, v: Option<f64>) -> String {
+    use crate::i18n_support::{number_with, percent_with};
     match (unit, v) {
         (_, None) => "—".into(),
-        (Unit::Share, Some(v)) => format!("{v:.1} %"),
-        (Unit::Count, Some(v)) => format!("{v:.0}"),
+        (Unit::Share, Some(v)) => percent_with(look, v, 1),
+        (Unit::Count, Some(v)) => number_with(look, v, 0),
     }
 }
 
@@ -273,9 +275,18 @@ fn line(
         row.denominator,
         row.denominator_code.clone().unwrap_or_default(),
     );
+    let look = move |k: &str| crate::i18n_support::label(i18n, k);
     let short = row.gap.is_some_and(|g| g < 0.0);
-    let target = row.target.map(|(y, t)| format!("{} ({y})", figure(row.unit, Some(t))));
-    let gap = row.gap.map(|g| format!("{g:+.1}"));
+    let target = row
+        .target
+        .map(|(y, t)| format!("{} ({y})", figure(&look, row.unit, Some(t))));
+    let gap = row.gap.map(|g| {
+        format!(
+            "{}{}",
+            if g < 0.0 { "−" } else { "+" },
+            crate::i18n_support::number_with(&look, g.abs(), 1)
+        )
+    });
     view! {
         <tr data-testid=format!("ind-row-{}", row.code)>
             <td>{row.title.get(locale).to_string()}
@@ -284,8 +295,8 @@ fn line(
             </td>
             <td class="num" data-label=t_string!(i18n, exp_numerator)>{numerator}</td>
             <td class="num" data-label=t_string!(i18n, exp_denominator)>{denominator}</td>
-            <td class="num" data-label=t_string!(i18n, exp_actual) data-testid=format!("ind-{}-actual", row.code)><strong>{figure(row.unit, row.actual)}</strong></td>
-            <td class="num" data-label=t_string!(i18n, exp_baseline)>{figure(row.unit, row.baseline)}</td>
+            <td class="num" data-label=t_string!(i18n, exp_actual) data-testid=format!("ind-{}-actual", row.code)><strong>{figure(&look, row.unit, row.actual)}</strong></td>
+            <td class="num" data-label=t_string!(i18n, exp_baseline)>{figure(&look, row.unit, row.baseline)}</td>
             <td class="num" data-label=t_string!(i18n, exp_target)>{target.unwrap_or_else(|| "—".into())}</td>
             <td class="num" data-label=t_string!(i18n, exp_gap) class:short=short>{gap.unwrap_or_else(|| "—".into())}</td>
         </tr>
@@ -561,6 +572,7 @@ fn national(user: SessionUser) -> AnyView {
                         <tbody>
                             {v.rows.iter().map(|row| {
                                 let unit = row.unit;
+                                let look = move |k: &str| crate::i18n_support::label(i18n, k);
                                 view! {
                                     <tr data-testid=format!("nat-row-{}", row.code)>
                                         <td>{row.title.get(&locale).to_string()}</td>
@@ -572,7 +584,7 @@ fn national(user: SessionUser) -> AnyView {
                                                     (n, _) => shown(n),
                                                 };
                                                 view! {
-                                                    <td class="num"><strong>{figure(unit, c.actual)}</strong>
+                                                    <td class="num"><strong>{figure(&look, unit, c.actual)}</strong>
                                                         <br /><span class="muted small">{counts}</span></td>
                                                 }.into_any()
                                             }
@@ -606,8 +618,11 @@ mod tests {
 
     #[test]
     fn figures_read_as_shares_or_counts() {
-        assert_eq!(figure(Unit::Share, Some(66.66)), "66.7 %");
-        assert_eq!(figure(Unit::Count, Some(12.0)), "12");
-        assert_eq!(figure(Unit::Share, None), "—");
+        let en: std::collections::BTreeMap<String, String> =
+            serde_json::from_str(include_str!("../../locales/en.json")).unwrap();
+        let look = |k: &str| en[k].clone();
+        assert_eq!(figure(&look, Unit::Share, Some(66.66)), "66.7%");
+        assert_eq!(figure(&look, Unit::Count, Some(1200.0)), "1,200");
+        assert_eq!(figure(&look, Unit::Share, None), "—");
     }
 }

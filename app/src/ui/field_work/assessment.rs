@@ -165,7 +165,8 @@ pub fn AssessmentForm(case_id: Uuid, assessment_id: Uuid) -> impl IntoView {
                     {move || attachment_drafts().into_iter().map(|a| a.fields).chain(kept_attachments().into_iter().map(|a| a.fields)).map(|f| {
                         let a = Attachment::read(&f);
                         let purpose = a.purpose.unwrap_or_default();
-                        view! { <li>{move || label(i18n, &format!("c_{purpose}"))} ": " {a.label} " (" {a.size.unwrap_or_default()} " B)"</li> }
+                        let size = a.size.unwrap_or_default();
+                        view! { <li>{move || label(i18n, &format!("c_{purpose}"))} ": " {a.label} " (" {move || crate::i18n_support::bytes_with(&|k: &str| label(i18n, k), size)} ")"</li> }
                     }).collect_view()}
                 </ul>
                 <SignaturePad owner=assessment_id case_id />

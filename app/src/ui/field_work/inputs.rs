@@ -268,6 +268,20 @@ pub fn discard_one(store: PhoneStore, i18n: I18nContext<Locale>, id: Uuid, case_
     }
 }
 
+/// A refused field's name for people: the last part of its path that is a field or a question
+/// (`answers.members.<id>.employed` is the question "employed"), never an ID or a raw key.
+fn field_words(i18n: leptos_i18n::I18nContext<crate::i18n::Locale>, path: &str) -> String {
+    for part in path.rsplit('.') {
+        for key in [format!("f_{part}"), format!("q_{part}")] {
+            let text = label(i18n, &key);
+            if text != key {
+                return text;
+            }
+        }
+    }
+    t_string!(i18n, field_unnamed).to_string()
+}
+
 /// The problems found on "save", each said in the worker's language.
 #[component]
 pub fn Problems(errors: RwSignal<Vec<(String, FieldError)>>) -> impl IntoView {
@@ -282,11 +296,7 @@ pub fn Problems(errors: RwSignal<Vec<(String, FieldError)>>) -> impl IntoView {
                             .get()
                             .into_iter()
                             .map(|(what, e)| {
-                                let field = e.field.rsplit('.').next().unwrap_or(&e.field).to_string();
-                                let name = {
-                                    let f = label(i18n, &format!("f_{field}"));
-                                    if f.starts_with("f_") { label(i18n, &format!("q_{field}")) } else { f }
-                                };
+                                let name = field_words(i18n, &e.field);
                                 view! { <li>{what} ": " {name} " — " {problem_text(i18n, e.problem)}</li> }
                             })
                             .collect_view()

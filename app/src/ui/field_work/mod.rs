@@ -17,6 +17,7 @@ mod unlock;
 mod visit;
 
 use super::signed_in_or_departing;
+use crate::domain::device::StorageNotice;
 use crate::domain::sync::Choice;
 use crate::domain::SessionUser;
 use crate::i18n::*;
@@ -125,6 +126,17 @@ pub(crate) fn go(screen: Screen) {
     }
     #[cfg(not(feature = "hydrate"))]
     let _ = screen;
+}
+
+/// What the phone says about keeping its data (`domain::device::storage_notices`): on WebKit
+/// outside the home screen, and once a change has waited too long. Nothing on the server.
+fn storage_notices(store: PhoneStore) -> Vec<crate::domain::device::StorageNotice> {
+    let oldest = store.my_outbox().iter().map(|i| i.change.made_at).min();
+    #[cfg(feature = "hydrate")]
+    let (evicts, installed) = (crate::phone::idb::engine_may_evict(), crate::phone::idb::installed());
+    #[cfg(not(feature = "hydrate"))]
+    let (evicts, installed) = (false, false);
+    crate::domain::device::storage_notices(evicts, installed, oldest, chrono::Utc::now())
 }
 
 /// Seconds the field screen waits for the server's key before it asks for the PIN.
@@ -367,6 +379,16 @@ fn SyncBar() -> impl IntoView {
                     {if kept { t_string!(i18n, storage_kept) } else { t_string!(i18n, storage_not_kept) }}
                 </p>
             })}
+            {move || storage_notices(store).into_iter().map(|n| match n {
+                StorageNotice::AddToHomeScreen => view! {
+                    <p class="error small" data-testid="storage-home-screen">{t!(i18n, storage_home_screen)}</p>
+                }.into_any(),
+                StorageNotice::WaitedTooLong { days } => view! {
+                    <p class="error small" data-testid="storage-waited" data-days=days.to_string()>
+                        {move || t_string!(i18n, storage_waited).replace('#', &days.to_string())}
+                    </p>
+                }.into_any(),
+            }).collect_view()}
             {move || {
                 status()
                     .progress
