@@ -45,11 +45,22 @@ if [ "${1:-}" = "--test" ]; then
   /usr/bin/python3 -c "import openpyxl" 2>/dev/null || need_apt+=(python3-openpyxl)
   # Two server instances behind a real load balancer (server/tests/instances.rs).
   command -v haproxy >/dev/null || need_apt+=(haproxy)
+  # The offline field visit in the phones' other engines (e2e/tests/engines.test.js).
+  command -v firefox-esr >/dev/null || need_apt+=(firefox-esr)
+  command -v WebKitWebDriver >/dev/null || need_apt+=(webkit2gtk-driver)
+  command -v Xvfb >/dev/null || need_apt+=(xvfb)
 fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   say "installing ${need_apt[*]} from Debian"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"
+fi
+
+# geckodriver drives Firefox ESR; built from crates.io (code hosts' release downloads are closed).
+GECKODRIVER_VERSION=0.37.0
+if [ "${1:-}" = "--test" ] && ! geckodriver --version 2>/dev/null | grep -q "$GECKODRIVER_VERSION"; then
+  say "building geckodriver $GECKODRIVER_VERSION"
+  cargo +"$TOOLCHAIN" install geckodriver --version "$GECKODRIVER_VERSION" --locked
 fi
 
 # The schema-driven fuzzer of the sync API (scripts/fuzz-api.sh), from PyPI, pinned, in its
