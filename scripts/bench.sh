@@ -4,6 +4,8 @@
 #   - the indicators (a municipality of 1,000 cases, the national view over 50,000);
 #   - 200 phones at once (goose, tools/load), each pulling its caseload and pushing a batch of
 #     changes with a photo: latency p50/p95/p99, throughput, errors;
+#   - the phone on a slow link (e2e/bench/phone.mjs): the first screen's bytes and time, sign-in
+#     to caseload on a cold device, later visits online and offline, against issue 16's budgets;
 #   - the long fault run: REINTEGRA_FAULTS (1,000) faults, server kills and dropped answers,
 #     with every record, audit row, suggestion, follow-up and photo counted afterwards.
 # Prints one markdown table per part, and writes them all to target/bench/performance.md.
@@ -74,6 +76,30 @@ psql -q -h 127.0.0.1 -U postgres -d test -c "DROP DATABASE $pg_db"
                  $2 == "server errors logged" { e[$1] = $3 }
                  END { for (d in t) printf "| %s | %s | %s |\n", d, t[d], e[d] }' "$tmp/load.txt"
 } | tee -a "$report"
+
+# ---- the phone on a slow link (issue 16's budgets) ----------------------------------------
+say "the phone on a slow link"
+(cd e2e && { [ -d node_modules/playwright-core ] || npm ci --no-audit --no-fund; })
+phone_port=3301
+DATABASE_URL="sqlite://$tmp/phone.db" REINTEGRA_ADDR="127.0.0.1:$phone_port" \
+  REINTEGRA_PUBLIC_URL="http://127.0.0.1:$phone_port" REINTEGRA_SITE_ROOT=target/site RUST_LOG=warn \
+  target/release/reintegra --demo >"$tmp/phone.log" 2>&1 &
+server=$!
+for _ in $(seq 1 60); do curl -fsS "http://127.0.0.1:$phone_port/health" >/dev/null 2>&1 && break; sleep 0.5; done
+wasm=$(ls target/site/pkg/*.wasm)
+{
+  echo
+  echo "## The phone on a slow link (\`e2e/bench/phone.mjs\`)"
+  echo
+  echo "Chromium throttled to 400 kbit/s down and up, 400 ms round trips, a 4× slower CPU, 360×640; the release build as served (brotli)."
+  echo
+  echo "| figure | budget | measured | |"
+  echo "|---|---|---|---|"
+  echo "| the wasm, raw / brotli | — | $(stat -c %s "$wasm") / $(stat -c %s "$wasm.br") bytes | |"
+  (cd e2e && BASE_URL="http://127.0.0.1:$phone_port" node bench/phone.mjs) \
+    | awk -F' \\| ' '$1 == "phone" { printf "| %s | %s | %s | %s |\n", $2, $3, $4, $5 }'
+} | tee -a "$report"
+kill "$server"; wait "$server" 2>/dev/null || true; server=""
 
 # ---- the long fault run ------------------------------------------------------------------
 FAULTS=${FAULTS:-1000}
