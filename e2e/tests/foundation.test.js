@@ -41,6 +41,24 @@ test("a wrong password is refused with a clear message", async () => {
   await ctx.close();
 });
 
+test("the sign-in works before the app's script has run: a plain form, refused in words, then signed in", async () => {
+  // JavaScript off stands for a phone on a slow link whose wasm has not arrived yet.
+  const ctx = await browser.newContext({ viewport: { width: 360, height: 640 }, locale: "sq-AL", javaScriptEnabled: false });
+  const page = await ctx.newPage();
+  await page.goto(BASE + "/login");
+  await page.fill('input[name="username"]', "field");
+  await page.fill('input[name="password"]', "not-the-password");
+  await page.click('button[type="submit"]');
+  await page.waitForURL(/\/login\?/);
+  assert.equal(await page.getByTestId("login-error").textContent(), "Emri i përdoruesit ose fjalëkalimi është i gabuar.");
+  await page.fill('input[name="username"]', "field");
+  await page.fill('input[name="password"]', "reintegra-demo");
+  await page.click('button[type="submit"]');
+  await page.waitForURL(BASE + "/");
+  assert.equal(await page.getByTestId("user-name").textContent(), "Arta Krasniqi");
+  await ctx.close();
+});
+
 test("pages and calls refuse anyone not signed in", async () => {
   const res = await fetch(BASE + "/", { redirect: "manual" });
   assert.equal(res.status, 302);

@@ -12,8 +12,21 @@ pub fn LoginPage() -> impl IntoView {
     let i18n = use_i18n();
     let login = expect_context::<ServerAction<Login>>();
     let user = expect_context::<UserResource>();
+    // A sign-in sent before the app's script ran (a plain form post, as on a slow link) comes
+    // back with its refusal in the address; the router hands it over here, on the server too,
+    // so the page says why without waiting for the wasm.
+    let refused_before_script = StoredValue::new(
+        use_context::<leptos::server::ServerActionError>()
+            .filter(|e| e.path() == <Login as leptos::server_fn::ServerFn>::PATH)
+            .map(|e| leptos::server_fn::error::ServerFnUrlError::<crate::api::ApiError>::decode_err(e.err())),
+    );
     let error = move || {
-        login.value().get().and_then(|r| r.err()).map(|e| {
+        let answer = login.value().get();
+        let refusal = match answer {
+            Some(r) => r.err(),
+            None => refused_before_script.get_value(),
+        };
+        refusal.map(|e| {
             let text = error_text(i18n, &e);
             view! { <p class="error" role="alert" data-testid="login-error">{text}</p> }
         })
