@@ -165,10 +165,18 @@ test("a family registered offline survives a closed browser and reaches the serv
   await saveAndExpect(page, "case-view");
   await page.screenshot({ path: "screenshots/field-case-offline.png", fullPage: true });
 
-  // Back online: everything goes out, photos included.
+  // Back online: everything goes out, photos included; the push goes gzip-compressed.
+  const pushes = [];
+  page.on("request", (r) => {
+    if (r.url().includes("/api/sync/v1/push")) pushes.push({ encoding: r.headers()["content-encoding"], bytes: r.postDataBuffer()?.length ?? 0 });
+  });
   await ctx.setOffline(false);
   await page.getByTestId("sync-now").click().catch(() => {});
   await page.waitForFunction(() => document.querySelector('[data-testid="pending-count"]')?.textContent === "0", null, { timeout: 30000 });
+  assert.ok(pushes.length > 0, "a push was sent");
+  assert.deepEqual([...new Set(pushes.map((p) => p.encoding))], ["gzip"]);
+  // The 12 changes with their answers and names: well under their JSON's size.
+  console.log(`# the push of 12 changes: ${pushes.map((p) => p.bytes).join(" + ")} bytes gzip-compressed`);
   // Sending again changes nothing.
   await page.getByTestId("sync-now").click();
   await page.waitForFunction(() => !document.querySelector('[data-testid="sync-now"]')?.disabled);

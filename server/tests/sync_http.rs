@@ -172,3 +172,77 @@ async fn refusals_have_status_codes_and_json_bodies() {
         assert_eq!(body::<ErrorBody>(res).await.error, code, "{method} {uri}");
     }
 }
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(bytes).unwrap();
+    e.finish().unwrap()
+}
+
+/// The phone sends its push gzip-compressed: applied as if plain; a body that unpacks past the
+/// push's limit is refused as too large (the limit counts unpacked bytes), and one in an
+/// encoding the server does not take is a JSON refusal; neither changes anything.
+#[tokio::test]
+async fn a_gzip_compressed_push_is_applied_and_its_unpacked_size_limited() {
+    let (app, worker) = app().await;
+    let cookie = sign_in(&app, worker).await;
+    let push = |body: Vec<u8>, encoding: &str| {
+        Request::post("/api/sync/v1/push")
+            .header(header::COOKIE, &cookie)
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::CONTENT_ENCODING, encoding)
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let (device, case, household) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+    let change = |kind: &str, record: Uuid, fields: serde_json::Value| {
+        serde_json::json!({ "change_id": Uuid::now_v7(), "device_id": device, "kind": kind,
+            "record_id": record, "case_id": case, "base_version": null, "fields": fields,
+            "made_at": chrono::Utc::now().to_rfc3339() })
+    };
+    let batch = serde_json::json!({ "device_id": device, "reads": [], "changes": [
+        change("case", case, serde_json::json!({ "household_id": household })),
+        change("household", household, serde_json::json!({ "village": "Plemetin / Племетина", "address": "Rr. Dëshmorët 12" })),
+    ]});
+    let plain = serde_json::to_vec(&batch).unwrap();
+    let packed = gzip(&plain);
+    assert!(packed.len() < plain.len());
+
+    let res = app.clone().oneshot(push(packed, "gzip")).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let results = body::<PushResponse>(res).await.results;
+    assert_eq!(results.len(), 2);
+    assert!(
+        results
+            .iter()
+            .all(|r| matches!(r.outcome, app::domain::sync::Outcome::Applied { .. })),
+        "{results:?}"
+    );
+
+    // Small on the wire, past the limit unpacked.
+    let bomb = gzip(format!("{{\"changes\": [\"{}\"]}}", "x".repeat(MAX_PUSH_BYTES)).as_bytes());
+    assert!(bomb.len() < MAX_PUSH_BYTES / 100);
+    let res = app.clone().oneshot(push(bomb, "gzip")).await.unwrap();
+    assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(body::<ErrorBody>(res).await.error, "too_large");
+
+    let res = app.clone().oneshot(push(gzip(&plain), "br")).await.unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(body::<ErrorBody>(res).await.error, "bad_request");
+
+    // Only the first push left records: the case and its household, once.
+    let res = app
+        .clone()
+        .oneshot(
+            Request::get("/api/sync/v1/pull?cursor=")
+                .header(header::COOKIE, &cookie)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let page = body::<app::domain::sync::PullPage>(res).await;
+    let mine: Vec<_> = page.records.iter().filter(|r| r.case_id == case).collect();
+    assert_eq!(mine.len(), 2, "{mine:?}");
+}

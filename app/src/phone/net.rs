@@ -29,6 +29,17 @@ pub enum NetError {
 }
 
 async fn send(method: &str, url: &str, body: Option<JsValue>, content_type: &str) -> Result<Response, NetError> {
+    send_encoded(method, url, body, content_type, None).await
+}
+
+/// `encoding`: the body's `Content-Encoding` (`gzip` when [`gzipped`] made it).
+async fn send_encoded(
+    method: &str,
+    url: &str,
+    body: Option<JsValue>,
+    content_type: &str,
+    encoding: Option<&str>,
+) -> Result<Response, NetError> {
     let window = web_sys::window().ok_or(NetError::Offline)?;
     let init = RequestInit::new();
     init.set_method(method);
@@ -37,6 +48,9 @@ async fn send(method: &str, url: &str, body: Option<JsValue>, content_type: &str
         init.set_body(b);
         let headers = web_sys::Headers::new().map_err(|_| NetError::Offline)?;
         let _ = headers.set("content-type", content_type);
+        if let Some(e) = encoding {
+            let _ = headers.set("content-encoding", e);
+        }
         init.set_headers(&headers);
     }
     let response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
@@ -74,6 +88,30 @@ fn body_of<T: serde::Serialize>(value: &T) -> Result<JsValue, NetError> {
         .map_err(|e| NetError::Decode(e.to_string()))
 }
 
+/// `text` gzip-compressed by the browser (`CompressionStream`), where it has one. A day's
+/// visits are mostly repeated keys, IDs and names: several times fewer bytes on 2G. `None` where
+/// the browser cannot (the body then goes as it is).
+async fn gzipped(text: &str) -> Option<Uint8Array> {
+    use js_sys::{Array, Function, Reflect};
+    let global = js_sys::global();
+    let ctor: Function = Reflect::get(&global, &"CompressionStream".into())
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    let gzip = Reflect::construct(&ctor, &Array::of1(&"gzip".into())).ok()?;
+    let blob = web_sys::Blob::new_with_str_sequence(&Array::of1(&JsValue::from_str(text))).ok()?;
+    let method = |target: &JsValue, name: &str, args: Array| -> Option<JsValue> {
+        let f: Function = Reflect::get(target, &name.into()).ok()?.dyn_into().ok()?;
+        Reflect::apply(&f, target, &args).ok()
+    };
+    let plain = method(&blob, "stream", Array::new())?;
+    let packed = method(&plain, "pipeThrough", Array::of1(&gzip))?;
+    let response_ctor: Function = Reflect::get(&global, &"Response".into()).ok()?.dyn_into().ok()?;
+    let response = Reflect::construct(&response_ctor, &Array::of1(&packed)).ok()?;
+    let buffer = super::js::call(&response, "arrayBuffer", &[]).await.ok()?;
+    Some(Uint8Array::new(&buffer))
+}
+
 /// `school`: the school team's push (its records, each change checked as always).
 /// `reads`: the cases opened on the phone since the last push, for the audit trail.
 /// `device_id`: this device, so a lost one is told to wipe once its outbox is in.
@@ -85,16 +123,13 @@ pub async fn push(
 ) -> Result<PushResponse, NetError> {
     let body = serde_json::json!({ "changes": changes, "reads": reads, "device_id": device_id });
     let what = if school { "school/push" } else { "push" };
-    json(
-        send(
-            "POST",
-            &format!("{API_ROOT}/{what}"),
-            Some(body_of(&body)?),
-            "application/json",
-        )
-        .await?,
-    )
-    .await
+    let text = serde_json::to_string(&body).map_err(|e| NetError::Decode(e.to_string()))?;
+    let url = format!("{API_ROOT}/{what}");
+    let response = match gzipped(&text).await {
+        Some(packed) => send_encoded("POST", &url, Some(packed.into()), "application/json", Some("gzip")).await?,
+        None => send("POST", &url, Some(JsValue::from_str(&text)), "application/json").await?,
+    };
+    json(response).await
 }
 
 /// The server's key for the signed-in user on this device: once per password sign-in

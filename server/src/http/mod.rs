@@ -37,6 +37,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use tower::Layer;
 use tower_http::compression::CompressionLayer;
+use tower_http::decompression::RequestDecompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::{time, SameSite};
@@ -101,6 +102,10 @@ impl ApiState {
             .nest(app::domain::sync::API_ROOT, json_refusals(sync_routes::router()))
             .nest(app::domain::sync::OFFICE_ROOT, json_refusals(office_routes::router()))
             .layer(axum::extract::DefaultBodyLimit::disable())
+            // The phone sends its pushes gzip-compressed (`Content-Encoding: gzip`); each
+            // message's limit applies to what the body unpacks to. A body in an encoding not
+            // taken here is read as it came, so it fails as JSON would: a JSON refusal.
+            .layer(RequestDecompressionLayer::new().pass_through_unaccepted(true))
             .with_state(self)
     }
 }
