@@ -2,6 +2,8 @@
 # The benchmark command (not part of the test command: timings are shown, never asserted).
 # Builds what it needs, then measures on this machine, on SQLite and on PostgreSQL:
 #   - the indicators (a municipality of 1,000 cases, the national view over 50,000);
+#   - the sync's server time (server/benches/sync.rs): pull 300 cases and push 100 changes, the
+#     push against a raw batched insert, the plans' clock over up to 50,000 cases;
 #   - 200 phones at once (goose, tools/load), each pulling its caseload and pushing a batch of
 #     changes with a photo: latency p50/p95/p99, throughput, errors;
 #   - the phone on a slow link (e2e/bench/phone.mjs): the first screen's bytes and time, sign-in
@@ -33,6 +35,19 @@ cargo build --release --quiet --manifest-path tools/load/Cargo.toml
 
 say "the indicators"
 { echo; echo "## The indicators"; echo; cargo bench -p reintegra --bench indicators 2>/dev/null | grep -v '^#'; } | tee -a "$report"
+
+say "the sync's server time"
+{
+  echo
+  echo "## The sync's server time (\`server/benches/sync.rs\`)"
+  echo
+  echo "A field worker with 300 cases pulls the whole caseload and pushes 100 queued changes (20 families), through the service the routes call; the push beside one multi-row INSERT of as many rows into the same table; the plans' clock over a growing database (CLOCK_CASES=${CLOCK_CASES:-12500,25000,50000})."
+  echo
+  echo "| figure | budget | measured | |"
+  echo "|---|---|---|---|"
+  cargo bench -p reintegra --bench sync 2>/dev/null \
+    | awk -F' \\| ' '$1 == "sync" { printf "| %s | %s | %s | %s |\n", $2, $3, $4, $5 }'
+} | tee -a "$report"
 
 # ---- 200 phones at once -------------------------------------------------------------------
 PHONES=${PHONES:-200}
