@@ -82,7 +82,7 @@ fn family(i: usize, device: Uuid) -> Vec<Value> {
 /// `rows` rows inserted into `record` in one statement and one transaction; seconds.
 async fn raw_insert(pool: &Pool, rows: &[Value], municipality: Uuid, user: Uuid) -> f64 {
     let mut sql = String::from(
-        "INSERT INTO record (id, kind, case_id, municipality_id, assignee_id, version, fields, stamps, \
+        "INSERT INTO record (id, kind, case_id, municipality_id, field_worker_id, version, fields, stamps, \
          sha256, seq, created_by, created_at, updated_by, updated_at) VALUES ",
     );
     // Eleven values a row; the others are the same for every row.
