@@ -232,7 +232,7 @@ async fn main() -> Result<(), GooseError> {
                 .register_transaction(transaction!(sign_in).set_on_start())
                 .register_transaction(transaction!(sync).set_name("sync")),
         )
-        .set_default(GooseDefault::NoResetMetrics, true)?
+        // With --iterations goose keeps the metrics of the whole run (NoResetMetrics is refused).
         .execute()
         .await?;
     let mut total = 0;
