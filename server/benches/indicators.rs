@@ -4,6 +4,8 @@
 //! municipality's report; then copies those figures into 49 more municipalities (50,000 cases)
 //! and times the national view. Prints one table: each figure, its budget, pass or short.
 
+mod common;
+
 use app::domain::indicator::catalogue;
 use app::domain::{Role, SessionUser};
 use chrono::{Duration, Utc};
@@ -12,7 +14,6 @@ use reintegra::follow_ups::FollowUps;
 use reintegra::indicators::Indicators;
 use reintegra::seed;
 use reintegra::storage::{self, Pool, Storage};
-use sqlx::Connection;
 use std::sync::Arc;
 use std::time::Instant;
 use uuid::Uuid;
@@ -163,30 +164,13 @@ async fn copy_figures(pool: &Pool, rows: &[storage::FiguresRow], municipality: U
 #[tokio::main]
 async fn main() {
     let mut lines = Vec::new();
-    let path = std::env::temp_dir().join(format!("reintegra-bench-{}.db", Uuid::now_v7()));
-    let (store, pool) = storage::connect(&format!("sqlite://{}", path.display()))
-        .await
-        .expect("sqlite");
-    lines.extend(run("SQLite", store, &pool).await);
-    let _ = std::fs::remove_file(&path);
-
-    let admin_url = std::env::var("REINTEGRA_TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
-    let mut admin = sqlx::PgConnection::connect(&admin_url)
-        .await
-        .unwrap_or_else(|e| panic!("PostgreSQL at {admin_url} is required: {e}"));
-    let name = format!("reintegra_bench_{}", Uuid::now_v7().simple());
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut admin)
-        .await
-        .unwrap();
-    let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin_url);
-    let (store, pool) = storage::connect(&format!("{base}/{name}")).await.expect("postgres");
-    lines.extend(run("PostgreSQL", store, &pool).await);
-    if let Pool::Postgres(p) = pool {
-        p.close().await;
+    for (db, scratch) in [
+        ("SQLite", common::sqlite().await),
+        ("PostgreSQL", common::postgres().await),
+    ] {
+        lines.extend(run(db, scratch.store.clone(), &scratch.pool).await);
+        scratch.remove().await;
     }
-    let _ = sqlx::query(&format!("DROP DATABASE {name}")).execute(&mut admin).await;
 
     println!("| figure | budget | measured | |");
     println!("|---|---|---|---|");

@@ -8,16 +8,17 @@
 //!
 //! Prints `sync | figure | budget | measured | verdict` lines.
 
+mod common;
+
 use app::domain::sync::{Outcome, PushRequest};
 use app::domain::{Role, SessionUser};
 use chrono::Utc;
 use reintegra::context::Ctx;
 use reintegra::follow_ups::FollowUps;
 use reintegra::seed;
-use reintegra::storage::{self, Pool, Storage};
+use reintegra::storage::{Pool, Storage};
 use reintegra::sync::SyncService;
 use serde_json::{json, Value};
-use sqlx::Connection;
 use std::sync::Arc;
 use std::time::Instant;
 use uuid::Uuid;
@@ -271,28 +272,11 @@ async fn main() {
         .split(',')
         .filter_map(|s| s.trim().parse().ok())
         .collect();
-    let path = std::env::temp_dir().join(format!("reintegra-sync-bench-{}.db", Uuid::now_v7()));
-    let (store, pool) = storage::connect(&format!("sqlite://{}", path.display()))
-        .await
-        .expect("sqlite");
-    run("SQLite", store, &pool, &sizes).await;
-    let _ = std::fs::remove_file(&path);
-
-    let admin_url = std::env::var("REINTEGRA_TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
-    let mut admin = sqlx::PgConnection::connect(&admin_url)
-        .await
-        .unwrap_or_else(|e| panic!("PostgreSQL at {admin_url} is required: {e}"));
-    let name = format!("reintegra_sync_bench_{}", Uuid::now_v7().simple());
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut admin)
-        .await
-        .unwrap();
-    let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin_url);
-    let (store, pool) = storage::connect(&format!("{base}/{name}")).await.expect("postgres");
-    run("PostgreSQL", store, &pool, &sizes).await;
-    if let Pool::Postgres(p) = pool {
-        p.close().await;
+    for (db, scratch) in [
+        ("SQLite", common::sqlite().await),
+        ("PostgreSQL", common::postgres().await),
+    ] {
+        run(db, scratch.store.clone(), &scratch.pool, &sizes).await;
+        scratch.remove().await;
     }
-    let _ = sqlx::query(&format!("DROP DATABASE {name}")).execute(&mut admin).await;
 }
