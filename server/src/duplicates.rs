@@ -43,47 +43,60 @@ impl Duplicates {
         Self { ctx }
     }
 
-    /// Compares a member who just arrived with every member of the municipality and keeps a
-    /// suggestion for each likely match.
-    pub async fn look_for(&self, member_id: Uuid) -> Result<(), ApiError> {
+    /// Compares the members who just arrived with every member of their municipality and keeps
+    /// a suggestion for each likely match. Each municipality's members are read once for the
+    /// whole batch: a push of 40 people is one read, not 40 (issue 16's push budget).
+    pub async fn look_for_all(&self, member_ids: &[Uuid]) -> Result<(), ApiError> {
         let store = &self.ctx.store;
-        let Some(member) = store.record(member_id).await? else {
-            return Ok(());
-        };
-        let Some(me) = live_member(&member)? else {
-            return Ok(());
-        };
-        let me = match_facts(&me);
-        for other in store
-            .records_of_kind(member.municipality_id, RecordKind::Member)
-            .await?
-        {
-            if other.id == member.id {
+        let mut arrived: Vec<(crate::storage::StoredRecord, duplicate::MatchFacts)> = Vec::new();
+        for id in member_ids {
+            let Some(member) = store.record(*id).await? else {
+                continue;
+            };
+            if arrived.iter().any(|(m, _)| m.id == member.id) {
                 continue;
             }
-            let Some(them) = live_member(&other)? else { continue };
-            if let Some(reason) = duplicate::same_person(&me, &match_facts(&them)) {
-                let (a, b) = if member.id < other.id {
-                    (member.id, other.id)
-                } else {
-                    (other.id, member.id)
-                };
-                store
-                    .insert_duplicate(&DuplicateRow {
-                        id: Uuid::now_v7(),
-                        municipality_id: member.municipality_id,
-                        member_id: a,
-                        other_member_id: b,
-                        reason: match reason {
-                            MatchReason::PersonalNumber => "personal_number".into(),
-                            MatchReason::NamesAndBirthDate => "names_and_birth_date".into(),
-                        },
-                        created_at: self.ctx.now(),
-                        decided_at: None,
-                        decided_by: None,
-                        decision: None,
-                    })
-                    .await?;
+            let Some(me) = live_member(&member)? else { continue };
+            arrived.push((member, match_facts(&me)));
+        }
+        let municipalities: std::collections::BTreeSet<Uuid> = arrived.iter().map(|(m, _)| m.municipality_id).collect();
+        for municipality_id in municipalities {
+            let mut everyone = Vec::new();
+            for other in store.records_of_kind(municipality_id, RecordKind::Member).await? {
+                if let Some(them) = live_member(&other)? {
+                    everyone.push((other.id, match_facts(&them)));
+                }
+            }
+            for (member, me) in arrived.iter().filter(|(m, _)| m.municipality_id == municipality_id) {
+                for (other_id, them) in &everyone {
+                    if *other_id == member.id {
+                        continue;
+                    }
+                    let Some(reason) = duplicate::same_person(me, them) else {
+                        continue;
+                    };
+                    let (a, b) = if member.id < *other_id {
+                        (member.id, *other_id)
+                    } else {
+                        (*other_id, member.id)
+                    };
+                    store
+                        .insert_duplicate(&DuplicateRow {
+                            id: Uuid::now_v7(),
+                            municipality_id,
+                            member_id: a,
+                            other_member_id: b,
+                            reason: match reason {
+                                MatchReason::PersonalNumber => "personal_number".into(),
+                                MatchReason::NamesAndBirthDate => "names_and_birth_date".into(),
+                            },
+                            created_at: self.ctx.now(),
+                            decided_at: None,
+                            decided_by: None,
+                            decision: None,
+                        })
+                        .await?;
+                }
             }
         }
         Ok(())

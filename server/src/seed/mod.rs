@@ -529,16 +529,16 @@ pub async fn suggest_demo_duplicates(store: std::sync::Arc<dyn Storage>) -> Resu
         return Ok(());
     };
     let duplicates = crate::duplicates::Duplicates::new(crate::context::Ctx::new(store.clone()));
-    for member in store
+    let members: Vec<_> = store
         .records_of_kind(obiliq.id, app::domain::RecordKind::Member)
         .await?
-    {
-        duplicates
-            .look_for(member.id)
-            .await
-            .map_err(|e| SeedError::Demo(e.to_string()))?;
-    }
-    Ok(())
+        .iter()
+        .map(|m| m.id)
+        .collect();
+    duplicates
+        .look_for_all(&members)
+        .await
+        .map_err(|e| SeedError::Demo(e.to_string()))
 }
 
 pub async fn ensure_municipality(store: &dyn Storage, code: &str, name: &str) -> Result<Municipality, SeedError> {

@@ -17,13 +17,13 @@ const BATCH: i64 = 200;
 impl SyncService {
     /// Runs the effects of these changes, each case rescheduled once, then marks them done.
     pub(super) async fn after_writes(&self, writes: &[AfterWrite]) -> Result<(), ApiError> {
-        let mut cases = BTreeSet::new();
-        for w in writes {
-            if w.kind == RecordKind::Member {
-                self.duplicates.look_for(w.record_id).await?;
-            }
-            cases.insert(w.case_id);
-        }
+        let members: Vec<_> = writes
+            .iter()
+            .filter(|w| w.kind == RecordKind::Member)
+            .map(|w| w.record_id)
+            .collect();
+        self.duplicates.look_for_all(&members).await?;
+        let cases: BTreeSet<_> = writes.iter().map(|w| w.case_id).collect();
         for case_id in cases {
             // A merged case's changes went to the case it was merged into: schedule that one.
             let case_id = match self.ctx.store.record(case_id).await? {
