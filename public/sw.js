@@ -34,10 +34,33 @@ self.addEventListener("install", (event) => {
         // Offline during install: the worker will be installed again on a later visit.
       }
     }
-    await shell.addAll([...assets]);
+    await precache(shell, [...assets]);
     // No skipWaiting here: an open page keeps the worker it started with (see register-sw.js).
   })());
 });
+
+// The whole build or nothing: every file is fetched (or found unchanged in an earlier build's
+// cache: hashed names never change their content) before any is stored, so a build cut off
+// halfway leaves no partial cache and the install fails; the old worker and its caches stay
+// until a later visit completes the new one. A file already on the phone is not downloaded again.
+async function precache(shell, paths) {
+  const earlier = (await caches.keys()).filter((k) => k.startsWith("reintegra-shell-") && k !== SHELL);
+  const responses = await Promise.all(paths.map(async (path) => {
+    if (path.startsWith("/pkg/")) {
+      for (const key of earlier) {
+        const hit = await (await caches.open(key)).match(path, { ignoreVary: true });
+        if (hit) return hit;
+      }
+    }
+    // A hashed file the page has just downloaded is in the browser's HTTP cache (immutable):
+    // taken from there rather than downloaded a second time.
+    const mode = path.startsWith("/pkg/") ? "default" : "no-store";
+    const res = await fetch(path, { credentials: "same-origin", cache: mode });
+    if (!res.ok) throw new Error(path + " answered " + res.status);
+    return res;
+  }));
+  await Promise.all(paths.map((path, i) => shell.put(path, responses[i])));
+}
 
 self.addEventListener("message", (event) => {
   if (event.data === "skip-waiting") self.skipWaiting();

@@ -3,10 +3,11 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, mkdirSync } from "node:fs";
+import { gunzipSync, gzipSync } from "node:zlib";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
-import { BASE, launch, phone, hydrated, signInAs, openField, unlock } from "./helpers.js";
+import { BASE, launch, phone, hydrated, signInAs, openField, unlock, controlled } from "./helpers.js";
 
 const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync"];
 const PHOTO = new URL("../../public/icons/icon-192.png", import.meta.url).pathname;
@@ -25,12 +26,6 @@ async function persistentPhone(dir) {
   });
 }
 
-async function controlled(page) {
-  await page.waitForFunction(async () => {
-    const reg = await navigator.serviceWorker.getRegistration();
-    return !!(reg && reg.active && navigator.serviceWorker.controller);
-  }, null, { timeout: 20000 });
-}
 
 async function pending(page) {
   return Number(await page.getByTestId("pending-count").textContent());
@@ -168,15 +163,28 @@ test("a family registered offline survives a closed browser and reaches the serv
   // Back online: everything goes out, photos included; the push goes gzip-compressed.
   const pushes = [];
   page.on("request", (r) => {
-    if (r.url().includes("/api/sync/v1/push")) pushes.push({ encoding: r.headers()["content-encoding"], bytes: r.postDataBuffer()?.length ?? 0 });
+    if (!r.url().includes("/api/sync/v1/push")) return;
+    // The request line and headers as sent: part of what the change costs on the wire.
+    const head = r.headersArray().catch(() => Object.entries(r.headers()).map(([name, value]) => ({ name, value }))).then((h) => `POST ${new URL(r.url()).pathname} HTTP/1.1\r\n`.length + h.reduce((n, x) => n + x.name.length + x.value.length + 4, 2));
+    pushes.push({ encoding: r.headers()["content-encoding"], body: r.postDataBuffer() ?? Buffer.alloc(0), head });
   });
   await ctx.setOffline(false);
   await page.getByTestId("sync-now").click().catch(() => {});
   await page.waitForFunction(() => document.querySelector('[data-testid="pending-count"]')?.textContent === "0", null, { timeout: 30000 });
   assert.ok(pushes.length > 0, "a push was sent");
   assert.deepEqual([...new Set(pushes.map((p) => p.encoding))], ["gzip"]);
-  // The 12 changes with their answers and names: well under their JSON's size.
-  console.log(`# the push of 12 changes: ${pushes.map((p) => p.bytes).join(" + ")} bytes gzip-compressed`);
+  // Issue 16's byte budget: what the pushes cost on the wire (headers and compressed bodies)
+  // against each change's own JSON gzip-compressed alone, at most 1.5 times as much.
+  const changes = new Map();
+  for (const p of pushes) for (const c of JSON.parse(gunzipSync(p.body)).changes) changes.set(c.change_id, c);
+  const own = [...changes.values()].reduce((n, c) => n + gzipSync(JSON.stringify(c)).length, 0);
+  const heads = await Promise.all(pushes.map((p) => p.head));
+  const wire = pushes.reduce((n, p, i) => n + heads[i] + p.body.length, 0);
+  console.log(`# the pushes of ${changes.size} changes: ${pushes.map((p) => p.body.length).join(" + ")} bytes gzip-compressed, ${wire} on the wire with headers; each change alone gzip-compressed: ${own} bytes (${(wire / own).toFixed(2)}×)`);
+  // case, household, 2 members, return, 2 visits, assessment, 2 attachments (the 2 files go
+  // by the blob route, not the push).
+  assert.equal(changes.size, 10);
+  assert.ok(wire <= 1.5 * own, `${wire} bytes on the wire for ${own} bytes of compressed changes`);
   // Sending again changes nothing.
   await page.getByTestId("sync-now").click();
   await page.waitForFunction(() => !document.querySelector('[data-testid="sync-now"]')?.disabled);

@@ -1,7 +1,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
-import { BASE, launch, phone, signIn, hydrated } from "./helpers.js";
+import { BASE, launch, phone, signIn, hydrated, controlled } from "./helpers.js";
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -93,11 +93,7 @@ test("after one visit online the app reloads offline with the user's name", asyn
   await signIn(page, "field");
   await page.waitForURL(BASE + "/");
   await page.getByTestId("user-name").waitFor();
-  // The service worker has installed and controls the page.
-  await page.waitForFunction(async () => {
-    const reg = await navigator.serviceWorker.getRegistration();
-    return !!(reg && reg.active && navigator.serviceWorker.controller);
-  }, null, { timeout: 20000 });
+  await controlled(page);
   await page.reload();
   await page.getByTestId("user-name").waitFor();
   await ctx.setOffline(true);

@@ -32,6 +32,26 @@ export async function hydrated(page) {
   assert.deepEqual(await page.evaluate(() => window.__cspViolations || []), [], "blocked by the content security policy");
 }
 
+/** Polls `fn` in the page until it resolves truthy. Unlike `waitForFunction`, it awaits what an
+ * async `fn` returns (a promise is truthy, so `waitForFunction` would pass at once). */
+export async function until(page, fn, arg, timeout = 30000) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const value = await page.evaluate(fn, arg).catch(() => false);
+    if (value) return value;
+    if (Date.now() > end) throw new Error("timed out waiting for " + fn.toString().slice(0, 120));
+    await page.waitForTimeout(200);
+  }
+}
+
+/** The service worker has installed and controls the page. */
+export async function controlled(page) {
+  await until(page, async () => {
+    const reg = await navigator.serviceWorker.getRegistration();
+    return !!(reg && reg.active && navigator.serviceWorker.controller);
+  });
+}
+
 export async function signIn(page, username, password = PASSWORD) {
   await page.goto(BASE + "/login");
   await hydrated(page);
