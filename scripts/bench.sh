@@ -10,7 +10,10 @@
 #     to caseload on a cold device, later visits online and offline, against issue 16's budgets;
 #   - the long fault run: REINTEGRA_FAULTS (1,000) faults, server kills and dropped answers,
 #     with every record, audit row, suggestion, follow-up and photo counted afterwards.
+#   - the wasm's bytes per crate (twiggy), and a field worker with 2,000 cases on the phone.
 # Prints one markdown table per part, and writes them all to target/bench/performance.md.
+# PARTS picks parts (default: wasm indicators sync load phone faults); CLOCK_CASES, PHONES,
+# CASES_EACH and FAULTS change the sizes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh --test
@@ -26,28 +29,48 @@ machine="$(date -u +%F) on $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') 
 echo "Run: $machine" >"$report"
 tmp=$(mktemp -d)
 server=""
-cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null || true; }
+big=""
+cleanup() { for p in $server $big; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
 say "building the release server and the load generator"
 cargo leptos build --release --precompress
 cargo build --release --quiet --manifest-path tools/load/Cargo.toml
 
-say "the indicators"
-{ echo; echo "## The indicators"; echo; cargo bench -p reintegra --bench indicators 2>/dev/null | grep -v '^#'; } | tee -a "$report"
+part_wasm() {
+  say "the wasm per crate"
+  command -v twiggy >/dev/null || cargo install twiggy --version 0.8.0 --locked
+  {
+    echo
+    echo "## The wasm per crate (\`twiggy\`)"
+    echo
+    echo "Shallow sizes of rustc's output for the browser (it keeps function names; the served file, after wasm-bindgen and wasm-opt, is smaller and has none), summed by the crate each function is in."
+    echo
+    echo "| crate | bytes | share |"
+    echo "|---|---|---|"
+    twiggy top -n 100000 --format csv target/front/wasm32-unknown-unknown/wasm-release/app.wasm | python3 scripts/wasm-crates.py
+  } | tee -a "$report"
+}
 
-say "the sync's server time"
-{
-  echo
-  echo "## The sync's server time (\`server/benches/sync.rs\`)"
-  echo
-  echo "A field worker with 300 cases pulls the whole caseload and pushes 100 queued changes (20 families), through the service the routes call; the push beside one multi-row INSERT of as many rows into the same table; the plans' clock over a growing database (CLOCK_CASES=${CLOCK_CASES:-12500,25000,50000})."
-  echo
-  echo "| figure | budget | measured | |"
-  echo "|---|---|---|---|"
-  cargo bench -p reintegra --bench sync 2>/dev/null \
-    | awk -F' \\| ' '$1 == "sync" { printf "| %s | %s | %s | %s |\n", $2, $3, $4, $5 }'
-} | tee -a "$report"
+part_indicators() {
+  say "the indicators"
+  { echo; echo "## The indicators"; echo; cargo bench -p reintegra --bench indicators 2>/dev/null | grep -v '^#'; } | tee -a "$report"
+}
+
+part_sync() {
+  say "the sync's server time"
+  {
+    echo
+    echo "## The sync's server time (\`server/benches/sync.rs\`)"
+    echo
+    echo "A field worker with 300 cases pulls the whole caseload and pushes 100 queued changes (20 families), through the service the routes call; the push beside one multi-row INSERT of as many rows into the same table; the plans' clock over a growing database (CLOCK_CASES=${CLOCK_CASES:-12500,25000,50000})."
+    echo
+    echo "| figure | budget | measured | |"
+    echo "|---|---|---|---|"
+    cargo bench -p reintegra --bench sync 2>/dev/null \
+      | awk -F' \\| ' '$1 == "sync" { printf "| %s | %s | %s | %s |\n", $2, $3, $4, $5 }'
+  } | tee -a "$report"
+}
 
 # ---- 200 phones at once -------------------------------------------------------------------
 PHONES=${PHONES:-200}
@@ -67,66 +90,85 @@ load_on() { # name database-url
   local errors; errors=$(grep -c ' ERROR ' "$tmp/load-$name.log" || true)
   echo "$name | server errors logged | $errors"
 }
-say "$PHONES phones at once"
-pg_db="reintegra_load_$$"
-psql -q -h 127.0.0.1 -U postgres -d test -c "CREATE DATABASE $pg_db"
-{
-  load_on SQLite "sqlite://$tmp/load.db"
-  load_on PostgreSQL "postgres://postgres@127.0.0.1:5432/$pg_db"
-} >"$tmp/load.txt"
-psql -q -h 127.0.0.1 -U postgres -d test -c "DROP DATABASE $pg_db"
-{
-  echo
-  echo "## $PHONES phones at once (goose, \`tools/load\`)"
-  echo
-  echo "Each phone signs in, pulls its caseload ($CASES_EACH cases), pushes 7 changes (a family on a visit) and uploads a 150 KB photo; busy answers are waited out as the phone does."
-  echo
-  echo "| database | request | count | p50 ms | p95 ms | p99 ms | failed |"
-  echo "|---|---|---|---|---|---|---|"
-  awk -F' \\| ' '$2 == "load-request" { printf "| %s | %s | %s | %s | %s | %s | %s |\n", $1, $3, $4, $5, $6, $7, $8 }' "$tmp/load.txt"
-  echo
-  echo "| database | phones | requests | requests/s | failed requests | failed syncs | server errors logged |"
-  echo "|---|---|---|---|---|---|---|"
-  awk -F' \\| ' '$2 == "load-total" { t[$1] = sprintf("%s | %s | %s | %s | %s", $3, $4, $5, $6, $7) }
-                 $2 == "server errors logged" { e[$1] = $3 }
-                 END { for (d in t) printf "| %s | %s | %s |\n", d, t[d], e[d] }' "$tmp/load.txt"
-} | tee -a "$report"
+part_load() {
+  say "$PHONES phones at once"
+  pg_db="reintegra_load_$$"
+  psql -q -h 127.0.0.1 -U postgres -d test -c "CREATE DATABASE $pg_db"
+  {
+    load_on SQLite "sqlite://$tmp/load.db"
+    load_on PostgreSQL "postgres://postgres@127.0.0.1:5432/$pg_db"
+  } >"$tmp/load.txt"
+  psql -q -h 127.0.0.1 -U postgres -d test -c "DROP DATABASE $pg_db"
+  {
+    echo
+    echo "## $PHONES phones at once (goose, \`tools/load\`)"
+    echo
+    echo "Each phone signs in, pulls its caseload ($CASES_EACH cases), pushes 7 changes (a family on a visit) and uploads a 150 KB photo; busy answers are waited out as the phone does."
+    echo
+    echo "| database | request | count | p50 ms | p95 ms | p99 ms | failed |"
+    echo "|---|---|---|---|---|---|---|"
+    awk -F' \\| ' '$2 == "load-request" { printf "| %s | %s | %s | %s | %s | %s | %s |\n", $1, $3, $4, $5, $6, $7, $8 }' "$tmp/load.txt"
+    echo
+    echo "| database | phones | requests | requests/s | failed requests | failed syncs | server errors logged |"
+    echo "|---|---|---|---|---|---|---|"
+    awk -F' \\| ' '$2 == "load-total" { t[$1] = sprintf("%s | %s | %s | %s | %s", $3, $4, $5, $6, $7) }
+                   $2 == "server errors logged" { e[$1] = $3 }
+                   END { for (d in t) printf "| %s | %s | %s |\n", d, t[d], e[d] }' "$tmp/load.txt"
+  } | tee -a "$report"
+}
 
 # ---- the phone on a slow link (issue 16's budgets) ----------------------------------------
-say "the phone on a slow link"
-(cd e2e && { [ -d node_modules/playwright-core ] || npm ci --no-audit --no-fund; })
-phone_port=3301
-DATABASE_URL="sqlite://$tmp/phone.db" REINTEGRA_ADDR="127.0.0.1:$phone_port" \
-  REINTEGRA_PUBLIC_URL="http://127.0.0.1:$phone_port" REINTEGRA_SITE_ROOT=target/site RUST_LOG=warn \
-  target/release/reintegra --demo >"$tmp/phone.log" 2>&1 &
-server=$!
-for _ in $(seq 1 60); do curl -fsS "http://127.0.0.1:$phone_port/health" >/dev/null 2>&1 && break; sleep 0.5; done
-wasm=$(ls target/site/pkg/*.wasm)
-{
-  echo
-  echo "## The phone on a slow link (\`e2e/bench/phone.mjs\`)"
-  echo
-  echo "Chromium throttled to 400 kbit/s down and up, 400 ms round trips, a 4× slower CPU, 360×640; the release build as served (brotli)."
-  echo
-  echo "| figure | budget | measured | |"
-  echo "|---|---|---|---|"
-  echo "| the wasm, raw / brotli | — | $(stat -c %s "$wasm") / $(stat -c %s "$wasm.br") bytes | |"
-  (cd e2e && BASE_URL="http://127.0.0.1:$phone_port" node bench/phone.mjs) \
-    | awk -F' \\| ' '$1 == "phone" { printf "| %s | %s | %s | %s |\n", $2, $3, $4, $5 }'
-} | tee -a "$report"
-kill "$server"; wait "$server" 2>/dev/null || true; server=""
+part_phone() {
+  say "the phone on a slow link"
+  (cd e2e && { [ -d node_modules/playwright-core ] || npm ci --no-audit --no-fund; })
+  phone_port=3301
+  DATABASE_URL="sqlite://$tmp/phone.db" REINTEGRA_ADDR="127.0.0.1:$phone_port" \
+    REINTEGRA_PUBLIC_URL="http://127.0.0.1:$phone_port" REINTEGRA_SITE_ROOT=target/site RUST_LOG=warn \
+    target/release/reintegra --demo >"$tmp/phone.log" 2>&1 &
+  server=$!
+  for _ in $(seq 1 60); do curl -fsS "http://127.0.0.1:$phone_port/health" >/dev/null 2>&1 && break; sleep 0.5; done
+  # A second server for the big caseload: one field worker with 2,000 cases.
+  big_port=3302
+  cargo bench -p reintegra --bench load_world -- "sqlite://$tmp/big.db" 1 2000 2>/dev/null | tail -1
+  DATABASE_URL="sqlite://$tmp/big.db" REINTEGRA_ADDR="127.0.0.1:$big_port" \
+    REINTEGRA_PUBLIC_URL="http://127.0.0.1:$big_port" REINTEGRA_SITE_ROOT=target/site RUST_LOG=warn \
+    target/release/reintegra >"$tmp/big.log" 2>&1 &
+  big=$!
+  for _ in $(seq 1 60); do curl -fsS "http://127.0.0.1:$big_port/health" >/dev/null 2>&1 && break; sleep 0.5; done
+  wasm=$(ls target/site/pkg/*.wasm)
+  {
+    echo
+    echo "## The phone on a slow link (\`e2e/bench/phone.mjs\`)"
+    echo
+    echo "Chromium throttled to 400 kbit/s down and up, 400 ms round trips, a 4× slower CPU, 360×640; the release build as served (brotli)."
+    echo
+    echo "| figure | budget | measured | |"
+    echo "|---|---|---|---|"
+    echo "| the wasm, raw / brotli | — | $(stat -c %s "$wasm") / $(stat -c %s "$wasm.br") bytes | |"
+    (cd e2e && BASE_URL="http://127.0.0.1:$phone_port" LOAD_BASE_URL="http://127.0.0.1:$big_port" node bench/phone.mjs) \
+      | awk -F' \\| ' '$1 == "phone" { printf "| %s | %s | %s | %s |\n", $2, $3, $4, $5 }'
+  } | tee -a "$report"
+  kill "$server" "$big"; wait "$server" "$big" 2>/dev/null || true; server=""; big=""
+}
 
 # ---- the long fault run ------------------------------------------------------------------
-FAULTS=${FAULTS:-1000}
-say "$FAULTS faults"
-{
-  echo
-  echo "## Faults (\`server/tests/faults.rs\`, $FAULTS on each database)"
-  echo
-  echo "| database | run | seconds |"
-  echo "|---|---|---|"
-  REINTEGRA_FAULTS=$FAULTS cargo test -q -p reintegra --test faults -- --ignored --nocapture long_run 2>/dev/null \
-    | awk -F' \\| ' '$1 == "faults" { printf "| %s | %s | %s |\n", $2, $3, $4 }'
-} | tee -a "$report"
+part_faults() {
+  FAULTS=${FAULTS:-1000}
+  say "$FAULTS faults"
+  {
+    echo
+    echo "## Faults (\`server/tests/faults.rs\`, $FAULTS on each database)"
+    echo
+    echo "| database | run | seconds |"
+    echo "|---|---|---|"
+    REINTEGRA_FAULTS=$FAULTS cargo test -q -p reintegra --test faults -- --ignored --nocapture long_run 2>/dev/null \
+      | awk -F' \\| ' '$1 == "faults" { printf "| %s | %s | %s |\n", $2, $3, $4 }'
+  } | tee -a "$report"
+}
+
+# PARTS chooses what to run (all of it by default), e.g. PARTS="sync phone".
+for part in ${PARTS:-wasm indicators sync load phone faults}; do
+  "part_$part"
+done
 echo
 echo "Written to $report"
