@@ -3,9 +3,11 @@
 its function names; the served file has none). Prints markdown table rows, largest first:
 `| crate | bytes | share |`. Called by scripts/bench.sh.
 
-Names and debug sections are left out (never served). A function's crate is the first segment of its path; `<T as Trait>::f` counts for the crate of
-`T` (where the code was instantiated for), closures and shims for the crate they are in. What is
-not a function (data segments, tables, the names section itself) is reported as such.
+Names and debug sections are left out (never served), and so are wasm-bindgen's type
+descriptions (it removes them). A function's crate is the first segment of its path:
+`<T as Trait>::f` counts for the crate of `T`, `<_ as Trait>::f` (a blanket implementation)
+for the trait's, closures and shims for the crate they are in. What is not a function (data
+segments, tables) is reported as such.
 """
 import csv
 import re
@@ -24,7 +26,11 @@ def crate_of(name: str) -> str | None:
         return "(data: strings, tables, constants)"
     if name.startswith("elem[") or name.startswith("table[") or name.startswith("type["):
         return "(function table and types)"
+    if "__wbindgen_describe" in name:
+        return None  # type descriptions wasm-bindgen reads and removes
     body = name.lstrip("<&*( ").removeprefix("dyn ").removeprefix("mut ")
+    # `<_ as Trait>::f`: a blanket implementation, counted for the trait's crate.
+    body = body.removeprefix("_ as ")
     m = CRATE.match(body)
     if not m:
         # An unqualified name: a wasm-bindgen import, a libc symbol, a compiler intrinsic.
