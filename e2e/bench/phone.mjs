@@ -36,13 +36,18 @@ async function throttled(context) {
   await cdp.send("Emulation.setCPUThrottlingRate", { rate: 4 });
   const wire = [];
   const urls = new Map();
+  const counted = new Map();
   cdp.on("Network.responseReceived", (e) => urls.set(e.requestId, { url: e.response.url, sw: e.response.fromServiceWorker, cache: e.response.fromDiskCache }));
-  // Counted as the bytes arrive (not when a response ends), so a download still under way
-  // counts for what it has taken of the link so far.
-  cdp.on("Network.dataReceived", (e) => {
-    const u = urls.get(e.requestId) || {};
-    wire.push({ at: Date.now(), bytes: e.encodedDataLength, url: u.url || "", fromWorker: !!u.sw });
-  });
+  const take = (id, bytes) => {
+    const u = urls.get(id) || {};
+    counted.set(id, (counted.get(id) || 0) + bytes);
+    wire.push({ at: Date.now(), bytes, url: u.url || "", fromWorker: !!u.sw || !!u.cache });
+  };
+  // Counted as the bytes arrive, so a download still under way counts for what it has taken of
+  // the link so far (its decoded length where Chromium reports no encoded one: an over-count),
+  // then set right when it ends (loadingFinished has the exact bytes on the wire, headers too).
+  cdp.on("Network.dataReceived", (e) => take(e.requestId, e.encodedDataLength || e.dataLength));
+  cdp.on("Network.loadingFinished", (e) => take(e.requestId, e.encodedDataLength - (counted.get(e.requestId) || 0)));
   return { page, cdp, wire };
 }
 
@@ -52,17 +57,26 @@ const onWire = (wire, since, until = Infinity) =>
 const appBytes = (wire, since) =>
   wire.filter((w) => w.at >= since && !w.fromWorker && /\/pkg\//.test(w.url)).reduce((n, w) => n + w.bytes, 0);
 
+/** Waits for the caseload, entering the PIN when the gate asks for it. Returns when the first
+ * of the two could be used (`ready`), and how long the phone took from the PIN to the list. */
 async function caseloadShown(page) {
   const loaded = page.locator('[data-testid="field-app"][data-loaded="true"]');
   const gate = page.getByTestId("unlock-form");
   await loaded.or(gate).first().waitFor({ timeout: 120000 });
+  const ready = Date.now();
+  let unlock = 0;
   if (await gate.isVisible()) {
     const mode = await gate.getAttribute("data-mode");
     await page.getByTestId("pin").fill(PIN);
     if (mode === "choose") await page.getByTestId("pin-again").fill(PIN);
+    const t = Date.now();
     await page.getByTestId("pin-submit").click();
+    await page.getByTestId("case-line").first().waitFor({ timeout: 120000 });
+    unlock = Date.now() - t;
+  } else {
+    await page.getByTestId("case-line").first().waitFor({ timeout: 120000 });
   }
-  await page.getByTestId("case-line").first().waitFor({ timeout: 120000 });
+  return { ready, unlock };
 }
 
 const browser = await chromium.launch({
@@ -95,22 +109,27 @@ try {
   row("sign-in submitted to the caseload usable, cold device", "≤ 15 s", s(Date.now() - t0), Date.now() - t0 <= 15000);
   const wasmDone = wire.filter((w) => /\.wasm$/.test(w.url)).reduce((m, w) => Math.max(m, w.at), 0);
   row("the wasm downloaded, from the first request on a cold device", "—", wasmDone ? s(wasmDone - cold) : "—");
-  row("the wasm and its script, as sent", "—", kb(appBytes(wire, cold)));
+  // (The wasm's own size is in the table beside this one: the download the sign-in's navigation
+  // cut short is started again by the next page, so bytes per request say little here.)
   // Let the service worker finish its install before the later visits.
   await page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, { timeout: 180000 });
   await page.waitForTimeout(2000);
 
-  // Later visits: online, then offline.
-  t0 = Date.now();
-  await page.reload();
-  await caseloadShown(page);
-  row("later visit online: caseload usable", "≤ 1.5 s", s(Date.now() - t0), Date.now() - t0 <= 1500);
-  row("later visit online: app bytes downloaded again", "0 B", `${appBytes(wire, t0)} B`, appBytes(wire, t0) === 0);
-  await context.setOffline(true);
-  t0 = Date.now();
-  await page.reload();
-  await caseloadShown(page);
-  row("later visit offline: caseload usable", "≤ 1.5 s", s(Date.now() - t0), Date.now() - t0 <= 1500);
+  // Later visits: online, then offline. The phone's data is sealed with the PIN, so a later
+  // visit shows the PIN gate first: its time to the gate plus its time from the PIN to the list
+  // (the person's typing left out) is the caseload's time.
+  for (const offline of [false, true]) {
+    const how = offline ? "offline" : "online";
+    await context.setOffline(offline);
+    t0 = Date.now();
+    await page.reload();
+    const { ready, unlock } = await caseloadShown(page);
+    const total = ready - t0 + unlock;
+    row(`later visit ${how}: the PIN gate on screen`, "—", s(ready - t0));
+    row(`later visit ${how}: from the PIN to the caseload`, "—", s(unlock));
+    row(`later visit ${how}: caseload usable (both, typing left out)`, "≤ 1.5 s", s(total), total <= 1500);
+    if (!offline) row("later visit online: app bytes downloaded again", "0 B", `${appBytes(wire, t0)} B`, appBytes(wire, t0) === 0);
+  }
   await context.close();
 
   // A big caseload: a field worker with 2,000 cases (LOAD_BASE_URL: a server seeded by
