@@ -36,6 +36,12 @@ trap cleanup EXIT
 say "building the release server and the load generator"
 cargo leptos build --release --precompress
 cargo build --release --quiet --manifest-path tools/load/Cargo.toml
+# The servers below run a copy: `cargo bench` builds into target/release too, without the
+# `erase_components` cfg cargo-leptos builds with, and its binary would render pages the wasm
+# cannot hydrate. The copy keeps its hash.txt beside it (the asset names it serves).
+bin="$tmp/bin"
+mkdir -p "$bin"
+cp target/release/reintegra target/release/hash.txt "$bin/"
 
 part_wasm() {
   say "the wasm per crate"
@@ -80,7 +86,7 @@ load_on() { # name database-url
   cargo bench -p reintegra --bench load_world -- "$url" "$PHONES" "$CASES_EACH" 2>/dev/null | tail -1 >&2
   DATABASE_URL="$url" REINTEGRA_ADDR="127.0.0.1:$port" REINTEGRA_SITE_ROOT=target/site \
     REINTEGRA_LOGIN_MAX_FAILURES_PER_ADDRESS=100000 RUST_LOG=warn \
-    target/release/reintegra >"$tmp/load-$name.log" 2>&1 &
+    "$bin/reintegra" >"$tmp/load-$name.log" 2>&1 &
   server=$!
   for _ in $(seq 1 60); do curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break; sleep 0.5; done
   tools/load/target/release/reintegra-load --host "http://127.0.0.1:$port" --users "$PHONES" \
@@ -124,7 +130,7 @@ part_phone() {
   phone_port=3301
   DATABASE_URL="sqlite://$tmp/phone.db" REINTEGRA_ADDR="127.0.0.1:$phone_port" \
     REINTEGRA_PUBLIC_URL="http://127.0.0.1:$phone_port" REINTEGRA_SITE_ROOT=target/site RUST_LOG=warn \
-    target/release/reintegra --demo >"$tmp/phone.log" 2>&1 &
+    "$bin/reintegra" --demo >"$tmp/phone.log" 2>&1 &
   server=$!
   for _ in $(seq 1 60); do curl -fsS "http://127.0.0.1:$phone_port/health" >/dev/null 2>&1 && break; sleep 0.5; done
   # A second server for the big caseload: one field worker with 2,000 cases.
@@ -132,7 +138,7 @@ part_phone() {
   cargo bench -p reintegra --bench load_world -- "sqlite://$tmp/big.db" 1 2000 2>/dev/null | tail -1
   DATABASE_URL="sqlite://$tmp/big.db" REINTEGRA_ADDR="127.0.0.1:$big_port" \
     REINTEGRA_PUBLIC_URL="http://127.0.0.1:$big_port" REINTEGRA_SITE_ROOT=target/site RUST_LOG=warn \
-    target/release/reintegra >"$tmp/big.log" 2>&1 &
+    "$bin/reintegra" >"$tmp/big.log" 2>&1 &
   big=$!
   for _ in $(seq 1 60); do curl -fsS "http://127.0.0.1:$big_port/health" >/dev/null 2>&1 && break; sleep 0.5; done
   wasm=$(ls target/site/pkg/*.wasm)
