@@ -53,7 +53,12 @@ export async function controlled(page) {
 }
 
 export async function signIn(page, username, password = PASSWORD) {
-  await page.goto(BASE + "/login");
+  await signInAt(page, BASE, username, password);
+}
+
+/** Signs in on the server at `base` (a test that runs its own server). */
+export async function signInAt(page, base, username, password = PASSWORD) {
+  await page.goto(base + "/login");
   await hydrated(page);
   await page.fill('input[name="username"]', username);
   await page.fill('input[name="password"]', password);

@@ -21,7 +21,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createServer } from "node:net";
 import { chromium } from "playwright-core";
-import { PASSWORD, PIN, until } from "./helpers.js";
+import { hydrated, signInAt, unlock, until } from "./helpers.js";
 
 // The service worker's own fetches reported as the context's requests (Chromium).
 process.env.PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS = "1";
@@ -101,22 +101,6 @@ class Server {
   }
 }
 
-async function hydrated(page) {
-  await page.waitForFunction(() => !!document.querySelector("body[data-hydrated]"), null, { timeout: 30000 });
-}
-
-async function unlock(page) {
-  const loaded = page.locator('[data-testid="field-app"][data-loaded="true"]');
-  const form = page.getByTestId("unlock-form");
-  await loaded.or(form).first().waitFor({ timeout: 30000 });
-  if (!(await form.isVisible())) return;
-  const mode = await form.getAttribute("data-mode");
-  await page.getByTestId("pin").fill(PIN);
-  if (mode === "choose") await page.getByTestId("pin-again").fill(PIN);
-  await page.getByTestId("pin-submit").click();
-  await loaded.waitFor({ timeout: 30000 });
-}
-
 /** A new document at `url` (a change of the hash alone would not load anything). */
 async function load(page, url) {
   await page.goto("about:blank");
@@ -146,11 +130,7 @@ test("every screen opens offline after one visit; a build released while offline
   });
   try {
     const page = ctx.pages()[0] || (await ctx.newPage());
-    await page.goto(BASE + "/login");
-    await hydrated(page);
-    await page.fill('input[name="username"]', "field");
-    await page.fill('input[name="password"]', PASSWORD);
-    await page.click('button[type="submit"]');
+    await signInAt(page, BASE, "field");
     await page.waitForURL(BASE + "/");
     await until(page, () => !!navigator.serviceWorker.controller);
     await load(page, BASE + "/field#");
@@ -257,10 +237,7 @@ test("every screen opens offline after one visit; a build released while offline
     await load(ps, BASE + "/");
     await ps.getByTestId("sign-out").click();
     await ps.waitForURL(BASE + "/login");
-    await hydrated(ps);
-    await ps.fill('input[name="username"]', "supervisor");
-    await ps.fill('input[name="password"]', PASSWORD);
-    await ps.click('button[type="submit"]');
+    await signInAt(ps, BASE, "supervisor");
     await ps.waitForURL(BASE + "/");
     await load(ps, BASE + "/field#");
     await unlock(ps);
