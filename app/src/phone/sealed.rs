@@ -70,18 +70,23 @@ impl Sealed {
 
     /// The plaintext of a stored value: sealed, or as a build before encryption wrote it.
     async fn open(&self, v: JsValue) -> Result<Vec<u8>, IdbError> {
+        self.start_open(v)?.bytes().await
+    }
+
+    /// [`Self::open`] under way: the decryption of a sealed value is started, not awaited.
+    fn start_open(&self, v: JsValue) -> Result<Opening, IdbError> {
         if let Some(text) = v.as_string() {
-            return Ok(text.into_bytes());
+            return Ok(Opening::Plain(text.into_bytes()));
         }
         if v.is_instance_of::<Uint8Array>() {
-            return Ok(Uint8Array::new(&v).to_vec());
+            return Ok(Opening::Plain(Uint8Array::new(&v).to_vec()));
         }
         let sealed = Reflect::get(&v, &SEALED.into())?;
         if !sealed.is_instance_of::<Uint8Array>() {
             return Err(IdbError("a stored value of an unknown shape".into()));
         }
-        vault::decrypt(&self.key, &Uint8Array::new(&sealed).to_vec())
-            .await
+        vault::decrypt_started(&self.key, &Uint8Array::new(&sealed).to_vec())
+            .map(Opening::Sealed)
             .map_err(crypto)
     }
 
@@ -108,11 +113,22 @@ impl Sealed {
     }
 
     /// Every value of a store that holds JSON text. A value that does not open (written under
-    /// another key) is left where it is and logged, never taken for another.
+    /// another key) is left where it is and logged, never taken for another. Every decryption
+    /// is started before the first is awaited: the browser's crypto works through them while
+    /// the page waits once, not once per value.
     pub async fn all_text(&self, store: &str) -> Result<Vec<String>, IdbError> {
-        let mut out = Vec::new();
-        for v in idb::all(&self.db, store).await? {
-            match self.open(v).await {
+        let openings: Vec<_> = idb::all(&self.db, store)
+            .await?
+            .into_iter()
+            .map(|v| self.start_open(v))
+            .collect();
+        let mut out = Vec::with_capacity(openings.len());
+        for opening in openings {
+            let bytes = match opening {
+                Ok(opening) => opening.bytes().await,
+                Err(e) => Err(e),
+            };
+            match bytes {
                 Ok(b) => out.push(String::from_utf8_lossy(&b).into_owned()),
                 Err(e) => leptos::logging::error!("a value on the phone does not open: {e}"),
             }
@@ -138,10 +154,9 @@ impl Sealed {
     pub async fn seal_legacy(&self) -> Result<usize, IdbError> {
         let mut sealed = 0;
         for store in idb::STORES {
-            for key in idb::keys(&self.db, store).await? {
-                let Some(v) = idb::get(&self.db, store, &key).await? else {
-                    continue;
-                };
+            // One read of the whole store: on every unlock, a read per key was one IndexedDB
+            // transaction per record (thousands on a big caseload) to find nothing to do.
+            for (key, v) in idb::entries(&self.db, store).await? {
                 if v.as_string().is_some() || v.is_instance_of::<Uint8Array>() {
                     let plain = self.open(v).await?;
                     self.put_bytes(store, &key, &plain).await?;
@@ -150,5 +165,23 @@ impl Sealed {
             }
         }
         Ok(sealed)
+    }
+}
+
+/// A stored value being opened.
+enum Opening {
+    /// Written before encryption: its bytes as they are.
+    Plain(Vec<u8>),
+    /// Sealed: the browser decrypting it, to an `ArrayBuffer`.
+    Sealed(wasm_bindgen_futures::JsFuture),
+}
+
+impl Opening {
+    /// The plaintext, once the decryption (if any) is done.
+    async fn bytes(self) -> Result<Vec<u8>, IdbError> {
+        match self {
+            Opening::Plain(bytes) => Ok(bytes),
+            Opening::Sealed(decrypting) => Ok(Uint8Array::new(&decrypting.await.map_err(crypto)?).to_vec()),
+        }
     }
 }

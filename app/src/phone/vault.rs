@@ -4,9 +4,10 @@
 //! written by hand but the layouts (the file's in [`super::export`], `iv ‖ ciphertext` here).
 
 use super::export::{parse_sealed, sealed, ExportError, IV_LEN, SALT_LEN};
-use super::js::call;
+use super::js::{call, start};
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::JsFuture;
 
 /// OWASP's 2023 figure for PBKDF2-HMAC-SHA-256; the browser test measures it on a 4× slowed CPU.
 pub const ITERATIONS: u32 = 600_000;
@@ -136,18 +137,24 @@ pub async fn encrypt(key: &JsValue, plain: &[u8]) -> Result<Vec<u8>, JsValue> {
 
 /// The plaintext of `iv ‖ ciphertext`; a wrong key or a changed byte fails.
 pub async fn decrypt(key: &JsValue, sealed: &[u8]) -> Result<Vec<u8>, JsValue> {
+    let plain = decrypt_started(key, sealed)?.await?;
+    Ok(Uint8Array::new(&plain).to_vec())
+}
+
+/// [`decrypt`] under way, its result an `ArrayBuffer`: a store's values are all started
+/// before the first is awaited, so unlocking waits on the browser's crypto once per store
+/// rather than one round through the event loop per record.
+pub fn decrypt_started(key: &JsValue, sealed: &[u8]) -> Result<JsFuture, JsValue> {
     if sealed.len() < GCM_IV {
         return Err("too short".into());
     }
     let (iv, ct) = sealed.split_at(GCM_IV);
     let params = object(&[("name", "AES-GCM".into()), ("iv", Uint8Array::from(iv).into())])?;
-    let plain = call(
+    start(
         &subtle()?,
         "decrypt",
         &[params, key.clone(), Uint8Array::from(ct).into()],
     )
-    .await?;
-    Ok(Uint8Array::new(&plain).to_vec())
 }
 
 /// A data key wrapped under `key`.
