@@ -40,12 +40,6 @@ impl From<JsValue> for IdbError {
 
 /// Resolves with the request's result once it succeeds.
 async fn done(request: &IdbRequest) -> Result<JsValue, IdbError> {
-    Ok(watch(request).await?)
-}
-
-/// The request's result to come, watched from this call on: two requests of one transaction
-/// are both watched before either is awaited, so neither's event can pass unheard.
-fn watch(request: &IdbRequest) -> JsFuture {
     let req = request.clone();
     let promise = Promise::new(&mut |resolve, reject| {
         let ok_req = req.clone();
@@ -60,7 +54,7 @@ fn watch(request: &IdbRequest) -> JsFuture {
         req.set_onsuccess(Some(on_ok.unchecked_ref()));
         req.set_onerror(Some(on_err.unchecked_ref()));
     });
-    JsFuture::from(promise)
+    Ok(JsFuture::from(promise).await?)
 }
 
 pub async fn open(name: &str) -> Result<IdbDatabase, IdbError> {
@@ -156,21 +150,6 @@ pub async fn all(db: &IdbDatabase, name: &str) -> Result<Vec<JsValue>, IdbError>
     let s = store(db, name, IdbTransactionMode::Readonly)?;
     let values: Array = done(&s.get_all()?).await?.dyn_into()?;
     Ok(values.iter().collect())
-}
-
-/// Every key of a store with its value as stored, read in one transaction (both lists come in
-/// key order).
-pub async fn entries(db: &IdbDatabase, name: &str) -> Result<Vec<(String, JsValue)>, IdbError> {
-    let s = store(db, name, IdbTransactionMode::Readonly)?;
-    let keys = watch(&s.get_all_keys()?);
-    let values = watch(&s.get_all()?);
-    let keys: Array = keys.await?.dyn_into()?;
-    let values: Array = values.await?.dyn_into()?;
-    Ok(keys
-        .iter()
-        .zip(values.iter())
-        .filter_map(|(k, v)| Some((k.as_string()?, v)))
-        .collect())
 }
 
 /// Every value of a store that holds JSON text.

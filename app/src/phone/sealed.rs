@@ -154,9 +154,10 @@ impl Sealed {
     pub async fn seal_legacy(&self) -> Result<usize, IdbError> {
         let mut sealed = 0;
         for store in idb::STORES {
-            // One read of the whole store: on every unlock, a read per key was one IndexedDB
-            // transaction per record (thousands on a big caseload) to find nothing to do.
-            for (key, v) in idb::entries(&self.db, store).await? {
+            for key in idb::keys(&self.db, store).await? {
+                let Some(v) = idb::get(&self.db, store, &key).await? else {
+                    continue;
+                };
                 if v.as_string().is_some() || v.is_instance_of::<Uint8Array>() {
                     let plain = self.open(v).await?;
                     self.put_bytes(store, &key, &plain).await?;
