@@ -40,6 +40,12 @@ impl From<JsValue> for IdbError {
 
 /// Resolves with the request's result once it succeeds.
 async fn done(request: &IdbRequest) -> Result<JsValue, IdbError> {
+    Ok(watch(request).await?)
+}
+
+/// The request's result, watched from now on (its events fire in a later task, so many
+/// requests can be watched before the first is awaited).
+fn watch(request: &IdbRequest) -> JsFuture {
     let req = request.clone();
     let promise = Promise::new(&mut |resolve, reject| {
         let ok_req = req.clone();
@@ -54,7 +60,7 @@ async fn done(request: &IdbRequest) -> Result<JsValue, IdbError> {
         req.set_onsuccess(Some(on_ok.unchecked_ref()));
         req.set_onerror(Some(on_err.unchecked_ref()));
     });
-    Ok(JsFuture::from(promise).await?)
+    JsFuture::from(promise)
 }
 
 pub async fn open(name: &str) -> Result<IdbDatabase, IdbError> {
@@ -150,6 +156,31 @@ pub async fn all(db: &IdbDatabase, name: &str) -> Result<Vec<JsValue>, IdbError>
     let s = store(db, name, IdbTransactionMode::Readonly)?;
     let values: Array = done(&s.get_all()?).await?.dyn_into()?;
     Ok(values.iter().collect())
+}
+
+/// Every key and value of each of `stores`, read in one transaction: every request is made
+/// before the first answer is awaited, so the reads wait on the browser once, not per store.
+pub async fn snapshot(db: &IdbDatabase, stores: &[&str]) -> Result<Vec<Vec<(String, JsValue)>>, IdbError> {
+    let names: Array = stores.iter().map(|s| JsValue::from_str(s)).collect();
+    let tx = db.transaction_with_str_sequence(&names)?;
+    let mut pending = Vec::with_capacity(stores.len());
+    for name in stores {
+        let s = tx.object_store(name)?;
+        pending.push((watch(&s.get_all_keys()?), watch(&s.get_all()?)));
+    }
+    let mut out = Vec::with_capacity(stores.len());
+    for (keys, values) in pending {
+        let keys: Array = keys.await?.dyn_into()?;
+        let values: Array = values.await?.dyn_into()?;
+        // Both lists come in key order from the same transaction: the n-th value is the n-th key's.
+        out.push(
+            keys.iter()
+                .zip(values.iter())
+                .filter_map(|(k, v)| Some((k.as_string()?, v)))
+                .collect(),
+        );
+    }
+    Ok(out)
 }
 
 /// Every value of a store that holds JSON text.

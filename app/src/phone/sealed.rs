@@ -112,26 +112,30 @@ impl Sealed {
             .map(|b| String::from_utf8_lossy(&b).into_owned()))
     }
 
-    /// Every value of a store that holds JSON text. A value that does not open (written under
-    /// another key) is left where it is and logged, never taken for another. Every decryption
-    /// is started before the first is awaited: the browser's crypto works through them while
-    /// the page waits once, not once per value.
-    pub async fn all_text(&self, store: &str) -> Result<Vec<String>, IdbError> {
-        let openings: Vec<_> = idb::all(&self.db, store)
+    /// Every key and value (JSON text) of each of `stores`, read in one transaction. A value
+    /// that does not open (written under another key) is left where it is and logged, never
+    /// taken for another. Every decryption is started before the first is awaited: the
+    /// browser's crypto works through them while the page waits once, not once per value.
+    pub async fn read_all(&self, stores: &[&str]) -> Result<Vec<Vec<(String, String)>>, IdbError> {
+        let openings: Vec<Vec<_>> = idb::snapshot(&self.db, stores)
             .await?
             .into_iter()
-            .map(|v| self.start_open(v))
+            .map(|entries| entries.into_iter().map(|(k, v)| (k, self.start_open(v))).collect())
             .collect();
         let mut out = Vec::with_capacity(openings.len());
-        for opening in openings {
-            let bytes = match opening {
-                Ok(opening) => opening.bytes().await,
-                Err(e) => Err(e),
-            };
-            match bytes {
-                Ok(b) => out.push(String::from_utf8_lossy(&b).into_owned()),
-                Err(e) => leptos::logging::error!("a value on the phone does not open: {e}"),
+        for entries in openings {
+            let mut texts = Vec::with_capacity(entries.len());
+            for (key, opening) in entries {
+                let bytes = match opening {
+                    Ok(opening) => opening.bytes().await,
+                    Err(e) => Err(e),
+                };
+                match bytes {
+                    Ok(b) => texts.push((key, String::from_utf8_lossy(&b).into_owned())),
+                    Err(e) => leptos::logging::error!("a value on the phone does not open: {e}"),
+                }
             }
+            out.push(texts);
         }
         Ok(out)
     }

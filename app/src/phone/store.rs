@@ -455,9 +455,21 @@ mod browser {
         Ok(())
     }
 
-    fn parse<T: serde::de::DeserializeOwned>(texts: Vec<String>) -> Vec<T> {
-        texts.iter().filter_map(|t| serde_json::from_str(t).ok()).collect()
+    /// The records of a store read with [`Sealed::read_all`]; one that does not parse is skipped.
+    fn parse<T: serde::de::DeserializeOwned>(entries: Vec<(String, String)>) -> Vec<T> {
+        entries
+            .iter()
+            .filter_map(|(_, t)| serde_json::from_str(t).ok())
+            .collect()
     }
+
+    /// A setting kept as JSON, if it is there and parses.
+    fn json_setting<T: serde::de::DeserializeOwned>(text: Option<&str>) -> Option<T> {
+        serde_json::from_str(text?).ok()
+    }
+
+    /// The setting that says the one-time sealing of pre-encryption values has finished.
+    const LEGACY_SEALED: &str = "legacy_sealed";
 
     /// A setting of the shared database of older builds (plain text).
     async fn meta_plain(db: &IdbDatabase, key: &str) -> Option<String> {
@@ -492,78 +504,54 @@ mod browser {
         pub async fn load(self) -> Result<(), idb::IdbError> {
             OWNER.with(|o| *o.borrow_mut() = Some(self.user_id));
             let db = sealed().await?;
-            let legacy = db.seal_legacy().await?;
-            if legacy > 0 {
-                leptos::logging::log!("sealed {legacy} values written before encryption");
+            // The one-time sealing of values from a build before encryption reads every value
+            // of every store; once it has finished, a setting says so and it never runs again.
+            if meta(&db, LEGACY_SEALED).await.is_none() {
+                let legacy = db.seal_legacy().await?;
+                if legacy > 0 {
+                    leptos::logging::log!("sealed {legacy} values written before encryption");
+                }
+                db.put_text(idb::META, LEGACY_SEALED, "1").await?;
             }
             carry_over(self.user_id, &db).await?;
             db.put_text(idb::META, "user_id", &self.user_id.to_string()).await?;
-            let records: Vec<RecordState> = parse(db.all_text(idb::RECORDS).await?);
+            let [records, drafts, outbox, settings]: [Vec<(String, String)>; 4] = db
+                .read_all(&[idb::RECORDS, idb::DRAFTS, idb::OUTBOX, idb::META])
+                .await?
+                .try_into()
+                .map_err(|_| idb::IdbError("a store was not read".into()))?;
+            let records: Vec<RecordState> = parse(records);
             self.records.set(records.into_iter().map(|r| (r.id, r)).collect());
-            let drafts: Vec<Draft> = parse(db.all_text(idb::DRAFTS).await?);
+            let drafts: Vec<Draft> = parse(drafts);
             self.drafts.set(drafts.into_iter().map(|d| (d.record_id, d)).collect());
-            let mut outbox: Vec<OutboxItem> = parse(db.all_text(idb::OUTBOX).await?);
+            let mut outbox: Vec<OutboxItem> = parse(outbox);
             // UUID v7 change IDs sort in the order the changes were made.
             outbox.sort_by_key(|i| i.change.change_id);
             self.outbox.set(outbox);
-            let blobs = meta(&db, "blobs")
-                .await
-                .and_then(|t| serde_json::from_str(&t).ok())
-                .unwrap_or_default();
-            self.blobs.set(blobs);
-            let conflicts = meta(&db, "conflicts")
-                .await
-                .and_then(|t| serde_json::from_str(&t).ok())
-                .unwrap_or_default();
-            self.conflicts.set(conflicts);
-            let reads = meta(&db, "reads")
-                .await
-                .and_then(|t| serde_json::from_str(&t).ok())
-                .unwrap_or_default();
-            self.reads.set(reads);
-            let institutions = meta(&db, "institutions")
-                .await
-                .and_then(|t| serde_json::from_str(&t).ok())
-                .unwrap_or_default();
-            self.institutions.set(institutions);
-            let services = meta(&db, "services")
-                .await
-                .and_then(|t| serde_json::from_str(&t).ok())
-                .unwrap_or_default();
-            self.services.set(services);
-            let municipalities = meta(&db, "municipalities")
-                .await
-                .and_then(|t| serde_json::from_str(&t).ok())
-                .unwrap_or_default();
-            self.municipalities.set(municipalities);
-            let workers = meta(&db, "workers")
-                .await
-                .and_then(|t| serde_json::from_str(&t).ok())
-                .unwrap_or_default();
-            self.workers.set(workers);
-            let case_managers = meta(&db, "case_managers")
-                .await
-                .and_then(|t| serde_json::from_str(&t).ok())
-                .unwrap_or_default();
-            self.case_managers.set(case_managers);
-            let days = meta(&db, "referral_days")
-                .await
-                .and_then(|t| serde_json::from_str(&t).ok())
-                .unwrap_or_default();
-            self.referral_days.set(days);
-            if let Some(schools) = meta(&db, "schools").await.and_then(|t| serde_json::from_str(&t).ok()) {
+            let settings: BTreeMap<String, String> = settings.into_iter().collect();
+            let setting = |key: &str| settings.get(key).map(String::as_str);
+            self.blobs.set(json_setting(setting("blobs")).unwrap_or_default());
+            self.conflicts
+                .set(json_setting(setting("conflicts")).unwrap_or_default());
+            self.reads.set(json_setting(setting("reads")).unwrap_or_default());
+            self.institutions
+                .set(json_setting(setting("institutions")).unwrap_or_default());
+            self.services.set(json_setting(setting("services")).unwrap_or_default());
+            self.municipalities
+                .set(json_setting(setting("municipalities")).unwrap_or_default());
+            self.workers.set(json_setting(setting("workers")).unwrap_or_default());
+            self.case_managers
+                .set(json_setting(setting("case_managers")).unwrap_or_default());
+            self.referral_days
+                .set(json_setting(setting("referral_days")).unwrap_or_default());
+            if let Some(schools) = json_setting(setting("schools")) {
                 self.schools.set(schools);
             }
-            if let Some(t) = meta(&db, "thresholds")
-                .await
-                .and_then(|t| serde_json::from_str(&t).ok())
-            {
+            if let Some(t) = json_setting(setting("thresholds")) {
                 self.thresholds.set(t);
             }
-            self.cursor.set(meta(&db, "cursor").await.unwrap_or_default());
-            let last = meta(&db, "last_success")
-                .await
-                .and_then(|t| DateTime::parse_from_rfc3339(&t).ok());
+            self.cursor.set(setting("cursor").unwrap_or_default().to_owned());
+            let last = setting("last_success").and_then(|t| DateTime::parse_from_rfc3339(t).ok());
             self.status
                 .update(|s| s.last_success = last.map(|t| t.with_timezone(&Utc)));
             self.loaded.set(true);
