@@ -14,4 +14,4 @@ server=$!
 trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true' EXIT
 for _ in $(seq 1 60); do curl -fsS "$BASE_URL/health" >/dev/null 2>&1 && break; sleep 0.5; done
 curl -fsS "$BASE_URL/health" >/dev/null || { cat "$tmp/server.log"; exit 1; }
-node --test --test-concurrency=1 tests/ || { echo "--- server log"; tail -50 "$tmp/server.log"; exit 1; }
+node --test --test-concurrency=1 ${E2E_TESTS:-tests/} || { echo "--- server log"; tail -50 "$tmp/server.log"; exit 1; }
