@@ -7,7 +7,7 @@ import { gunzipSync, gzipSync } from "node:zlib";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
-import { BASE, launch, phone, hydrated, signInAs, openField, unlock, controlled } from "./helpers.js";
+import { BASE, launch, phone, hydrated, signInAs, openField, unlock, controlled, synced, until } from "./helpers.js";
 
 const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync"];
 const PHOTO = new URL("../../public/icons/icon-192.png", import.meta.url).pathname;
@@ -413,5 +413,56 @@ test("a case given to another worker leaves the old phone only after its queued 
     assert.equal(visits[0].fields.notes, "Vizitë para ricaktimit");
   } finally {
     await Promise.all(contexts.map((c) => c.close().catch(() => {})));
+  }
+});
+
+test("a big caseload draws its first 50 lines and the rest on request; a new search starts again at 50", async () => {
+  const village = "Dobërdoll " + Date.now();
+  const ctx = await phone(browser);
+  try {
+    const page = await ctx.newPage();
+    await signInAs(page, "field2");
+    // 55 families of one village, sent as a phone would (each a case, household, head and return).
+    const device = crypto.randomUUID();
+    const now = new Date().toISOString();
+    const changes = [];
+    for (let i = 1; i <= 55; i++) {
+      const [c, h, m, r] = Array.from({ length: 4 }, () => crypto.randomUUID());
+      const change = (kind, record_id, fields) => ({ change_id: crypto.randomUUID(), device_id: device, kind, record_id, case_id: c, base_version: null, fields, made_at: now });
+      changes.push(
+        change("case", c, { household_id: h }),
+        change("household", h, { village, address: `Rr. Nëna Terezë ${i}` }),
+        change("member", m, { household_id: h, first_name: "Ardita", last_name: `Morina${i}`, birth_date: "1980-05-01", sex: "female", relationship: "head" }),
+        change("return_event", r, { household_id: h, category: "repatriated", country: "Deutschland", event_date: now.slice(0, 10), members: [m] }),
+      );
+    }
+    let applied = 0;
+    for (let i = 0; i < changes.length; i += 100) { // a push carries at most 100 changes
+      const sent = await (await page.request.post(BASE + "/api/sync/v1/push", { data: { changes: changes.slice(i, i + 100) } })).json();
+      const refused = sent.results.filter((r) => r.status !== "applied");
+      assert.equal(refused.length, 0, JSON.stringify(refused[0]));
+      applied += sent.results.length;
+    }
+    assert.equal(applied, 220);
+    await openField(page);
+    await synced(page);
+    const lines = page.getByTestId("case-line");
+    const more = page.getByTestId("case-list-more");
+    await page.getByTestId("search").fill(village.toLowerCase());
+    await until(page, () => document.querySelector('[data-testid="case-list"]').dataset.matching === "55");
+    assert.equal(await lines.count(), 50);
+    assert.equal((await more.locator("span").textContent()).trim(), "50 / 55");
+    await page.getByTestId("show-more").click();
+    await until(page, () => document.querySelectorAll('[data-testid="case-line"]').length === 55);
+    assert.equal(await more.count(), 0, "nothing more to show");
+    // A search that finds a few shows them all; back to the village, the first 50 again.
+    await page.getByTestId("search").fill("morina5");
+    await until(page, () => document.querySelectorAll('[data-testid="case-line"]').length === 7); // Morina5, Morina50–55
+    assert.equal(await more.count(), 0);
+    await page.getByTestId("search").fill(village.toLowerCase());
+    await until(page, () => document.querySelectorAll('[data-testid="case-line"]').length === 50);
+    assert.equal(await more.count(), 1);
+  } finally {
+    await ctx.close();
   }
 });

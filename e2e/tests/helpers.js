@@ -132,6 +132,12 @@ export async function synced(page) {
   await page.waitForFunction(() => !document.querySelector('[data-testid="sync-now"]')?.disabled, null, { timeout: 30000 });
 }
 
+/** Draws every line of the caseload (it draws 50 at first, more on request). */
+export async function showAllCases(page) {
+  const more = page.getByTestId("show-more");
+  while (await more.count()) await more.click();
+}
+
 /** Opens the case of the family living in `village` from the caseload. */
 export async function openCase(page, village) {
   await page.goto(BASE + "/field#");

@@ -6,7 +6,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
-import { BASE, launch, phone, hydrated, signInAs, openField, unlock, synced, openCase, assessedFamily, appointCaseManager } from "./helpers.js";
+import { BASE, launch, phone, hydrated, signInAs, openField, unlock, synced, openCase, assessedFamily, appointCaseManager, showAllCases } from "./helpers.js";
 
 let browser;
 before(async () => { browser = await launch(); mkdirSync("screenshots", { recursive: true }); });
@@ -213,6 +213,7 @@ test("two devices change the plan's items offline: the conflict shows both as go
     await openField(pm);
     await synced(pm);
     // A demo family whose plan is still a draft.
+    await showAllCases(pm);
     await pm.getByTestId("case-line").filter({ has: pm.locator('[data-state="draft"]') }).first().locator("a").click();
     await pm.getByTestId("case-view").waitFor();
     const caseHash = new URL(pm.url()).hash;
