@@ -292,9 +292,23 @@ for (const engine of Object.keys(ENGINES)) {
       // case, household, 2 members, return, visit, assessment, 2 attachments; and 2 files.
       assert.equal(await pending(b), 11);
 
-      // A second visit left half-typed; then the browser is closed.
+      // A second visit left half-typed; then the browser is closed, once the draft is on disk
+      // (its key in the user's drafts store; the value is sealed), and the last keystroke's
+      // write has had time.
+      const drafts = () => b.execute(async () => {
+        const names = (await indexedDB.databases()).map((d) => d.name).filter((n) => n.startsWith("reintegra-"));
+        let n = 0;
+        for (const name of names) {
+          const db = await new Promise((ok, err) => { const r = indexedDB.open(name); r.onsuccess = () => ok(r.result); r.onerror = err; });
+          n += await new Promise((ok) => { const r = db.transaction("drafts").objectStore("drafts").count(); r.onsuccess = () => ok(r.result); r.onerror = () => ok(0); });
+          db.close();
+        }
+        return n;
+      });
+      const draftsBefore = await drafts();
       await (await byId(b, "new-visit")).click();
       await (await (await byId(b, "visit-form")).$('textarea[data-field="notes"]')).setValue("Draft that must survive");
+      await b.waitUntil(async () => (await drafts()) > draftsBefore, { timeout: 20000, timeoutMsg: "the draft never reached IndexedDB" });
       await sleep(500);
       if (ENGINES[engine].realRestart) {
         await b.deleteSession();
