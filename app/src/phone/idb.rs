@@ -151,13 +151,6 @@ pub async fn keys(db: &IdbDatabase, name: &str) -> Result<Vec<String>, IdbError>
     Ok(keys.iter().filter_map(|k| k.as_string()).collect())
 }
 
-/// Every value of a store, as stored.
-pub async fn all(db: &IdbDatabase, name: &str) -> Result<Vec<JsValue>, IdbError> {
-    let s = store(db, name, IdbTransactionMode::Readonly)?;
-    let values: Array = done(&s.get_all()?).await?.dyn_into()?;
-    Ok(values.iter().collect())
-}
-
 /// Every key and value of each of `stores`, read in one transaction: every request is made
 /// before the first answer is awaited, so the reads wait on the browser once, not per store.
 pub async fn snapshot(db: &IdbDatabase, stores: &[&str]) -> Result<Vec<Vec<(String, JsValue)>>, IdbError> {

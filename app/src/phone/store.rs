@@ -464,8 +464,8 @@ mod browser {
     }
 
     /// A setting kept as JSON, if it is there and parses.
-    fn json_setting<T: serde::de::DeserializeOwned>(text: Option<&str>) -> Option<T> {
-        serde_json::from_str(text?).ok()
+    fn json_setting<T: serde::de::DeserializeOwned>(settings: &BTreeMap<String, String>, key: &str) -> Option<T> {
+        serde_json::from_str(settings.get(key)?).ok()
     }
 
     /// The setting that says the one-time sealing of pre-encryption values has finished.
@@ -529,29 +529,31 @@ mod browser {
             outbox.sort_by_key(|i| i.change.change_id);
             self.outbox.set(outbox);
             let settings: BTreeMap<String, String> = settings.into_iter().collect();
-            let setting = |key: &str| settings.get(key).map(String::as_str);
-            self.blobs.set(json_setting(setting("blobs")).unwrap_or_default());
+            self.blobs.set(json_setting(&settings, "blobs").unwrap_or_default());
             self.conflicts
-                .set(json_setting(setting("conflicts")).unwrap_or_default());
-            self.reads.set(json_setting(setting("reads")).unwrap_or_default());
+                .set(json_setting(&settings, "conflicts").unwrap_or_default());
+            self.reads.set(json_setting(&settings, "reads").unwrap_or_default());
             self.institutions
-                .set(json_setting(setting("institutions")).unwrap_or_default());
-            self.services.set(json_setting(setting("services")).unwrap_or_default());
+                .set(json_setting(&settings, "institutions").unwrap_or_default());
+            self.services
+                .set(json_setting(&settings, "services").unwrap_or_default());
             self.municipalities
-                .set(json_setting(setting("municipalities")).unwrap_or_default());
-            self.workers.set(json_setting(setting("workers")).unwrap_or_default());
+                .set(json_setting(&settings, "municipalities").unwrap_or_default());
+            self.workers.set(json_setting(&settings, "workers").unwrap_or_default());
             self.case_managers
-                .set(json_setting(setting("case_managers")).unwrap_or_default());
+                .set(json_setting(&settings, "case_managers").unwrap_or_default());
             self.referral_days
-                .set(json_setting(setting("referral_days")).unwrap_or_default());
-            if let Some(schools) = json_setting(setting("schools")) {
+                .set(json_setting(&settings, "referral_days").unwrap_or_default());
+            if let Some(schools) = json_setting(&settings, "schools") {
                 self.schools.set(schools);
             }
-            if let Some(t) = json_setting(setting("thresholds")) {
+            if let Some(t) = json_setting(&settings, "thresholds") {
                 self.thresholds.set(t);
             }
-            self.cursor.set(setting("cursor").unwrap_or_default().to_owned());
-            let last = setting("last_success").and_then(|t| DateTime::parse_from_rfc3339(t).ok());
+            self.cursor.set(settings.get("cursor").cloned().unwrap_or_default());
+            let last = settings
+                .get("last_success")
+                .and_then(|t| DateTime::parse_from_rfc3339(t).ok());
             self.status
                 .update(|s| s.last_success = last.map(|t| t.with_timezone(&Utc)));
             self.loaded.set(true);
