@@ -365,7 +365,12 @@ pub fn Caseload() -> impl IntoView {
             </ul>
             <Show when=has_more>
                 <p class="row" data-testid="case-list-more">
-                    <span class="muted small">{move || format!("{} / {}", limit.get(), matching.with(Vec::len))}</span>
+                    <span class="muted small">{move || {
+                        // Counts as the language writes them ("50 / 2.000" in Albanian).
+                        let look = |k: &str| label(i18n, k);
+                        let count = |n: usize| crate::i18n_support::number_with(&look, n as f64, 0);
+                        format!("{} / {}", count(limit.get()), count(matching.with(Vec::len)))
+                    }}</span>
                     <button type="button" data-testid="show-more" on:click=move |_| limit.update(|n| *n += LINES_AT_ONCE)>
                         {t!(i18n, show_more)}
                     </button>
